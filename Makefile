@@ -1,0 +1,32 @@
+# Everything bootstraps its own virtualenv: a fresh clone needs only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test workbooks bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make demo: install, then show every table xlplugin locates in the bundled sample
+demo: $(STAMP)
+	$(BIN)/xlplugin tables workbooks/samples/重庆市万盛经开区人力社保局2021年度部门决算公开.xlsx
+
+## make test: install, then run the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## make workbooks: regenerate the committed template and sample workbooks from their sources
+workbooks: $(STAMP)
+	$(BIN)/python -m tools.build_workbooks
+
+## make bench: print read-time figures for the sample
+bench: $(STAMP)
+	$(BIN)/python benchmarks/read_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

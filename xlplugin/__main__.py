@@ -1,0 +1,4 @@
+"""``python -m xlplugin`` is the ``xlplugin`` command."""
+from xlplugin.cli import main
+
+main()
