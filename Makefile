@@ -14,7 +14,7 @@ $(STAMP): setup.cfg pyproject.toml
 
 ## make demo: install, then show every table xlplugin locates in the bundled sample
 demo: $(STAMP)
-	$(BIN)/xlplugin tables workbooks/samples/重庆市万盛经开区人力社保局2021年度部门决算公开.xlsx
+	$(BIN)/xlplugin tables workbooks/samples/万盛人社局-2021-部门决算公开.xlsx
 
 ## make test: install, then run the whole test suite
 test: $(STAMP)

@@ -407,7 +407,7 @@ def _rows(rows_data: object, block: YDict, columns: tuple[ColumnSpec, ...]) -> t
         next_at = at + 1
     ids = [r.id for r in rows]
     for index, row_id in enumerate(ids):
-        if ids.count(row_id) > 1:
+        if row_id in ids[:index]:
             raise PackError("duplicate-id", f"行 id“{row_id}”重复；请为其中一行写明 id。", block.path, line_of(rows_data, index))
     return tuple(rows)
 

@@ -107,6 +107,8 @@ def _build(node: yaml.Node, loader: _StrictLoader, depth: int) -> object:
     line = node.start_mark.line + 1
     if depth > MAX_DEPTH:
         raise PackError("too-deep", f"嵌套超过 {MAX_DEPTH} 层，拒绝读取。", path, line)
+    if node.tag not in _ALLOWED_TAGS:
+        raise PackError("yaml-tag", f"不允许的 YAML 标签“{node.tag}”。", path, line)
     if isinstance(node, yaml.MappingNode):
         result = YDict()
         result.path, result.line = path, line
@@ -129,13 +131,13 @@ def _build(node: yaml.Node, loader: _StrictLoader, depth: int) -> object:
             result.item_lines.append(item.start_mark.line + 1)
         return result
     if isinstance(node, yaml.ScalarNode):
-        if node.tag not in _SCALAR_TAGS:
-            raise PackError("yaml-tag", f"不允许的 YAML 标签“{node.tag}”。", path, line)
         return loader.construct_object(node)
     raise PackError("bad-yaml", "无法识别的 YAML 结构。", path, line)
 
 
-_SCALAR_TAGS = {
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",

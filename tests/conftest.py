@@ -1,0 +1,49 @@
+"""Shared fixtures: the bundled layout, the committed workbooks and their sources."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tools.build_workbooks import CORRECTED, LAYOUT, SAMPLE, TEMPLATE
+from tools.sample_source import corrected, load_corrections, load_source
+from xlplugin.book import Book
+from xlplugin.layout import load_layout
+from xlplugin.locate import locate_book
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def layout():
+    return load_layout(LAYOUT)
+
+
+@pytest.fixture(scope="session")
+def sample_source(layout):
+    return load_source(layout)
+
+
+@pytest.fixture(scope="session")
+def corrected_source(layout, sample_source):
+    return corrected(layout, sample_source, load_corrections())
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def corrected_path() -> Path:
+    return CORRECTED
+
+
+@pytest.fixture(scope="session")
+def template_path() -> Path:
+    return TEMPLATE
+
+
+@pytest.fixture(scope="session")
+def located_sample(layout):
+    return locate_book(Book.open(SAMPLE), layout)
