@@ -79,6 +79,7 @@ class Sheet:
     rows: list[list[object]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     visible: bool = True
+    _merge_lookup: tuple[dict, dict] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def height(self) -> int:
@@ -98,17 +99,26 @@ class Sheet:
 
     def merged_value(self, row: int, col: int) -> object:
         """Like :meth:`value`, but a cell inside a merged range reads its top-left value."""
-        for r0, c0, r1, c1 in self.merges:
-            if r0 <= row <= r1 and c0 <= col <= c1:
-                return self.value(r0, c0)
-        return self.value(row, col)
+        anchor = self._merge_index()[1].get((row, col))
+        return self.value(*anchor) if anchor else self.value(row, col)
 
     def merge_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
         """The merged range whose top-left cell is (row, col), if any."""
-        for merge in self.merges:
-            if merge[0] == row and merge[1] == col:
-                return merge
-        return None
+        return self._merge_index()[0].get((row, col))
+
+    def _merge_index(self) -> tuple[dict, dict]:
+        # Built on first use (merges do not change after reading): top-left → range, and every
+        # covered cell → its top-left.
+        if self._merge_lookup is None:
+            tops, covered = {}, {}
+            for merge in self.merges:
+                r0, c0, r1, c1 = merge
+                tops[(r0, c0)] = merge
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        covered[(r, c)] = (r0, c0)
+            self._merge_lookup = (tops, covered)
+        return self._merge_lookup
 
 
 @dataclass

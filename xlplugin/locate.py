@@ -574,34 +574,42 @@ def _report_missing(table: Table, block: Block) -> None:
         )
 
 
-def _similarity(spec: RowSpec, text: str) -> float:
-    """Score how well a printed label matches a layout row: 3 exact, 2 same words with another
-    ordinal, up to 1.5 for a close rewording; 0 for no match."""
-    printed = normalize_text(text)
-    if printed in {normalize_text(t) for t in (spec.label, *spec.aliases)}:
-        return 3.0
-    body, wanted = label_body(text), {label_body(t) for t in (spec.label, *spec.aliases)}
-    if body in wanted:
-        return 2.0
-    ratio = max(difflib.SequenceMatcher(None, body, w).ratio() for w in wanted)
-    return 0.5 + ratio if ratio >= 0.75 else 0.0
+def _similarities(rows: tuple[RowSpec, ...], texts: list[str]) -> list[list[float]]:
+    """How well each printed label matches each layout row: 3 exact, 2 the same words under
+    another ordinal, up to 1.5 for a close rewording, 0 for no match.
+
+    The fuzzy comparison only runs between rows and labels that found no exact or same-words partner
+    at all, which keeps it off the common path."""
+    exact = [{normalize_text(t) for t in (r.label, *r.aliases)} for r in rows]
+    bodies = [{label_body(t) for t in (r.label, *r.aliases)} for r in rows]
+    printed = [normalize_text(t) for t in texts]
+    printed_bodies = [label_body(t) for t in texts]
+    scores = [[3.0 if printed[j] in exact[i] else 2.0 if printed_bodies[j] in bodies[i] else 0.0 for j in range(len(texts))] for i in range(len(rows))]
+    lonely_rows = [i for i in range(len(rows)) if not any(scores[i])]
+    lonely_texts = [j for j in range(len(texts)) if not any(scores[i][j] for i in range(len(rows)))]
+    for i in lonely_rows:
+        for j in lonely_texts:
+            for wanted in bodies[i]:
+                matcher = difflib.SequenceMatcher(None, printed_bodies[j], wanted)
+                if matcher.real_quick_ratio() >= 0.75 and matcher.quick_ratio() >= 0.75 and (ratio := matcher.ratio()) >= 0.75:
+                    scores[i][j] = max(scores[i][j], 0.5 + ratio)
+    return scores
 
 
 def _align(rows: tuple[RowSpec, ...], texts: list[str]) -> list[tuple[int, int]]:
     """Order-preserving alignment of layout rows with printed labels maximising total similarity."""
     n, m = len(rows), len(texts)
+    similarity = _similarities(rows, texts)
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
             best = max(score[i + 1][j], score[i][j + 1])
-            similarity = _similarity(rows[i], texts[j])
-            if similarity:
-                best = max(best, similarity + score[i + 1][j + 1])
+            if similarity[i][j]:
+                best = max(best, similarity[i][j] + score[i + 1][j + 1])
             score[i][j] = best
     pairs, i, j = [], 0, 0
     while i < n and j < m:
-        similarity = _similarity(rows[i], texts[j])
-        if similarity and score[i][j] == similarity + score[i + 1][j + 1]:
+        if similarity[i][j] and score[i][j] == similarity[i][j] + score[i + 1][j + 1]:
             pairs.append((i, j))
             i, j = i + 1, j + 1
         elif score[i][j] == score[i + 1][j]:

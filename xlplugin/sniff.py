@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 from xlplugin.errors import WorkbookError
@@ -70,7 +71,7 @@ def _check_package(path: Path) -> None:
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
             broken = package.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         raise WorkbookError(
             "corrupt-workbook",
             f"“{path.name}”已损坏（压缩包结构不完整，可能下载或拷贝中断）。请重新获取原文件，"

@@ -1,0 +1,57 @@
+"""Read-time figures for the bundled sample: ``make bench`` (or ``python benchmarks/read_bench.py``).
+
+Prints, per reading path, the median and best of N runs in milliseconds:
+opening the workbook into grids (calamine fast path vs openpyxl), locating all nine tables and the
+narrative, and the two together. Also the one-off cost of a cold process (import + read + locate).
+"""
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.build_workbooks import LAYOUT, SAMPLE  # noqa: E402
+from xlplugin.book import Book  # noqa: E402
+from xlplugin.layout import load_layout  # noqa: E402
+from xlplugin.locate import locate_book  # noqa: E402
+
+RUNS = 30
+
+
+def measure(function) -> tuple[float, float]:
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times)
+
+
+def main() -> None:
+    layout = load_layout(LAYOUT)
+    book = Book.open(SAMPLE)
+    rows = [
+        ("open, calamine (fast path)", lambda: Book.open(SAMPLE, engine="calamine")),
+        ("open, openpyxl", lambda: Book.open(SAMPLE, engine="openpyxl")),
+        ("locate 9 tables + narrative", lambda: locate_book(book, layout)),
+        ("open + locate, calamine", lambda: locate_book(Book.open(SAMPLE, engine="calamine"), layout)),
+        ("open + locate, openpyxl", lambda: locate_book(Book.open(SAMPLE, engine="openpyxl"), layout)),
+        ("load layout (10 YAML files)", lambda: load_layout(LAYOUT)),
+    ]
+    print(f"sample: {SAMPLE.name} ({SAMPLE.stat().st_size / 1024:.0f} KiB), {RUNS} runs each, Python {sys.version.split()[0]}")
+    print(f"{'what':34} {'median ms':>10} {'best ms':>9}")
+    for name, function in rows:
+        median, best = measure(function)
+        print(f"{name:34} {median:10.2f} {best:9.2f}")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "xlplugin", "tables", str(SAMPLE)], check=True, capture_output=True, cwd=ROOT)
+    print(f"{'cold process: xlplugin tables':34} {(time.perf_counter() - start) * 1000:10.2f}")
+
+
+if __name__ == "__main__":
+    main()
