@@ -40,16 +40,18 @@ class Amount:
     ``decimals`` is the number of decimal places the value is accurate to: ``2`` for 万元 with two
     decimals. A value stated to 2 places stands for the closed interval ``value ± 0.005``.
     ``percent`` marks a value that was written with ``%`` (the value is in percent units).
+    ``exact`` marks a count (辆, 人次, 个): it is not rounded, so its interval is the value itself.
     """
 
     value: Decimal
     decimals: int
     percent: bool = False
+    exact: bool = False
 
     @property
     def half_unit(self) -> Decimal:
-        """Half of one unit in the last stated place: the rounding radius."""
-        return Decimal(5).scaleb(-self.decimals - 1)
+        """Half of one unit in the last stated place: the rounding radius (0 for counts)."""
+        return Decimal(0) if self.exact else Decimal(5).scaleb(-self.decimals - 1)
 
     def interval(self) -> tuple[Decimal, Decimal]:
         """The closed interval of true values this rounded figure can stand for."""

@@ -45,6 +45,7 @@ from xlplugin.yamlfile import YDict, YList, line_of, load_yaml
 __all__ = ["ColumnSpec", "RowSpec", "BlockSpec", "CellSpec", "TableSpec", "Layout", "load_layout", "label_body"]
 
 ROLES = ("code", "label", "value")
+MONEY_UNITS = ("万元", "元", "亿元")
 MERGE_LEFT, MERGE_UP = "<", "^"
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\))")
 
@@ -70,7 +71,8 @@ class RowSpec:
     """One fixed row: its label as the template prints it, an id for rules, optionally a code.
 
     ``na`` lists the value columns that the template marks ``—`` (not applicable) on this row;
-    ``decimals``/``unit`` override the table's for count rows (辆, 个, 人).
+    ``decimals``/``unit`` override the table's for count rows (辆, 个, 人). A row whose unit is not
+    money holds exact counts (:attr:`exact`): no rounding interval.
     """
 
     id: str
@@ -81,6 +83,10 @@ class RowSpec:
     unit: str | None = None
     na: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+
+    @property
+    def exact(self) -> bool:
+        return self.unit is not None and self.unit not in MONEY_UNITS
 
 
 @dataclass(frozen=True)

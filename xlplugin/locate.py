@@ -57,6 +57,7 @@ class Value:
     cell: str
     status: str
     raw: object = None
+    decimals: int = 2
 
     @property
     def is_number(self) -> bool:
@@ -100,7 +101,7 @@ class Block:
                 return row
         wanted = normalize_text(key)
         for row in self.rows:
-            if normalize_text(row.label) == wanted or (row.spec and normalize_text(row.spec.label) == wanted):
+            if normalize_text(row.key) == wanted or normalize_text(row.label) == wanted or (row.spec and normalize_text(row.spec.label) == wanted):
                 return row
         return None
 
@@ -430,7 +431,7 @@ def _code(sheet: Sheet, row: int, col: int) -> str:
     return normalize_text(_text(sheet, row, col))
 
 
-def _read_value(table: Table, row: int, col: int, decimals: int) -> Value:
+def _read_value(table: Table, row: int, col: int, decimals: int, exact: bool = False) -> Value:
     raw = table.sheet.value(row, col)
     cell = a1(row, col)
     if isinstance(raw, FormulaWithoutValue):
@@ -441,28 +442,30 @@ def _read_value(table: Table, row: int, col: int, decimals: int) -> Value:
                 "请在 Excel 或 WPS 中打开、保存后再校验；xlplugin 不会把它当作空白。",
             )
         )
-        return Value(None, cell, "no-cached-value", raw)
+        return Value(None, cell, "no-cached-value", raw, decimals)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return Value(None, cell, "blank", raw)
+        return Value(None, cell, "blank", raw, decimals)
     if is_dash(raw):
-        return Value(None, cell, "dash", raw)
+        return Value(None, cell, "dash", raw, decimals)
     try:
         amount = parse_number(raw, decimals)
     except NumberFormatError:
         table.problems.append(
             Problem("not-a-number", ERROR, table.sheet.name, cell, table.id, f"{cell} 的内容“{raw}”不是数字，无法参与校验。")
         )
-        return Value(None, cell, "invalid", raw)
+        return Value(None, cell, "invalid", raw, decimals)
     if amount is None:
-        return Value(None, cell, "blank", raw)
-    return Value(amount, cell, "text-number" if isinstance(raw, str) else "number", raw)
+        return Value(None, cell, "blank", raw, decimals)
+    if exact:
+        amount = Amount(amount.value, amount.decimals, amount.percent, exact=True)
+    return Value(amount, cell, "text-number" if isinstance(raw, str) else "number", raw, decimals)
 
 
 def _read_values(table: Table, block: BlockSpec, columns: dict[str, int], row: int, spec: RowSpec | None) -> dict[str, Value]:
     values = {}
     for column in block.value_columns:
         decimals = next(d for d in (spec.decimals if spec else None, column.decimals, table.spec.decimals) if d is not None)
-        values[column.id] = _read_value(table, row, columns[column.id], decimals)
+        values[column.id] = _read_value(table, row, columns[column.id], decimals, bool(spec and spec.exact))
     return values
 
 

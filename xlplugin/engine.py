@@ -1,0 +1,159 @@
+"""The engine: run every rule of a pack on a located workbook and return one :class:`Report`.
+
+- Every enabled rule runs; a failure never stops the others. A rule whose inputs are absent or
+  unreadable is listed in ``Report.not_run`` with the reason — never counted as passed.
+- Reading problems (text in number cells, formulas without values, missing tables or rows, unit
+  slips) become findings too, so that nothing the reader doubted is silently ignored.
+- Outcomes are stamped with the rule's severity, message and explanation. A relation that only fails
+  by rounding (XBRL Calculations 1.1 intervals) is a 提示 that shows both intervals, whatever the
+  rule's severity.
+- One root cause is not reported dozens of times: a failure that shares an input cell with a more
+  local failure and is off by the same amount (within rounding) is marked ``caused_by`` that one and
+  downgraded to 提示.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xlplugin.book import parse_a1
+from xlplugin.context import Context
+from xlplugin.expressions import NotRunnable
+from xlplugin.findings import ERROR, INFO, WARNING, Finding, NotRun, Operand, Outcome, Report
+from xlplugin.intervals import Verdict
+from xlplugin.kinds.base import fmt
+from xlplugin.locate import LocatedBook
+from xlplugin.pack import Pack, Rule
+
+__all__ = ["run_pack"]
+
+_READING = {
+    "not-a-number": "单元格内容不是数字",
+    "no-cached-value": "公式没有计算结果",
+    "unit-mismatch": "单位与表样不符",
+    "row-missing": "缺少表样中的行",
+    "unexpected-row": "表样之外的行",
+    "bad-row-key": "行没有有效的科目编码",
+    "duplicate-row": "科目编码重复",
+    "number-as-text": "数字以文本形式存储",
+    "table-not-found": "缺少表格",
+    "header-not-found": "表头无法识别",
+}
+_READING_FIX = {
+    "no-cached-value": "在 Excel 或 WPS 中打开工作簿并保存，使公式得到计算结果后再校验。",
+    "not-a-number": "把该单元格改为数字（可带千位分隔符），或留空。",
+    "table-not-found": "按表样补齐缺少的表，不要改动表名、表号和表头。",
+    "header-not-found": "恢复表样原有的表头文字，不要删除或合并列。",
+}
+
+
+def run_pack(pack: Pack, located: LocatedBook, workbook: str = "") -> Report:
+    """Check ``located`` with every enabled rule of ``pack``."""
+    report = Report(workbook or located.book.source, pack.id, pack.version)
+    report.findings.extend(_reading_findings(located))
+    context = Context(located)
+    for rule in pack.rules:
+        if not rule.enabled:
+            continue
+        context.tolerance = rule.tolerance
+        try:
+            outcomes = list(rule.module.check(rule.prepared, context))
+        except NotRunnable as reason:
+            report.not_run.append(NotRun(rule.id, rule.name, str(reason)))
+            continue
+        report.rules_run += 1
+        report.findings.extend(_stamp(rule, outcome) for outcome in outcomes)
+    _mark_consequences(report.findings)
+    order = {t.id: i for i, t in enumerate(pack.layout.tables)}
+    report.findings.sort(key=lambda f: (order.get(f.table, len(order)), _cell_order(f.cell), f.rule))
+    return report
+
+
+def _cell_order(cell: str) -> tuple[int, int]:
+    try:
+        return parse_a1(cell)
+    except ValueError:
+        return (-1, -1)
+
+
+def _reading_findings(located: LocatedBook) -> list[Finding]:
+    findings = []
+    for table_id, error in located.not_found.items():
+        findings.append(_reading_finding(error.code, ERROR, "", "", table_id, error.message))
+    for problem in located.problems:
+        findings.append(_reading_finding(problem.code, problem.severity, problem.sheet, problem.cell, problem.table, problem.message))
+    return findings
+
+
+def _reading_finding(code: str, severity: str, sheet: str, cell: str, table: str, message: str) -> Finding:
+    return Finding(
+        rule=f"READ.{code}", name=_READING.get(code, code), severity=severity, sheet=sheet, cell=cell, table=table,
+        row="", column="", expected=None, actual=None, difference=None, operands=[], message=message,
+        explanation=_READING_FIX.get(code, ""),
+    )
+
+
+def _placeholders(outcome: Outcome) -> dict[str, str]:
+    def text(value):
+        return fmt(value) if isinstance(value, Decimal) or value is None else str(value)
+
+    values = {
+        "table": outcome.table, "row": outcome.row, "column": outcome.column, "cell": outcome.cell,
+        "expected": text(outcome.expected), "actual": text(outcome.actual), "difference": text(outcome.difference),
+    }
+    values.update(outcome.details)
+    return values
+
+
+def _stamp(rule: Rule, outcome: Outcome) -> Finding:
+    message = rule.message.format(**_placeholders(outcome))
+    rounding = outcome.verdict is Verdict.ROUNDING
+    severity = INFO if rounding else rule.severity
+    if rounding:
+        left, right = outcome.actual_interval, outcome.expected_interval
+        message += (
+            f"差额可由四舍五入解释：实际值区间 [{left.low}, {left.high}] 与应有值区间 [{right.low}, {right.high}] 有交集，仅作提示。"
+        )
+    finding = Finding(
+        rule=rule.id, name=rule.name, severity=severity, sheet=outcome.sheet, cell=outcome.cell, table=outcome.table,
+        row=outcome.row, column=outcome.column, expected=outcome.expected, actual=outcome.actual,
+        difference=outcome.difference, operands=outcome.operands, message=message, explanation=rule.explanation,
+        rounding=rounding, allowance=_allowance(outcome), locality=getattr(rule.module, "LOCALITY", 3),
+    )
+    return finding
+
+
+def _allowance(outcome: Outcome) -> Decimal:
+    radii = [i.radius for i in (outcome.actual_interval, outcome.expected_interval) if i is not None]
+    return sum(radii, Decimal(0))
+
+
+def _cells(finding: Finding) -> set[tuple[str, str]]:
+    cells = {(o.sheet, o.cell) for o in finding.operands if o.cell}
+    if finding.cell:
+        cells.add((finding.sheet, finding.cell))
+    return cells
+
+
+def _mark_consequences(findings: list[Finding]) -> None:
+    """Downgrade a failure that is the visible echo of a more local one (same cell, same amount).
+
+    Roots are chosen most local first: a row that does not add up explains the roll-up above it and
+    the cross-table comparison that uses it, not the other way round."""
+    failing = [f for f in findings if f.severity in (ERROR, WARNING) and isinstance(f.difference, Decimal) and f.operands]
+    failing.sort(key=lambda f: (f.locality, len(f.operands)))
+    roots: list[Finding] = []
+    for finding in failing:
+        cause = next((root for root in roots if _same_cause(root, finding)), None)
+        if cause is None:
+            roots.append(finding)
+            continue
+        finding.caused_by = f"{cause.rule}@{cause.sheet}!{cause.cell}"
+        finding.severity = INFO
+        finding.message += f"（很可能由 {cause.sheet}!{cause.cell}（{cause.rule} {cause.name}）引起，修正该处后应一并消除。）"
+
+
+def _same_cause(root: Finding, other: Finding) -> bool:
+    if not _cells(root) & _cells(other):
+        return False
+    allowance = root.allowance + other.allowance
+    return abs(abs(root.difference) - abs(other.difference)) <= allowance

@@ -1,0 +1,66 @@
+"""科目汇总 ``code_rollup``: every parent code equals the sum of its child codes (类 = Σ款,
+款 = Σ项; 经济分类 301 = Σ301xx), in every value column; optionally the total row equals the sum of
+the top-level codes.
+
+Parameters: ``table``, ``block``, ``columns`` (optional; default all value columns), ``total``
+(optional: the total row's label, e.g. ``合计``). A child is a code two digits longer with the parent
+as prefix; a parent without children in the table is not checked. Example (公开02表)::
+
+    - id: CQ02-02
+      name: 类、款金额等于下级科目之和
+      kind: code_rollup
+      table: 公开02表
+      total: 合计
+
+finds nothing on the corrected sample except rounding (提示: 合计 9,909.15 vs Σ类 9,909.14).
+Placeholders: the common ones plus ``{children}`` (the child codes summed).
+"""
+from xlplugin.intervals import Verdict
+from xlplugin.kinds.base import block_spec, outcome, sum_outcome, table_spec, value_columns
+
+NAME = "code_rollup"
+TITLE = "科目汇总"
+LOCALITY = 2
+PARAMS = {"table": ("str", True), "block": ("str", False), "columns": ("list", False), "total": ("str", False)}
+PLACEHOLDERS = ("children",)
+MESSAGE = "{table} {row} 的{column}应等于下级科目（{children}）之和 {expected}，实际为 {actual}，差 {difference}。"
+
+
+def prepare(params, layout, where):
+    spec = table_spec(layout, params["table"], where)
+    block = block_spec(spec, params.get("block"), where)
+    if block.code_column is None and not any(r.code for r in block.rows):
+        raise where.error("bad-param", f"{spec.id}的区块“{block.id}”没有科目编码，无法逐级汇总。")
+    columns = value_columns(spec, block, params.get("columns"), where)
+    return {"table": spec.id, "block": block.id, "columns": columns, "total": params.get("total")}
+
+
+def check(prepared, context):
+    table = context.table(prepared["table"])
+    block = table.blocks[prepared["block"]]
+    coded = [row for row in block.rows if row.code and row.code.isdigit()]
+    groups = []
+    for parent in coded:
+        children = [r for r in coded if len(r.code) == len(parent.code) + 2 and r.code.startswith(parent.code)]
+        if children:
+            groups.append((parent, children, parent.code))
+    total_key = prepared["total"]
+    if total_key:
+        total_row = block.row(total_key)
+        shortest = min((len(r.code) for r in coded), default=0)
+        top = [r for r in coded if len(r.code) == shortest]
+        if total_row is not None:  # no code rows at all: the total must be zero
+            groups.append((total_row, top, total_row.label))
+    for parent, children, label in groups:
+        names = "、".join(c.code for c in children) or "无"
+        for column in prepared["columns"]:
+            left, left_operand = context.row_interval(table, block, parent, column)
+            operands, parts = [left_operand], []
+            for child in children:
+                interval, operand = context.row_interval(table, block, child, column)
+                operands.append(operand)
+                parts.append((1, interval))
+            verdict, right = sum_outcome(left, parts, context.tolerance)
+            if verdict is not Verdict.PASS:
+                where = (table.sheet.name, parent.values[column].cell, table.id)
+                yield outcome(verdict, where, label, column, left, right, operands, children=names)

@@ -1,0 +1,44 @@
+"""表样行名 ``template_labels``: fixed rows are printed with the template's names.
+
+Parameter: ``tables`` — table ids with fixed rows. Each row the reader matched to the layout (even by a
+near match such as a wrong ordinal) must print the layout's label (compared without spaces and
+full-width differences). Example::
+
+    - id: CQX-LABEL
+      name: 固定行名称与表样一致
+      kind: template_labels
+      tables: [公开01表, 公开04表, 公开06表, 公开09表]
+
+finds 公开04表 “二、一般公共预算财政拨款” (表样：一、…) and 公开01表 “十四、资源勘探信息等支出” in the
+published sample. Placeholders: the common ones.
+"""
+from xlplugin.book import a1
+from xlplugin.findings import Operand, Outcome
+from xlplugin.intervals import Verdict
+from xlplugin.kinds.base import table_spec
+
+NAME = "template_labels"
+TITLE = "表样行名"
+LOCALITY = 1
+PARAMS = {"tables": ("list", True)}
+PLACEHOLDERS = ()
+MESSAGE = "{table}第 {cell} 格的行名为“{actual}”，表样为“{expected}”。"
+
+
+def prepare(params, layout, where):
+    return {"tables": [table_spec(layout, t, where).id for t in params["tables"]]}
+
+
+def check(prepared, context):
+    for table_id in prepared["tables"]:
+        table = context.located.tables.get(table_id)
+        if table is None:
+            continue
+        for block, row in table.iter_rows():
+            if row.spec is None or row.label_matches_layout:
+                continue
+            column = block.spec.label_column or block.spec.code_column
+            cell = a1(row.sheet_row, block.columns[column.id])
+            yield Outcome(Verdict.FAIL, table.sheet.name, cell, table.id, row.spec.code or row.spec.id, "行名",
+                          expected=row.spec.label, actual=row.label,
+                          operands=[Operand(f"{table.id}[{row.spec.id}]", table.sheet.name, cell, None, row.label)])
