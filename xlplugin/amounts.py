@@ -99,8 +99,18 @@ def parse_number(raw: object, decimals: int | None = None) -> Amount | None:
 
     ``raw`` is what a reader returns: ``None``, ``int``, ``float``, ``Decimal`` or ``str``.
     ``decimals`` is the stated precision (from the layout); without it the precision is the number of
-    decimal places as written. Booleans and dates are not numbers.
+    decimal places as written. With it, a value written with fewer places is shown to that precision
+    (``35`` in a 万元 column is ``35.00``; the value is the same). Booleans and dates are not numbers.
     """
+    amount = _parse(raw, decimals)
+    if amount is not None and decimals is not None and decimals > 0:
+        exponent = amount.value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > -decimals:
+            amount = Amount(amount.value.quantize(Decimal(1).scaleb(-decimals)), amount.decimals, amount.percent)
+    return amount
+
+
+def _parse(raw: object, decimals: int | None) -> Amount | None:
     if raw is None:
         return None
     if isinstance(raw, bool):

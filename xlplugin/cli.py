@@ -103,6 +103,60 @@ def template(layout_path: Path | None, output: Path) -> None:
     click.echo(f"已生成 {output}（{len(layout.tables)} 张表 + {layout.narrative_sheet}）")
 
 
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--pack", "pack_spec", default=None, help="规则包：目录、pack.yaml 路径或 id（如 cq-2021、cq-2021@1.0.0），默认 cq-2021。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="报告格式。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="把报告写入文件（默认输出到屏幕）。")
+@click.option("--level", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True, help="文字报告显示到哪一级（error 只看错误）。")
+@click.option("--engine", type=click.Choice(["auto", "calamine", "openpyxl"]), default="auto", show_default=True, help="读取引擎。")
+def check(workbook: Path, pack_spec: str | None, output_format: str, output: Path | None, level: str, engine: str) -> None:
+    """按规则包校验 WORKBOOK。退出码：0 无错误，1 有错误，2 无法校验。"""
+    from xlplugin.book import Book
+    from xlplugin.engine import run_pack
+    from xlplugin.locate import locate_book
+    from xlplugin.pack import find_pack, load_pack
+    from xlplugin.render import render_json, render_text
+
+    pack = load_pack(find_pack(pack_spec))
+    book = Book.open(workbook, engine=engine)
+    report = run_pack(pack, locate_book(book, pack.layout), workbook.name)
+    if output_format == "json":
+        text = render_json(report)
+    else:
+        titles = {t.id: t.title for t in pack.layout.tables}
+        text = render_text(report, titles, pack.name, len(pack.rules), level)
+    if output is None:
+        click.echo(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(click.unstyle(text) + "\n", encoding="utf-8")
+        click.echo(f"报告已写入 {output}。结论：{report.verdict}")
+    sys.exit(0 if report.valid else 1)
+
+
+@cli.group()
+def pack() -> None:
+    """规则包的编写与测试。"""
+
+
+@pack.command("test")
+@click.argument("pack_spec", required=False)
+def pack_test(pack_spec: str | None) -> None:
+    """运行规则包自带的用例：每条规则至少一个通过用例、一个不通过用例。"""
+    from xlplugin.display import render_table
+    from xlplugin.pack import find_pack, load_pack
+    from xlplugin.packtest import run_cases
+
+    loaded = load_pack(find_pack(pack_spec))
+    results = run_cases(loaded)
+    rows = [[r.rule, r.case, "通过" if r.expect == "pass" else "不通过", "✓" if r.ok else "✗", r.detail] for r in results]
+    click.echo(render_table(["规则", "用例", "期望", "结果", "说明"], rows))
+    failed = [r for r in results if not r.ok]
+    click.echo(f"\n{loaded.id} {loaded.version}：{len(loaded.rules)} 条规则，{len(results)} 个用例，{len(results) - len(failed)} 个符合期望，{len(failed)} 个不符合。")
+    sys.exit(1 if failed else 0)
+
+
 def main() -> None:
     """Console entry point: run the CLI, turning user errors into one-line Chinese messages."""
     try:

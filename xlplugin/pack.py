@@ -119,7 +119,7 @@ def load_pack(path: str | Path) -> Pack:
     for rule in rules:
         if rule.id in seen:
             first = seen[rule.id]
-            raise PackError("duplicate-rule", f"规则 id“{rule.id}”重复（第一次出现在 {first.path}:{first.line}）。", rule.path, rule.line)
+            raise PackError("duplicate-rule", f"规则 {rule.id}：id 重复（第一次出现在 {first.path}:{first.line}）。", rule.path, rule.line)
         seen[rule.id] = rule
     tests = manifest.get("tests")
     base = manifest.get("test_base")

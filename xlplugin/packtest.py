@@ -62,24 +62,55 @@ def load_cases(pack: Pack) -> dict:
     return data
 
 
-def run_cases(pack: Pack) -> list[CaseResult]:
-    """Run every case of every rule; a rule without a passing and a failing case is itself a failure."""
+@dataclass(frozen=True)
+class Case:
+    """One case of one rule: ``entry`` is ``基准`` or the case mapping (``None``: the rule has none)."""
+
+    rule: str
+    expect: str
+    entry: object
+
+    @property
+    def name(self) -> str:
+        if self.entry is None:
+            return "—"
+        return BASE if self.entry == BASE else str(self.entry.get("name"))
+
+
+def iter_cases(pack: Pack) -> list[Case]:
+    """Every case in pack order; a rule lacking a passing or failing case yields a ``None`` case."""
     cases = load_cases(pack)
-    if pack.test_base is None:
-        raise PackError("no-test-base", "pack.yaml 没有指定 test_base（基准工作簿）。", str(pack.path / "pack.yaml"))
-    base = Book.open(pack.test_base)
-    base_located = locate_book(base, pack.layout)
-    results: list[CaseResult] = []
+    result = []
     for rule in pack.rules:
         own = cases.get(rule.id) or {}
         for expect in ("pass", "fail"):
-            entries = own.get(expect) or []
-            if not entries:
-                results.append(CaseResult(rule.id, "—", expect, False, f"缺少{'通过' if expect == 'pass' else '不通过'}用例"))
-            for entry in entries:
-                name, book, wanted_cell = _case_book(entry, base, base_located, pack)
-                results.append(_run_case(pack, rule, book, name, expect, wanted_cell))
-    return results
+            entries = own.get(expect) or [None]
+            result.extend(Case(rule.id, expect, entry) for entry in entries)
+    return result
+
+
+class CaseRunner:
+    """Runs cases against the pack's base workbook, read and located once."""
+
+    def __init__(self, pack: Pack):
+        if pack.test_base is None:
+            raise PackError("no-test-base", "pack.yaml 没有指定 test_base（基准工作簿）。", str(pack.path / "pack.yaml"))
+        self.pack = pack
+        self.base = Book.open(pack.test_base)
+        self.base_located = locate_book(self.base, pack.layout)
+
+    def run(self, case: Case) -> CaseResult:
+        if case.entry is None:
+            missing = "通过" if case.expect == "pass" else "不通过"
+            return CaseResult(case.rule, "—", case.expect, False, f"缺少{missing}用例")
+        name, book, wanted_cell = _case_book(case.entry, self.base, self.base_located, self.pack)
+        return _run_case(self.pack, self.pack.rule(case.rule), book, name, case.expect, wanted_cell)
+
+
+def run_cases(pack: Pack) -> list[CaseResult]:
+    """Run every case of every rule; a rule without a passing and a failing case is itself a failure."""
+    runner = CaseRunner(pack)
+    return [runner.run(case) for case in iter_cases(pack)]
 
 
 def _case_book(entry, base: Book, base_located, pack: Pack):

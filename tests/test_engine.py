@@ -1,0 +1,107 @@
+"""The Chongqing pack on the real sample: exactly the document's inconsistencies, honest rounding,
+no cascades, rules without inputs reported as not run."""
+from decimal import Decimal
+
+import pytest
+
+from helpers import copy_to, edit_workbook
+from xlplugin.book import Book
+from xlplugin.engine import run_pack
+from xlplugin.findings import ERROR, INFO, WARNING
+from xlplugin.intervals import Interval
+from xlplugin.locate import locate_book
+from xlplugin.pack import find_pack, load_pack
+
+#: Every 错误 and 警告 the pack reports on the published sample, with why each is right.
+EXPECTED_ON_SAMPLE = [
+    ["CQN-02", WARNING, "公开01表!C19"],  # 十四、资源勘探信息等支出: the 2021 name is 资源勘探工业信息等支出
+    ["CQN-01", WARNING, "公开02表!B13"],  # 2080110 劳动关系的维权; 03 and 05 say 劳动关系和维权
+    ["CQ03-01", ERROR, "公开03表!C22"],  # 2080599: 10.79 in total, 基本/项目 blank
+    ["CQ03-01", ERROR, "公开03表!C60"],  # 229: 35.00 in total, 基本/项目 blank
+    ["CQN-02", WARNING, "公开04表!A7"],  # 二、一般公共预算财政拨款 (should be 一、)
+    ["CQN-02", WARNING, "公开04表!C7"],  # 二、一般公共服务支出 (should be 一、)
+    ["CQN-02", WARNING, "公开04表!A8"],  # 三、政府性基金预算财政拨款 (should be 二、)
+    ["CQ05-02", ERROR, "公开05表!D19"],  # 20805 基本 205.16 but its 项 sum to 139.97 (2080506 in the wrong column)
+    ["CQ05-02", ERROR, "公开05表!E19"],  # 20805 项目 blank but 2080506 has 65.19
+]
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack(find_pack("cq-2021"))
+
+
+@pytest.fixture(scope="module")
+def sample_report(pack, sample_path):
+    return run_pack(pack, locate_book(Book.open(sample_path), pack.layout))
+
+
+def test_sample_errors_and_warnings_are_the_documents_inconsistencies(sample_report):
+    serious = [row for row in sample_report.flatten() if row[1] in (ERROR, WARNING)]
+    assert serious == EXPECTED_ON_SAMPLE
+    assert sample_report.not_run == [] and sample_report.rules_run == 72
+
+
+def test_consequences_are_folded_under_their_root(sample_report):
+    caused = {f"{f.sheet}!{f.cell}": f.caused_by for f in sample_report.findings if f.caused_by}
+    assert caused == {
+        "公开03表!E6": "CQ03-01@公开03表!C60",  # 合计 项目支出 short by 35.01: the 229 row
+        "公开03表!E60": "CQ03-01@公开03表!C60",
+        "公开03表!D19": "CQ03-01@公开03表!C22",  # 20805 基本支出 short by 10.79: the 2080599 row
+        "公开05表!D22": "CQ03-01@公开03表!C22",
+        "公开05表!E21": "CQ05-02@公开05表!E19",
+    }
+    assert all(f.severity == INFO for f in sample_report.findings if f.caused_by)
+
+
+def test_corrected_variant_has_no_error_and_no_warning(pack, corrected_path):
+    report = run_pack(pack, locate_book(Book.open(corrected_path), pack.layout))
+    assert report.count(ERROR) == 0 and report.count(WARNING) == 0
+    assert report.valid and report.verdict == "通过"
+    assert all(f.rounding for f in report.findings)  # only rounding remarks remain
+
+
+def test_no_rounding_only_difference_is_an_error_or_warning(sample_report):
+    for finding in sample_report.findings:
+        if finding.severity in (ERROR, WARNING) and isinstance(finding.difference, Decimal):
+            assert abs(finding.difference) > finding.allowance, finding
+        if finding.rounding:
+            assert finding.severity == INFO and "四舍五入" in finding.message
+
+
+def test_rounding_remarks_show_both_intervals(sample_report):
+    remark = next(f for f in sample_report.findings if f.rule == "CQX-05" and f.row == "208")
+    assert remark.severity == INFO and remark.expected == Decimal("5557.65") and remark.actual == Decimal("5557.64")
+    assert "[5557.635, 5557.645]" in remark.message and "[5557.645, 5557.655]" in remark.message
+    assert [o.cell for o in remark.operands] == ["D13", "C7"]
+
+
+def test_every_finding_is_located_and_explained(sample_report):
+    for finding in sample_report.findings:
+        assert finding.sheet and finding.cell and finding.table and finding.message
+        if not finding.rule.startswith("READ."):
+            assert finding.row and finding.column and finding.expected is not None and finding.actual is not None
+            assert finding.operands
+
+
+def test_missing_table_makes_its_rules_not_run(tmp_path, pack, corrected_path):
+    path = edit_workbook(copy_to(corrected_path, tmp_path), lambda wb: wb.remove(wb["公开08表"]))
+    report = run_pack(pack, locate_book(Book.open(path), pack.layout))
+    not_run = {n.rule: n.reason for n in report.not_run}
+    assert set(not_run) == {"CQ08-01", "CQ08-02", "CQX-09", "CQX-12"}
+    assert all("找不到公开08表" in reason for reason in not_run.values())
+    missing = [f for f in report.findings if f.rule == "READ.table-not-found"]
+    assert len(missing) == 1 and missing[0].severity == ERROR and missing[0].table == "公开08表"
+    assert report.rules_run == 68 and not report.valid
+
+
+def test_unreadable_cell_makes_rules_not_run_not_pass(tmp_path, pack, corrected_path):
+    from helpers import find_cell
+
+    def spoil(workbook):
+        find_cell(workbook["公开05表"], "2101103").offset(column=2).value = "约650"
+
+    path = edit_workbook(copy_to(corrected_path, tmp_path), spoil)
+    report = run_pack(pack, locate_book(Book.open(path), pack.layout))
+    assert {"CQ05-01", "CQ05-02"} <= {n.rule for n in report.not_run}
+    assert any(f.rule == "READ.not-a-number" and f.severity == ERROR for f in report.findings)
