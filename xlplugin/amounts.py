@@ -9,13 +9,15 @@ precision.
 Text is accepted the way departments actually type it::
 
     >>> parse_number("9,909.15")
-    Amount(value=Decimal('9909.15'), decimals=2, percent=False)
-    >>> parse_number("（12.30）")          # accountants' negative, full-width brackets
-    Amount(value=Decimal('-12.30'), decimals=2, percent=False)
+    Amount(value=Decimal('9909.15'), decimals=2, percent=False, exact=False)
+    >>> parse_number("（12.30）").value    # accountants' negative, full-width brackets
+    Decimal('-12.30')
     >>> parse_number("９９０９．１５").value  # full-width digits and point
     Decimal('9909.15')
-    >>> parse_number("57%")
-    Amount(value=Decimal('57'), decimals=0, percent=True)
+    >>> parse_number("57%").percent
+    True
+    >>> parse_number(35.0, decimals=2).value  # a numeric cell, shown to the stated precision
+    Decimal('35.00')
     >>> parse_number("—") is None          # dash, hyphen or blank: no value
     True
 
