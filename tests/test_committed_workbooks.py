@@ -53,3 +53,9 @@ def test_corrections_list_is_generated_from_the_corrections(sample_path):
     text = sample_path.with_name("更正说明.md").read_text(encoding="utf-8")
     assert "| 公开03表 | 229 | 项目支出 | （空） | 35.00 |" in text
     assert "减少 2343.3 万元、下降 19.1%" in text
+
+
+def test_pack_test_base_is_the_corrected_sample(corrected_path):
+    from tools.build_workbooks import PACK_BASE
+
+    assert _content(PACK_BASE) == _content(corrected_path)

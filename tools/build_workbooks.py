@@ -6,11 +6,13 @@ Writes, from the layout in ``rules/chongqing-2021`` and the sources in ``workboo
 - ``workbooks/samples/万盛人社局-2021-部门决算公开.xlsx`` — the seed department's workbook, every
   number and name as published (inconsistencies included), narrative in 情况说明, and the narrative
   beside it as ``…-情况说明.txt`` and ``.docx``;
-- the same again with ``-更正版`` — every inconsistency fixed — and ``更正说明.md`` listing the fixes.
+- the same again with ``-更正版`` — every inconsistency fixed — and ``更正说明.md`` listing the fixes;
+  a copy of it is the Chongqing pack's test base (``rules/chongqing-2021/tests/基准-更正版.xlsx``).
 """
 from __future__ import annotations
 
 import datetime
+import shutil
 from pathlib import Path
 
 from tools.sample_source import ROOT, corrected, load_corrections, load_source
@@ -22,6 +24,7 @@ TEMPLATE = ROOT / "workbooks" / "templates" / "重庆市部门决算公开表样
 SAMPLES = ROOT / "workbooks" / "samples"
 SAMPLE = SAMPLES / "万盛人社局-2021-部门决算公开.xlsx"
 CORRECTED = SAMPLES / "万盛人社局-2021-部门决算公开-更正版.xlsx"
+PACK_BASE = LAYOUT / "tests" / "基准-更正版.xlsx"
 FIXED_TIME = datetime.datetime(2022, 9, 1, 9, 0, 0)
 
 
@@ -80,7 +83,8 @@ def main() -> None:
     corrections = load_corrections()
     write_sample(layout, corrected(layout, sample, corrections), CORRECTED)
     write_corrections_list(corrections, SAMPLES / "更正说明.md")
-    for path in (TEMPLATE, SAMPLE, CORRECTED):
+    shutil.copyfile(CORRECTED, PACK_BASE)  # the pack's known-good base for its own test cases
+    for path in (TEMPLATE, SAMPLE, CORRECTED, PACK_BASE):
         print(f"wrote {path.relative_to(ROOT)}")
 
 

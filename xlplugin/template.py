@@ -10,6 +10,7 @@ template shows.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -84,6 +85,10 @@ def _styles():
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
         "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
         "right": Alignment(horizontal="right", vertical="center"),
+        "amount": Alignment(horizontal="right", vertical="center", indent=1),
+        "meta": Font(name="宋体", size=10),
+        "heading": Font(name="宋体", size=11, bold=True),
+        "narrative_title": Font(name="宋体", size=16, bold=True),
         "header_fill": PatternFill("solid", fgColor="F2F2F2"),
     }
 
@@ -102,12 +107,18 @@ def _write_table(sheet, spec: TableSpec, department, year, body, note, title) ->
     sheet.merge_cells(f"A1:{last}1")
     sheet.row_dimensions[1].height = 32
     sheet.cell(2, width, spec.id).alignment = style["right"]
+    # 公开部门 over the left half, 年度 centred over the middle, 单位 over the last column(s).
+    half = max(1, width // 2)
+    unit_from = width - 1 if width >= 5 else width
     sheet.cell(3, 1, f"公开部门：{department}").alignment = style["left"]
-    middle = max(2, (width + 1) // 2)
-    if middle - 1 > 1:
-        sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=middle - 1)
-    sheet.cell(3, middle, f"{year if year is not None else '    '}年度").alignment = style["center"]
-    sheet.cell(3, width, spec.unit_text).alignment = style["right"]
+    sheet.cell(3, half + 1, f"{year if year is not None else '    '}年度").alignment = style["center"]
+    sheet.cell(3, unit_from, spec.unit_text).alignment = style["right"]
+    for first, last in ((1, half), (half + 1, unit_from - 1), (unit_from, width)):
+        if last > first:
+            sheet.merge_cells(start_row=3, start_column=first, end_row=3, end_column=last)
+    for column in range(1, width + 1):
+        for row in (2, 3):
+            sheet.cell(row, column).font = style["meta"]
 
     for r, row in enumerate(spec.header):
         for c, text in enumerate(row):
@@ -117,11 +128,14 @@ def _write_table(sheet, spec: TableSpec, department, year, body, note, title) ->
             cell.font, cell.alignment, cell.border, cell.fill = style["bold"], style["center"], style["border"], style["header_fill"]
     for r0, c0, r1, c1 in header_merges(spec.header):
         sheet.merge_cells(start_row=HEADER_TOP + r0 + 1, start_column=c0 + 1, end_row=HEADER_TOP + r1 + 1, end_column=c1 + 1)
+    for r, height in enumerate(_header_heights(spec)):
+        sheet.row_dimensions[HEADER_TOP + r + 1].height = height
 
     first_body = HEADER_TOP + len(spec.header) + 1  # 1-based sheet row of body line 1
     lines = body if body is not None else _template_body(spec)
     row_decimals = _row_decimals(spec)
     value_columns = {spec.column_offset(b.id) + i for b in spec.blocks for i, c in enumerate(b.columns) if c.role == "value"}
+    totals = {b.total for b in spec.blocks if b.keyed and b.total}
     for line_index, line in enumerate(lines):
         for c in range(width):
             text = line[c] if c < len(line) else ""
@@ -130,11 +144,13 @@ def _write_table(sheet, spec: TableSpec, department, year, body, note, title) ->
             if c in value_columns:
                 decimals = row_decimals.get((line_index + 1, c), spec.decimals)
                 cell.number_format = "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
-                cell.alignment = style["right"]
+                cell.alignment = style["amount"]
                 if text and not is_dash(text):
                     cell.value = parse_number(text, decimals).value
                 elif text:
                     cell.value, cell.alignment = text, style["center"]
+            elif text in totals:
+                cell.value, cell.font, cell.alignment = text, style["bold"], style["center"]
             else:
                 cell.alignment = style["left"]
                 cell.value = text or None
@@ -153,11 +169,53 @@ def _write_table(sheet, spec: TableSpec, department, year, body, note, title) ->
     sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
     sheet.row_dimensions[note_row].height = 30
     sheet.freeze_panes = sheet.cell(first_body, 1)
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    # A4 landscape, one page wide; tables with fixed rows print on one page, as published.
+    fixed_only = not any(b.keyed for b in spec.blocks)
+    _page_setup(sheet, "landscape", fit_height=1 if fixed_only else 0)
     sheet.print_title_rows = f"{HEADER_TOP + 1}:{HEADER_TOP + len(spec.header)}"
+
+
+def _page_setup(sheet, orientation: str, fit_height: int) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = fit_height
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+
+
+def _lines_needed(text: str, width: float) -> int:
+    """Wrapped lines a cell of ``width`` (Excel character units) needs: a CJK character takes ~2."""
+    from xlplugin.display import display_width
+
+    usable = max(1.0, width - 1)
+    return max(1, -(-int(display_width(text) * 1.05) // int(usable)))
+
+
+def _header_heights(spec: TableSpec) -> list[float]:
+    """Row heights that let every header text wrap without spilling over its neighbours."""
+    heights = [15.0] * len(spec.header)
+    for r0, c0, r1, c1 in _cells_with_spans(spec.header):
+        text = spec.header[r0][c0]
+        lines = _lines_needed(text, sum(spec.widths[c0:c1 + 1]))
+        needed = 14.0 * lines + 4
+        rows = r1 - r0 + 1
+        if needed > 15.0 * rows:  # spread what a vertically merged cell needs over its rows
+            for r in range(r0, r1 + 1):
+                heights[r] = max(heights[r], needed / rows)
+    return heights
+
+
+def _cells_with_spans(header: Sequence[Sequence[str]]) -> list[tuple[int, int, int, int]]:
+    merged = {(r0, c0): (r0, c0, r1, c1) for r0, c0, r1, c1 in header_merges(header)}
+    return [
+        merged.get((r, c), (r, c, r, c))
+        for r, row in enumerate(header)
+        for c, text in enumerate(row)
+        if text not in (MERGE_LEFT, MERGE_UP)
+    ]
 
 
 def _row_decimals(spec: TableSpec) -> dict[tuple[int, int], int]:
@@ -199,10 +257,24 @@ def _template_body(spec: TableSpec) -> list[list[str]]:
     return lines
 
 
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+NARRATIVE_WIDTH = 88
+
+
 def _write_narrative(sheet, paragraphs: Sequence[str]) -> None:
+    """One paragraph per row, wrapped, heights set so that nothing overprints; A4 portrait."""
+    from openpyxl.styles import Alignment
+
     style = _styles()
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = NARRATIVE_WIDTH
     for index, paragraph in enumerate(paragraphs, start=1):
         cell = sheet.cell(index, 1, paragraph)
-        cell.alignment = style["left"]
-        cell.font = style["bold"] if index <= 2 else style["plain"]
+        if index <= 2:
+            cell.font, cell.alignment = style["narrative_title"], style["center"]
+            sheet.row_dimensions[index].height = 24
+            continue
+        short_heading = _HEADING.match(paragraph) and len(paragraph) <= 40
+        cell.font = style["heading"] if short_heading else style["plain"]
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        sheet.row_dimensions[index].height = 14.5 * _lines_needed(paragraph, NARRATIVE_WIDTH) + 3
+    _page_setup(sheet, "portrait", fit_height=0)
