@@ -24,9 +24,9 @@ test: $(STAMP)
 workbooks: $(STAMP)
 	$(BIN)/python -m tools.build_workbooks
 
-## make bench: print read-time figures for the sample
+## make bench: print read, check and pack-test timings for the sample
 bench: $(STAMP)
-	$(BIN)/python benchmarks/read_bench.py
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -1,8 +1,19 @@
 """The safe YAML loader: line numbers for people, refusals for attackers."""
 import pytest
+import yaml
 
 from xlplugin.errors import PackError
 from xlplugin.yamlfile import MAX_DEPTH, line_of, load_yaml
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def composer(request, monkeypatch):
+    """Every test runs with libyaml's composer and with the pure-Python fallback."""
+    if request.param == "pure-python":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("libyaml is not available")
+    return request.param
 
 
 def test_values_and_lines():

@@ -1,8 +1,9 @@
-"""Read-time figures for the bundled sample: ``make bench`` (or ``python benchmarks/read_bench.py``).
+"""Figures for the bundled sample: ``make bench`` (or ``python benchmarks/bench.py``).
 
-Prints, per reading path, the median and best of N runs in milliseconds:
-opening the workbook into grids (calamine fast path vs openpyxl), locating all nine tables and the
-narrative, and the two together. Also the one-off cost of a cold process (import + read + locate).
+Prints the median and best of N runs in milliseconds for: opening the workbook into grids
+(calamine fast path vs openpyxl), locating all nine tables and the narrative, loading the layout and
+the rule pack, running all rules, a whole check (open + locate + rules), and the pack's own test
+cases; then the wall time of cold processes (``xlplugin tables`` and ``xlplugin check``).
 """
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ sys.path.insert(0, str(ROOT))
 
 from tools.build_workbooks import LAYOUT, SAMPLE  # noqa: E402
 from xlplugin.book import Book  # noqa: E402
+from xlplugin.engine import run_pack  # noqa: E402
 from xlplugin.layout import load_layout  # noqa: E402
 from xlplugin.locate import locate_book  # noqa: E402
+from xlplugin.pack import find_pack, load_pack  # noqa: E402
+from xlplugin.packtest import run_cases  # noqa: E402
 
 RUNS = 30
 
@@ -35,6 +39,8 @@ def measure(function) -> tuple[float, float]:
 def main() -> None:
     layout = load_layout(LAYOUT)
     book = Book.open(SAMPLE)
+    pack = load_pack(find_pack("cq-2021"))
+    located = locate_book(book, pack.layout)
     rows = [
         ("open, calamine (fast path)", lambda: Book.open(SAMPLE, engine="calamine")),
         ("open, openpyxl", lambda: Book.open(SAMPLE, engine="openpyxl")),
@@ -42,6 +48,9 @@ def main() -> None:
         ("open + locate, calamine", lambda: locate_book(Book.open(SAMPLE, engine="calamine"), layout)),
         ("open + locate, openpyxl", lambda: locate_book(Book.open(SAMPLE, engine="openpyxl"), layout)),
         ("load layout (10 YAML files)", lambda: load_layout(LAYOUT)),
+        ("load pack (layout + 72 rules)", lambda: load_pack(pack.path)),
+        ("run 72 rules", lambda: run_pack(pack, located)),
+        ("check: open + locate + rules", lambda: run_pack(pack, locate_book(Book.open(SAMPLE), pack.layout))),
     ]
     print(f"sample: {SAMPLE.name} ({SAMPLE.stat().st_size / 1024:.0f} KiB), {RUNS} runs each, Python {sys.version.split()[0]}")
     print(f"{'what':34} {'median ms':>10} {'best ms':>9}")
@@ -49,8 +58,12 @@ def main() -> None:
         median, best = measure(function)
         print(f"{name:34} {median:10.2f} {best:9.2f}")
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "xlplugin", "tables", str(SAMPLE)], check=True, capture_output=True, cwd=ROOT)
-    print(f"{'cold process: xlplugin tables':34} {(time.perf_counter() - start) * 1000:10.2f}")
+    cases = run_cases(pack)
+    print(f"{f'pack test ({len(cases)} cases), once':34} {(time.perf_counter() - start) * 1000:10.2f}")
+    for command in (["tables", str(SAMPLE)], ["check", str(SAMPLE)]):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "xlplugin", *command], capture_output=True, cwd=ROOT)
+        print(f"{'cold process: xlplugin ' + command[0]:34} {(time.perf_counter() - start) * 1000:10.2f}")
 
 
 if __name__ == "__main__":
