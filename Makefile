@@ -12,9 +12,13 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## make demo: install, then show every table xlplugin locates in the bundled sample
+SAMPLE := workbooks/samples/万盛人社局-2021-部门决算公开.xlsx
+
+## make demo: install, then locate every table of the bundled sample and check it with the Chongqing pack
 demo: $(STAMP)
-	$(BIN)/xlplugin tables workbooks/samples/万盛人社局-2021-部门决算公开.xlsx
+	$(BIN)/xlplugin tables $(SAMPLE)
+	@echo
+	$(BIN)/xlplugin check $(SAMPLE) --level warning || test $$? -eq 1
 
 ## make test: install, then run the whole test suite
 test: $(STAMP)
