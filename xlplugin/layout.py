@@ -40,7 +40,7 @@ from pathlib import Path
 
 from xlplugin.amounts import normalize_text
 from xlplugin.errors import PackError
-from xlplugin.yamlfile import YDict, YList, line_of, load_yaml
+from xlplugin.yamlfile import YDict, check_keys, line_of, load_yaml
 
 __all__ = ["ColumnSpec", "RowSpec", "BlockSpec", "CellSpec", "TableSpec", "Layout", "load_layout", "label_body"]
 
@@ -209,10 +209,10 @@ def load_layout(path: str | Path) -> Layout:
     if path.is_dir():
         path = path / "template.yaml"
     data = _mapping(load_yaml(path), str(path), None, "模板定义")
-    _check_keys(data, {"id", "name", "year", "region", "version", "narrative", "tables"}, {"id", "name", "tables"}, "模板定义")
+    check_keys(data, {"id", "name", "year", "region", "version", "narrative", "tables"}, {"id", "name", "tables"}, "模板定义")
     narrative = data.get("narrative", {"sheet": "情况说明"})
     narrative = _mapping(narrative, str(path), line_of(data, "narrative"), "narrative")
-    _check_keys(narrative, {"sheet", "aliases"}, {"sheet"}, "narrative")
+    check_keys(narrative, {"sheet", "aliases"}, {"sheet"}, "narrative")
     tables_list = data["tables"]
     if not isinstance(tables_list, list) or not tables_list:
         raise PackError("bad-layout", "tables 必须是表格定义文件的列表。", str(path), line_of(data, "tables"))
@@ -247,15 +247,6 @@ def _mapping(value: object, path: str, line: int | None, what: str) -> YDict:
     return value  # type: ignore[return-value]
 
 
-def _check_keys(data: YDict, allowed: set[str], required: set[str], what: str) -> None:
-    for key in data:
-        if key not in allowed:
-            raise PackError("unknown-key", f"{what}中有未知的键“{key}”（可用：{'、'.join(sorted(allowed))}）。", data.path, line_of(data, key))
-    for key in sorted(required):
-        if key not in data:
-            raise PackError("missing-key", f"{what}缺少必填的键“{key}”。", data.path, data.line)
-
-
 def _strings(value: object, data: YDict, key: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -278,7 +269,7 @@ def _int(data: YDict, key: str, default: int | None = None) -> int | None:
 def _table(data: object, path: str) -> TableSpec:
     data = _mapping(data, path, None, "表格定义")
     allowed = {"id", "title", "sheet", "sheet_aliases", "unit", "unit_text", "decimals", "note", "header", "widths", "blocks", "cells"}
-    _check_keys(data, allowed, {"id", "title", "header", "blocks"}, "表格定义")
+    check_keys(data, allowed, {"id", "title", "header", "blocks"}, "表格定义")
     table_id = str(data["id"])
     header = data["header"]
     if not isinstance(header, list) or not header or not all(isinstance(r, list) for r in header):
@@ -330,7 +321,7 @@ def _check_merges(header: tuple[tuple[str, ...], ...], path: str, line: int | No
 
 
 def _block(data: YDict, table_id: str) -> BlockSpec:
-    _check_keys(data, {"id", "columns", "rows", "keyed", "total", "template_rows"}, {"id", "columns"}, "区块")
+    check_keys(data, {"id", "columns", "rows", "keyed", "total", "template_rows"}, {"id", "columns"}, "区块")
     columns_data = data["columns"]
     if not isinstance(columns_data, list) or not columns_data:
         raise PackError("bad-layout", "columns 必须是列定义的列表。", data.path, line_of(data, "columns"))
@@ -360,7 +351,7 @@ def _block(data: YDict, table_id: str) -> BlockSpec:
 
 
 def _column(data: YDict) -> ColumnSpec:
-    _check_keys(data, {"id", "header", "role", "aliases", "decimals"}, {"id", "header"}, "列定义")
+    check_keys(data, {"id", "header", "role", "aliases", "decimals"}, {"id", "header"}, "列定义")
     role = data.get("role", "value")
     if role not in ROLES:
         raise PackError("bad-layout", f"role 只能是 {'/'.join(ROLES)}，不是“{role}”。", data.path, line_of(data, "role"))
@@ -388,7 +379,7 @@ def _rows(rows_data: object, block: YDict, columns: tuple[ColumnSpec, ...]) -> t
             item = YDict(label=item)
             item.path, item.line = block.path, line
         item = _mapping(item, block.path, line, "行定义")
-        _check_keys(item, {"id", "label", "code", "at", "decimals", "unit", "na", "aliases"}, {"label"}, "行定义")
+        check_keys(item, {"id", "label", "code", "at", "decimals", "unit", "na", "aliases"}, {"label"}, "行定义")
         at = _int(item, "at") or next_at
         if at < next_at:
             raise PackError("bad-layout", f"行“{item['label']}”的 at={at} 不能小于前一行之后的 {next_at}。", block.path, line)
@@ -419,7 +410,7 @@ def _rows(rows_data: object, block: YDict, columns: tuple[ColumnSpec, ...]) -> t
 
 
 def _cell(data: YDict, blocks: tuple[BlockSpec, ...]) -> CellSpec:
-    _check_keys(data, {"id", "label", "value", "at", "label_in"}, {"label", "value"}, "cells")
+    check_keys(data, {"id", "label", "value", "at", "label_in"}, {"label", "value"}, "cells")
     target = str(data["value"])
     block_id, _, column_id = target.partition(".")
     block = next((b for b in blocks if b.id == block_id), None)

@@ -26,7 +26,7 @@ from xlplugin.findings import SEVERITIES
 from xlplugin.kinds import KINDS
 from xlplugin.kinds.base import COMMON_PLACEHOLDERS, Where
 from xlplugin.layout import Layout, load_layout
-from xlplugin.yamlfile import YDict, line_of, load_yaml
+from xlplugin.yamlfile import check_keys, line_of, load_yaml
 
 __all__ = ["Rule", "Pack", "load_pack", "find_pack", "BUNDLED_PACKS"]
 
@@ -105,7 +105,7 @@ def load_pack(path: str | Path) -> Pack:
     manifest = load_yaml(manifest_path)
     if not isinstance(manifest, dict):
         raise PackError("bad-pack", "pack.yaml 必须是“键: 值”的映射。", str(manifest_path))
-    _check_keys(manifest, MANIFEST_KEYS, {"id", "name", "version", "rules"}, "pack.yaml")
+    check_keys(manifest, MANIFEST_KEYS, {"id", "name", "version", "rules"}, "pack.yaml")
     layout = load_layout(_inside(folder, manifest.get("template", "template.yaml"), manifest, "template"))
     default_tolerance = _tolerance(manifest.get("tolerance", "rounding"), manifest, "tolerance", str(manifest_path))
     rules: list[Rule] = []
@@ -146,15 +146,6 @@ def _inside(folder: Path, name: object, container, key) -> Path:
     if not path.exists():
         raise PackError("missing-file", f"找不到“{name}”。", getattr(container, "path", ""), line_of(container, key))
     return path
-
-
-def _check_keys(data: YDict, allowed: set[str], required: set[str], what: str) -> None:
-    for key in data:
-        if key not in allowed:
-            raise PackError("unknown-key", f"{what}中有未知的键“{key}”（可用：{'、'.join(sorted(allowed))}）。", data.path, line_of(data, key))
-    for key in sorted(required):
-        if key not in data:
-            raise PackError("missing-key", f"{what}缺少“{key}”。", data.path, data.line)
 
 
 def _tolerance(value: object, container, key, path: str) -> Decimal | None:

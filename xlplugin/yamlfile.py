@@ -17,7 +17,7 @@ import yaml
 
 from xlplugin.errors import PackError
 
-__all__ = ["YDict", "YList", "load_yaml", "line_of"]
+__all__ = ["YDict", "YList", "load_yaml", "line_of", "check_keys"]
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -54,6 +54,16 @@ def line_of(container: object, key: object = None) -> int | None:
             return container.item_lines[key]
         return container.line
     return None
+
+
+def check_keys(data: YDict, allowed: set[str], required: set[str], what: str) -> None:
+    """Refuse unknown keys and report missing required ones, each at its line."""
+    for key in data:
+        if key not in allowed:
+            raise PackError("unknown-key", f"{what}中有未知的键“{key}”（可用：{'、'.join(sorted(allowed))}）。", data.path, line_of(data, key))
+    for key in sorted(required):
+        if key not in data:
+            raise PackError("missing-key", f"{what}缺少必填的键“{key}”。", data.path, data.line)
 
 
 def load_yaml(path: str | Path, text: str | None = None) -> object:

@@ -15,7 +15,7 @@ Placeholders: the common ones plus ``{code}`` and ``{others}`` (where the expect
 """
 from collections import Counter
 
-from xlplugin.amounts import normalize_text
+from xlplugin.book import a1
 from xlplugin.findings import Operand, Outcome
 from xlplugin.intervals import Verdict
 from xlplugin.kinds.base import table_spec
@@ -40,13 +40,9 @@ def check(prepared, context):
         if table is None:
             continue  # a missing table is reported by itself; the others can still be compared
         for block, row in table.iter_rows():
-            if row.code and row.code.isdigit() and row.label:
-                label_column = block.spec.label_column
-                cell = row.values and next(iter(row.values.values())).cell
-                if label_column is not None:
-                    from xlplugin.book import a1
-
-                    cell = a1(row.sheet_row, block.columns[label_column.id])
+            label_column = block.spec.label_column
+            if row.code and row.code.isdigit() and row.label and label_column is not None:
+                cell = a1(row.sheet_row, block.columns[label_column.id])
                 by_code.setdefault(row.code, []).append((table, row, cell))
     for code, places in by_code.items():
         names = [label_body(row.label) for _, row, _ in places]
