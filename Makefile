@@ -14,11 +14,12 @@ $(STAMP): setup.cfg pyproject.toml
 
 SAMPLE := workbooks/samples/万盛人社局-2021-部门决算公开.xlsx
 
-## make demo: install, then locate every table of the bundled sample and check it with the Chongqing pack
+## make demo: install, locate every table of the bundled sample, check it with the Chongqing pack and
+## write the annotated copy to out/
 demo: $(STAMP)
 	$(BIN)/xlplugin tables $(SAMPLE)
 	@echo
-	$(BIN)/xlplugin check $(SAMPLE) --level warning || test $$? -eq 1
+	$(BIN)/xlplugin check $(SAMPLE) --level warning --annotate-to out/万盛人社局-2021-部门决算公开.校验.xlsx || test $$? -eq 1
 
 ## make test: install, then run the whole test suite
 test: $(STAMP)

@@ -110,17 +110,27 @@ def template(layout_path: Path | None, output: Path) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="把报告写入文件（默认输出到屏幕）。")
 @click.option("--level", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True, help="文字报告显示到哪一级（error 只看错误）。")
 @click.option("--engine", type=click.Choice(["auto", "calamine", "openpyxl"]), default="auto", show_default=True, help="读取引擎。")
-def check(workbook: Path, pack_spec: str | None, output_format: str, output: Path | None, level: str, engine: str) -> None:
-    """按规则包校验 WORKBOOK。退出码：0 无错误，1 有错误，2 无法校验。"""
+@click.option("--annotate", is_flag=True, help="在原文件旁写一份标注副本（<文件名>.校验.xlsx）：问题单元格着色并加批注，另附“校验结果”表。")
+@click.option("--annotate-to", type=click.Path(path_type=Path), default=None, help="把标注副本写到指定路径。")
+@click.option("--in-place", is_flag=True, help="直接标注原文件（先在旁边留一份 .备份 副本）。")
+def check(workbook: Path, pack_spec: str | None, output_format: str, output: Path | None, level: str, engine: str,
+          annotate: bool, annotate_to: Path | None, in_place: bool) -> None:
+    """按规则包校验 WORKBOOK。退出码：0 无错误，1 有错误，2 无法校验。
+
+    原文件只读不写；要标注请用 --annotate（副本）、--annotate-to PATH 或 --in-place。"""
     from xlplugin.book import Book
     from xlplugin.engine import run_pack
     from xlplugin.locate import locate_book
     from xlplugin.pack import find_pack, load_pack
     from xlplugin.render import render_json, render_text
 
+    if sum(bool(x) for x in (annotate, annotate_to, in_place)) > 1:
+        raise click.UsageError("--annotate、--annotate-to 和 --in-place 只能选一个。")
     pack = load_pack(find_pack(pack_spec))
     book = Book.open(workbook, engine=engine)
     report = run_pack(pack, locate_book(book, pack.layout), workbook.name)
+    if annotate or annotate_to or in_place:
+        _write_annotation(workbook, book, report, pack, annotate_to, in_place)
     if output_format == "json":
         text = render_json(report)
     else:
@@ -133,6 +143,49 @@ def check(workbook: Path, pack_spec: str | None, output_format: str, output: Pat
         output.write_text(click.unstyle(text) + "\n", encoding="utf-8")
         click.echo(f"报告已写入 {output}。结论：{report.verdict}")
     sys.exit(0 if report.valid else 1)
+
+
+def _write_annotation(workbook: Path, book, report, pack, annotate_to: Path | None, in_place: bool) -> None:
+    from xlplugin.annotate import annotate, annotated_name, read_explanations
+
+    target = annotate_to or (workbook if in_place else annotated_name(workbook))
+    if in_place:
+        _backup(workbook)
+    elif target.resolve() == workbook.resolve():
+        raise click.UsageError("标注副本不能覆盖原文件；要直接标注原文件请用 --in-place。")
+    done = annotate(
+        workbook, report, target, pack_name=pack.name, titles={t.id: t.title for t in pack.layout.tables},
+        explanations=read_explanations(book),
+    )
+    click.echo(f"已写入标注{'（原文件）' if in_place else '副本'}：{done.path}（{done.cells} 个单元格，“校验结果”表 {len(report.findings)} 条）", err=True)
+
+
+def _backup(workbook: Path) -> Path:
+    import shutil
+
+    backup = workbook.with_name(f"{workbook.stem}.备份{workbook.suffix}")
+    shutil.copy2(workbook, backup)
+    click.echo(f"已备份原文件：{backup}", err=True)
+    return backup
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="写到指定路径（默认 <文件名>.已清除.xlsx）。")
+@click.option("--in-place", is_flag=True, help="直接清除原文件中的标注（先留一份 .备份 副本）。")
+def clean(workbook: Path, output: Path | None, in_place: bool) -> None:
+    """清除 xlplugin 的全部标注（批注、底色、“校验结果”表），恢复原样。"""
+    from xlplugin.annotate import clean as clean_workbook
+    from xlplugin.sniff import check_workbook_file
+
+    check_workbook_file(workbook)
+    if output and in_place:
+        raise click.UsageError("-o 和 --in-place 只能选一个。")
+    if in_place:
+        _backup(workbook)
+    target = workbook if in_place else (output or workbook.with_name(f"{workbook.stem}.已清除{workbook.suffix}"))
+    done = clean_workbook(workbook, target)
+    click.echo(f"已清除标注：{done.path}（恢复 {done.cells} 个单元格的底色）")
 
 
 @cli.group()

@@ -1,0 +1,162 @@
+"""styles.xml, edited by appending: fonts, fills, borders and cell formats are found or added, never
+renumbered, so every existing cell keeps its look and re-annotating reuses what it added before."""
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+from xlplugin.ooxml import MAIN, NS, Package
+
+REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+# Elements made here carry the main namespace as default, as in styles.xml, so that they compare
+# equal (canonical()) to the ones read from the file.
+_NSMAP = {None: MAIN}
+_COLLECTIONS = {"font": "fonts", "fill": "fills", "border": "borders", "xf": "cellXfs"}
+
+
+def canonical(element: etree._Element) -> bytes:
+    """Element identity: exclusive C14N, so that namespaces merely in scope do not matter."""
+    return etree.tostring(element, method="c14n", exclusive=True)
+
+
+def solid_fill(rgb: str) -> etree._Element:
+    """A solid fill of an ARGB colour such as ``FFFFC7CE``."""
+    fill = etree.Element(f"{{{MAIN}}}fill", nsmap=_NSMAP)
+    pattern = etree.SubElement(fill, f"{{{MAIN}}}patternFill", patternType="solid")
+    etree.SubElement(pattern, f"{{{MAIN}}}fgColor", rgb=rgb)
+    etree.SubElement(pattern, f"{{{MAIN}}}bgColor", indexed="64")
+    return fill
+
+
+class Styles:
+    """The workbook's style sheet, loaded once, saved back by :meth:`save`."""
+
+    def __init__(self, package: Package):
+        self.package = package
+        related = package.related(package.workbook_part, REL_STYLES)
+        self.part = related[0] if related else "xl/styles.xml"
+        self.root = package.xml(self.part)
+        self.dirty = False
+
+    def _collection(self, tag: str) -> etree._Element:
+        name = _COLLECTIONS[tag]
+        found = self.root.find(f"m:{name}", NS)
+        if found is None:
+            raise ValueError(f"styles.xml has no <{name}>")
+        return found
+
+    def item(self, tag: str, index: int) -> etree._Element:
+        return self._collection(tag).findall(f"m:{tag}", NS)[index]
+
+    def find(self, tag: str, element: etree._Element) -> int | None:
+        """Index of an element equal to ``element`` in its collection, if there is one."""
+        wanted = canonical(element)
+        for index, item in enumerate(self._collection(tag).findall(f"m:{tag}", NS)):
+            if canonical(item) == wanted:
+                return index
+        return None
+
+    def find_or_add(self, tag: str, element: etree._Element) -> int:
+        """Index of an element equal to ``element`` in its collection, appending it if absent."""
+        found = self.find(tag, element)
+        if found is not None:
+            return found
+        collection = self._collection(tag)
+        items = collection.findall(f"m:{tag}", NS)
+        collection.append(element)
+        collection.set("count", str(len(items) + 1))
+        self.dirty = True
+        return len(items)
+
+    def fill_of(self, xf_index: int) -> etree._Element:
+        xf = self.item("xf", xf_index)
+        return self.item("fill", int(xf.get("fillId", "0")))
+
+    def with_fill(self, xf_index: int, fill: etree._Element) -> int:
+        """A cell format like ``xf_index`` but with ``fill`` (found or added)."""
+        xf = copy.deepcopy(self.item("xf", xf_index))
+        xf.set("fillId", str(self.find_or_add("fill", copy.deepcopy(fill))))
+        xf.set("applyFill", "1")
+        return self.find_or_add("xf", xf)
+
+    def is_variant(self, original: int, current: int) -> bool:
+        """True if ``current`` is exactly ``original`` with another fill (what :meth:`with_fill` makes)."""
+        formats = self._collection("xf").findall("m:xf", NS)
+        if not (0 <= original < len(formats) and 0 <= current < len(formats)):
+            return False
+        candidate = copy.deepcopy(formats[original])
+        candidate.set("fillId", formats[current].get("fillId", "0"))
+        candidate.set("applyFill", "1")
+        return canonical(candidate) == canonical(formats[current])
+
+    def cell_format(self, *, font: etree._Element, fill: etree._Element | None = None, border: bool = False,
+                    wrap: bool = False, horizontal: str | None = None, vertical: str = "top") -> int:
+        """A cell format for sheets xlplugin writes itself."""
+        xf = etree.Element(f"{{{MAIN}}}xf", numFmtId="0", xfId="0", nsmap=_NSMAP)
+        xf.set("fontId", str(self.find_or_add("font", font)))
+        xf.set("fillId", str(self.find_or_add("fill", fill)) if fill is not None else "0")
+        xf.set("borderId", str(self.find_or_add("border", thin_border())) if border else "0")
+        xf.set("applyFont", "1")
+        if fill is not None:
+            xf.set("applyFill", "1")
+        if border:
+            xf.set("applyBorder", "1")
+        xf.set("applyAlignment", "1")
+        alignment = etree.SubElement(xf, f"{{{MAIN}}}alignment", vertical=vertical)
+        if horizontal:
+            alignment.set("horizontal", horizontal)
+        if wrap:
+            alignment.set("wrapText", "1")
+        return self.find_or_add("xf", xf)
+
+    def counts(self) -> dict[str, int]:
+        return {tag: len(self._collection(tag).findall(f"m:{tag}", NS)) for tag in _COLLECTIONS}
+
+    def trim(self, counts: dict[str, int], used_formats: set[int]) -> None:
+        """Drop entries appended after ``counts`` were taken, if nothing uses them any more.
+
+        ``used_formats`` are the cell format indices the worksheets still refer to."""
+        if not counts or any(index >= counts.get("xf", 0) for index in used_formats):
+            return
+        self._truncate("xf", counts["xf"])
+        formats = self._collection("xf").findall("m:xf", NS) + self.root.findall("m:cellStyleXfs/m:xf", NS)
+        for tag, attribute in (("font", "fontId"), ("fill", "fillId"), ("border", "borderId")):
+            if all(int(xf.get(attribute, "0")) < counts.get(tag, 0) for xf in formats):
+                self._truncate(tag, counts[tag])
+
+    def _truncate(self, tag: str, count: int) -> None:
+        collection = self._collection(tag)
+        items = collection.findall(f"m:{tag}", NS)
+        if len(items) > count:
+            for extra in items[count:]:
+                collection.remove(extra)
+            collection.set("count", str(count))
+            self.dirty = True
+
+    def save(self) -> None:
+        if self.dirty:
+            self.package.write(self.part, self.root)
+
+
+def font(size: int = 10, bold: bool = False, underline: bool = False, rgb: str | None = None, name: str = "宋体") -> etree._Element:
+    element = etree.Element(f"{{{MAIN}}}font", nsmap=_NSMAP)
+    if bold:
+        etree.SubElement(element, f"{{{MAIN}}}b")
+    if underline:
+        etree.SubElement(element, f"{{{MAIN}}}u")
+    etree.SubElement(element, f"{{{MAIN}}}sz", val=str(size))
+    if rgb:
+        etree.SubElement(element, f"{{{MAIN}}}color", rgb=rgb)
+    etree.SubElement(element, f"{{{MAIN}}}name", val=name)
+    etree.SubElement(element, f"{{{MAIN}}}charset", val="134")
+    return element
+
+
+def thin_border() -> etree._Element:
+    border = etree.Element(f"{{{MAIN}}}border", nsmap=_NSMAP)
+    for side in ("left", "right", "top", "bottom"):
+        edge = etree.SubElement(border, f"{{{MAIN}}}{side}", style="thin")
+        etree.SubElement(edge, f"{{{MAIN}}}color", rgb="FFBFBFBF")
+    etree.SubElement(border, f"{{{MAIN}}}diagonal")
+    return border
