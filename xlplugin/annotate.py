@@ -23,6 +23,7 @@ import datetime as _dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
@@ -260,15 +261,24 @@ def _lines(text: str, width: float) -> int:
 
 def _result_sheet(report: Report, styles: Styles, pack_name: str, titles: dict[str, str],
                   explanations: dict[tuple[str, str], str], checked_at: _dt.datetime):
-    plain = styles.cell_format(font=font(), wrap=True)
-    bold = styles.cell_format(font=font(bold=True))
+    plain = styles.cell_format(font=font(), wrap=True, vertical="center")
+    bold = styles.cell_format(font=font(bold=True), vertical="center")
     title = styles.cell_format(font=font(size=14, bold=True))
     header = styles.cell_format(font=font(bold=True), fill=solid_fill("FFD9D9D9"), border=True, wrap=True, horizontal="center", vertical="center")
     body = styles.cell_format(font=font(), border=True, wrap=True)
     link = styles.cell_format(font=font(underline=True, rgb="FF0563C1"), border=True)
+    money = styles.cell_format(font=font(), border=True, number_format=4)
+    count = styles.cell_format(font=font(), border=True, number_format=3)
+
+    def amount(value):
+        if isinstance(value, Decimal):
+            exponent = value.as_tuple().exponent
+            return value, money if isinstance(exponent, int) and exponent < 0 else count
+        return value, body
+
     badge = {s: styles.cell_format(font=font(bold=s == ERROR), fill=solid_fill(rgb), border=True, horizontal="center") for s, rgb in FILLS.items()}
     verdict_fill = FILLS[ERROR] if not report.valid else (FILLS[WARNING] if report.count(WARNING) else "FFC6EFCE")
-    verdict = styles.cell_format(font=font(size=12, bold=True), fill=solid_fill(verdict_fill))
+    verdict = styles.cell_format(font=font(size=12, bold=True), fill=solid_fill(verdict_fill), vertical="center")
 
     per_table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for finding in report.findings:
@@ -287,7 +297,7 @@ def _result_sheet(report: Report, styles: Styles, pack_name: str, titles: dict[s
         [],
         [(h, header) for h in HEADINGS],
     ]
-    heights = {6: 15.0 * _lines(by_table, sum(WIDTHS[1:]))}
+    heights = {1: 20.0, 6: 15.0 * _lines(by_table, sum(WIDTHS[1:]))}
     links = []
     ordered = sorted(report.findings, key=lambda f: _RANK[f.severity])  # 错误 first, then 警告, 提示
     for number, finding in enumerate(ordered, start=1):
@@ -297,7 +307,7 @@ def _result_sheet(report: Report, styles: Styles, pack_name: str, titles: dict[s
         rows.append([
             (number, body), (finding.severity, badge[finding.severity]), (finding.rule, body), (finding.name, body),
             (table, body), (location, link if finding.cell else body), (finding.message, body),
-            (finding.expected, body), (finding.actual, body), (finding.difference, body),
+            amount(finding.expected), amount(finding.actual), amount(finding.difference),
             (explanations.get((finding.rule, location), ""), body),
         ])
         heights[row_index] = 14.0 * max(_lines(finding.message, WIDTHS[6]), _lines(table, WIDTHS[4])) + 4
@@ -307,5 +317,7 @@ def _result_sheet(report: Report, styles: Styles, pack_name: str, titles: dict[s
     if report.not_run:
         rows += [[], [(f"未执行的规则（{len(report.not_run)} 条，不算通过）", bold)]]
         rows += [[None, None, (n.rule, plain), (n.name, plain), None, None, (n.reason, plain)] for n in report.not_run]
-    return build_sheet(rows, WIDTHS, freeze_rows=9, autofilter=f"A9:K{max(last, 9)}", hyperlinks=links, heights=heights, tab_color="FFC00000")
+    summary_merges = [f"B{r}:K{r}" for r in range(2, 8)]
+    return build_sheet(rows, WIDTHS, freeze_rows=9, autofilter=f"A9:K{max(last, 9)}", hyperlinks=links, heights=heights,
+                       tab_color="FFC00000", merges=summary_merges, printable=True)
 

@@ -115,13 +115,19 @@ def build_sheet(
     hyperlinks: list[tuple[str, str]] = (),
     heights: dict[int, float] | None = None,
     tab_color: str | None = None,
+    merges: list[str] = (),
+    printable: bool = False,
 ) -> etree._Element:
     """A worksheet written by xlplugin: ``rows`` of ``(value, style index)`` cells (``None`` for an
-    empty cell); strings are inline, numbers plain; ``hyperlinks`` are (cell, location in the book)."""
+    empty cell); strings are inline, numbers plain; ``hyperlinks`` are (cell, location in the book);
+    ``printable`` sets A4 landscape, one page wide."""
     root = etree.Element(f"{{{MAIN}}}worksheet", nsmap={None: MAIN, "r": NS["r"]})
-    if tab_color:
+    if tab_color or printable:
         properties = etree.SubElement(root, f"{{{MAIN}}}sheetPr")
-        etree.SubElement(properties, f"{{{MAIN}}}tabColor", rgb=tab_color)
+        if tab_color:
+            etree.SubElement(properties, f"{{{MAIN}}}tabColor", rgb=tab_color)
+        if printable:
+            etree.SubElement(properties, f"{{{MAIN}}}pageSetUpPr", fitToPage="1")
     last = a1(max(len(rows) - 1, 0), max(len(widths) - 1, 0))
     etree.SubElement(root, f"{{{MAIN}}}dimension", ref=f"A1:{last}")
     views = etree.SubElement(root, f"{{{MAIN}}}sheetViews")
@@ -158,11 +164,17 @@ def build_sheet(
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     if autofilter:
         etree.SubElement(root, f"{{{MAIN}}}autoFilter", ref=autofilter)
+    if merges:
+        merged = etree.SubElement(root, f"{{{MAIN}}}mergeCells", count=str(len(merges)))
+        for ref in merges:
+            etree.SubElement(merged, f"{{{MAIN}}}mergeCell", ref=ref)
     if hyperlinks:
         links = etree.SubElement(root, f"{{{MAIN}}}hyperlinks")
         for ref, location in hyperlinks:
             etree.SubElement(links, f"{{{MAIN}}}hyperlink", ref=ref, location=location, display=location)
     etree.SubElement(root, f"{{{MAIN}}}pageMargins", left="0.4", right="0.4", top="0.5", bottom="0.5", header="0.3", footer="0.3")
+    if printable:
+        etree.SubElement(root, f"{{{MAIN}}}pageSetup", paperSize="9", orientation="landscape", fitToWidth="1", fitToHeight="0")
     return root
 
 

@@ -91,9 +91,12 @@ class Styles:
         return canonical(candidate) == canonical(formats[current])
 
     def cell_format(self, *, font: etree._Element, fill: etree._Element | None = None, border: bool = False,
-                    wrap: bool = False, horizontal: str | None = None, vertical: str = "top") -> int:
-        """A cell format for sheets xlplugin writes itself."""
-        xf = etree.Element(f"{{{MAIN}}}xf", numFmtId="0", xfId="0", nsmap=_NSMAP)
+                    wrap: bool = False, horizontal: str | None = None, vertical: str = "top", number_format: int = 0) -> int:
+        """A cell format for sheets xlplugin writes itself (``number_format``: a built-in id, e.g.
+        3 = ``#,##0``, 4 = ``#,##0.00``)."""
+        xf = etree.Element(f"{{{MAIN}}}xf", numFmtId=str(number_format), xfId="0", nsmap=_NSMAP)
+        if number_format:
+            xf.set("applyNumberFormat", "1")
         xf.set("fontId", str(self.find_or_add("font", font)))
         xf.set("fillId", str(self.find_or_add("fill", fill)) if fill is not None else "0")
         xf.set("borderId", str(self.find_or_add("border", thin_border())) if border else "0")
