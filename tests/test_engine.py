@@ -24,6 +24,21 @@ EXPECTED_ON_SAMPLE = [
     ["CQ05-02", ERROR, "公开05表!D19"],  # 20805 基本 205.16 but its 项 sum to 139.97 (2080506 in the wrong column)
     ["CQ05-02", ERROR, "公开05表!E19"],  # 20805 项目 blank but 2080506 has 65.19
 ]
+#: …and in 情况说明 (cells are its paragraphs)
+EXPECTED_IN_NARRATIVE = [
+    ["CQW-50", ERROR, "情况说明!A27"],  # 减少 1863.3 万元、下降 15.80%: 1863.3 ÷ 11772.45 = 15.83%
+    ["CQW-60", ERROR, "情况说明!A27"],  # 收入总计 减少 1863.3; 支出 and 收支 (A26, A28, A31) say 2343.3
+    ["CQW-61", ERROR, "情况说明!A27"],  # 就业补助资金增加 2572.01; three other paragraphs say 2092.01
+    ["CQW-61", ERROR, "情况说明!A33"],
+    ["CQW-63", WARNING, "情况说明!A33"],  # 一般公共预算收入 增加 2481.7 vs 支出 增加 2001.7, no carry-overs
+    ["CQW-63", WARNING, "情况说明!A34"],
+    ["CQW-59", WARNING, "情况说明!A39"],  # 节能环保 较年初预算增加 400 万元、增长 100%: the budget was 0
+    ["CQW-90", WARNING, "情况说明!A52"],  # 因公出国 “增加 0.00 万元，与年初预算持平” (twice in the paragraph)
+    ["CQW-90", WARNING, "情况说明!A52"],
+    ["CQW-90", WARNING, "情况说明!A53"],  # 公务车购置费, the same wording twice
+    ["CQW-90", WARNING, "情况说明!A53"],
+    ["CQW-59", WARNING, "情况说明!A60"],  # 会议费 较上年增加 0.51 万元、增长 100%: last year was 0
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +53,8 @@ def sample_report(pack, sample_path):
 
 def test_sample_errors_and_warnings_are_the_documents_inconsistencies(sample_report):
     serious = [row for row in sample_report.flatten() if row[1] in (ERROR, WARNING)]
-    assert serious == EXPECTED_ON_SAMPLE
-    assert sample_report.not_run == [] and sample_report.rules_run == 72
+    assert serious == EXPECTED_ON_SAMPLE + EXPECTED_IN_NARRATIVE
+    assert sample_report.not_run == [] and sample_report.rules_run == 114
 
 
 def test_consequences_are_folded_under_their_root(sample_report):
@@ -58,7 +73,8 @@ def test_corrected_variant_has_no_error_and_no_warning(pack, corrected_path):
     report = run_pack(pack, locate_book(Book.open(corrected_path), pack.layout))
     assert report.count(ERROR) == 0 and report.count(WARNING) == 0
     assert report.valid and report.verdict == "通过"
-    assert all(f.rounding for f in report.findings)  # only rounding remarks remain
+    # only rounding remarks and the list of narrative numbers no rule covers remain
+    assert all(f.rounding or f.rule == "NARR.uncovered" for f in report.findings)
 
 
 def test_no_rounding_only_difference_is_an_error_or_warning(sample_report):
@@ -79,20 +95,32 @@ def test_rounding_remarks_show_both_intervals(sample_report):
 def test_every_finding_is_located_and_explained(sample_report):
     for finding in sample_report.findings:
         assert finding.sheet and finding.cell and finding.table and finding.message
-        if not finding.rule.startswith("READ."):
-            assert finding.row and finding.column and finding.expected is not None and finding.actual is not None
-            assert finding.operands
+        if finding.rule.startswith(("READ.", "NARR.")):
+            continue
+        assert finding.row and finding.column and finding.actual is not None and finding.operands
+        if finding.quote is None:  # a table relation
+            assert finding.expected is not None
+        else:  # a narrative statement: the sentence, its span in the paragraph
+            start, end = finding.span
+            assert 0 <= start < end and finding.quote
+
+
+def test_narrative_coverage_is_counted(sample_report):
+    assert sample_report.narrative_numbers == 177 and sample_report.narrative_checked == 135
+    uncovered = [f for f in sample_report.findings if f.rule == "NARR.uncovered"]
+    assert uncovered and all(f.severity == INFO for f in uncovered)
+    assert any("15832.56万元" in f.message for f in uncovered)  # 2020 figures in 五、 no rule covers
 
 
 def test_missing_table_makes_its_rules_not_run(tmp_path, pack, corrected_path):
     path = edit_workbook(copy_to(corrected_path, tmp_path), lambda wb: wb.remove(wb["公开08表"]))
     report = run_pack(pack, locate_book(Book.open(path), pack.layout))
     not_run = {n.rule: n.reason for n in report.not_run}
-    assert set(not_run) == {"CQ08-01", "CQ08-02", "CQX-09", "CQX-12"}
+    assert set(not_run) == {"CQ08-01", "CQ08-02", "CQX-09", "CQX-12", "CQW-80"}
     assert all("找不到公开08表" in reason for reason in not_run.values())
     missing = [f for f in report.findings if f.rule == "READ.table-not-found"]
     assert len(missing) == 1 and missing[0].severity == ERROR and missing[0].table == "公开08表"
-    assert report.rules_run == 68 and not report.valid
+    assert report.rules_run == len(pack.rules) - 5 and not report.valid
 
 
 def test_unreadable_cell_makes_rules_not_run_not_pass(tmp_path, pack, corrected_path):

@@ -2,7 +2,8 @@
 
 :func:`annotate` writes a copy of a workbook in which
 
-- each cell with findings gets a fill by its most severe finding (错误 red, 警告 yellow, 提示 blue)
+- each cell with findings gets a fill by its most severe finding (a narrative finding marks its
+  paragraph in 情况说明 and the table cells the sentence was compared with) (错误 red, 警告 yellow, 提示 blue)
   and one comment (author ``xlplugin``) listing every finding on it: severity, rule, message,
   expected, actual and difference;
 - a sheet **校验结果** summarises the check (verdict, counts by severity and by table, pack, time)
@@ -98,8 +99,10 @@ def annotate(
     parts = {name: part for name, part, _ in package.sheets()}
     by_sheet: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in report.findings:
-        if finding.cell and finding.sheet in parts:
-            by_sheet[finding.sheet][finding.cell].append(finding)
+        places = [(finding.sheet, finding.cell)] + finding.also_mark  # a narrative claim: its table cells too
+        for sheet, cell in dict.fromkeys(places):
+            if cell and sheet in parts:
+                by_sheet[sheet][cell].append(finding)
     counts = styles.counts()
     manifest = [[(h, 0) for h in _MANIFEST_HEADINGS], [("styles", 0)] + [(str(counts[t]), 0) for t in ("font", "fill", "border", "xf")]]
     for sheet_name, cells in by_sheet.items():

@@ -113,8 +113,9 @@ def template(layout_path: Path | None, output: Path) -> None:
 @click.option("--annotate", is_flag=True, help="在原文件旁写一份标注副本（<文件名>.校验.xlsx）：问题单元格着色并加批注，另附“校验结果”表。")
 @click.option("--annotate-to", type=click.Path(path_type=Path), default=None, help="把标注副本写到指定路径。")
 @click.option("--in-place", is_flag=True, help="直接标注原文件（先在旁边留一份 .备份 副本）。")
+@click.option("--narrative", type=click.Path(path_type=Path), default=None, help="情况说明另有文件（.docx、.txt、.md）时用它，代替工作簿中的“情况说明”表。")
 def check(workbook: Path, pack_spec: str | None, output_format: str, output: Path | None, level: str, engine: str,
-          annotate: bool, annotate_to: Path | None, in_place: bool) -> None:
+          annotate: bool, annotate_to: Path | None, in_place: bool, narrative: Path | None) -> None:
     """按规则包校验 WORKBOOK。退出码：0 无错误，1 有错误，2 无法校验。
 
     原文件只读不写；要标注请用 --annotate（副本）、--annotate-to PATH 或 --in-place。"""
@@ -128,7 +129,12 @@ def check(workbook: Path, pack_spec: str | None, output_format: str, output: Pat
         raise click.UsageError("--annotate、--annotate-to 和 --in-place 只能选一个。")
     pack = load_pack(find_pack(pack_spec))
     book = Book.open(workbook, engine=engine)
-    report = run_pack(pack, locate_book(book, pack.layout), workbook.name)
+    paragraphs = None
+    if narrative is not None:
+        from xlplugin.narrative import read_narrative_file
+
+        paragraphs = read_narrative_file(narrative)
+    report = run_pack(pack, locate_book(book, pack.layout), workbook.name, paragraphs)
     if annotate or annotate_to or in_place:
         _write_annotation(workbook, book, report, pack, annotate_to, in_place)
     if output_format == "json":

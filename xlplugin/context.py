@@ -9,9 +9,11 @@ the reason, so the rule is reported as not run instead of passing on a guess.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from xlplugin.amounts import normalize_text
 from xlplugin.expressions import NotRunnable, Ref
 from xlplugin.findings import Operand
 from xlplugin.intervals import ZERO, Interval
@@ -32,11 +34,23 @@ class Resolved:
 
 
 class Context:
-    """Access to the located workbook for rule kinds; ``tolerance`` is set per rule by the engine."""
+    """Access to the located workbook (and its narrative) for rule kinds; ``tolerance`` is set per
+    rule by the engine. Claim rules record the quoted numbers they checked with :meth:`cover`."""
 
-    def __init__(self, located: LocatedBook):
+    def __init__(self, located: LocatedBook, paragraphs: list | None = None, skip_sections: tuple[str, ...] = ()):
         self.located = located
         self.tolerance: Decimal | None = None
+        self.paragraphs = paragraphs if paragraphs is not None else _sheet_paragraphs(located)
+        self.skipped_cells = _skipped_cells(self.paragraphs, skip_sections)
+        self.covered: dict[int, set[tuple[int, int]]] = {}
+
+    def require_narrative(self) -> list:
+        if not self.paragraphs:
+            raise NotRunnable("没有情况说明（工作簿中没有“情况说明”表，也没有用 --narrative 指定文件）")
+        return self.paragraphs
+
+    def cover(self, paragraph, span: tuple[int, int]) -> None:
+        self.covered.setdefault(id(paragraph), set()).add(span)
 
     def table(self, table_id: str) -> Table:
         table = self.located.tables.get(table_id)
@@ -87,6 +101,29 @@ class Context:
             "missing": "不存在",
         }.get(value.status, value.status)
         raise NotRunnable(f"{ref}（{value.cell or '—'}）{reason}")
+
+
+def _sheet_paragraphs(located: LocatedBook) -> list:
+    from xlplugin.narrative import paragraphs_from_sheet
+
+    if located.narrative is None:
+        return []
+    return paragraphs_from_sheet(located.narrative_sheet, located.narrative)
+
+
+_TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _skipped_cells(paragraphs: list, skip_sections: tuple[str, ...]) -> set[str]:
+    """Cells of the paragraphs inside skipped sections (a section runs to the next 一、二、… heading)."""
+    skipped, skipping = set(), False
+    wanted = {normalize_text(s) for s in skip_sections}
+    for paragraph in paragraphs:
+        if _TOP_HEADING.match(paragraph.text.strip()):
+            skipping = any(paragraph.norm.startswith(w) for w in wanted)
+        if skipping:
+            skipped.add(paragraph.cell)
+    return skipped
 
 
 def _operand(ref: str, table: Table, value: Value) -> Operand:

@@ -22,6 +22,7 @@ from xlplugin.findings import ERROR, INFO, WARNING, Finding, NotRun, Operand, Ou
 from xlplugin.intervals import Verdict
 from xlplugin.kinds.base import fmt
 from xlplugin.locate import LocatedBook
+from xlplugin.narrative import find_quantities
 from xlplugin.pack import Pack, Rule
 
 __all__ = ["run_pack"]
@@ -46,11 +47,12 @@ _READING_FIX = {
 }
 
 
-def run_pack(pack: Pack, located: LocatedBook, workbook: str = "") -> Report:
-    """Check ``located`` with every enabled rule of ``pack``."""
+def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: list | None = None) -> Report:
+    """Check ``located`` with every enabled rule of ``pack``; ``paragraphs`` replace the workbook's
+    own 情况说明 (a narrative given as a separate file)."""
     report = Report(workbook or located.book.source, pack.id, pack.version)
     report.findings.extend(_reading_findings(located))
-    context = Context(located)
+    context = Context(located, paragraphs, pack.layout.narrative_skip)
     for rule in pack.rules:
         if not rule.enabled:
             continue
@@ -62,10 +64,39 @@ def run_pack(pack: Pack, located: LocatedBook, workbook: str = "") -> Report:
             continue
         report.rules_run += 1
         report.findings.extend(_stamp(rule, outcome) for outcome in outcomes)
+    if any(r.kind in NARRATIVE_KINDS for r in pack.rules if r.enabled):
+        report.findings.extend(_coverage(context, report))
     _mark_consequences(report.findings)
     order = {t.id: i for i, t in enumerate(pack.layout.tables)}
+    order[context.paragraphs[0].sheet if context.paragraphs else ""] = len(order)
     report.findings.sort(key=lambda f: (order.get(f.table, len(order)), _cell_order(f.cell), f.rule))
     return report
+
+
+NARRATIVE_KINDS = ("claim", "claim_change", "claim_consistent", "narrative_wording", "narrative_statement")
+
+
+def _coverage(context: Context, report: Report) -> list[Finding]:
+    """Count the narrative's numbers and list, per paragraph, the ones no rule checked (提示)."""
+    findings = []
+    for paragraph in context.paragraphs:
+        if paragraph.cell in context.skipped_cells:
+            continue
+        covered = context.covered.get(id(paragraph), set())
+        missed = []
+        for start, end, quantity in find_quantities(paragraph):
+            report.narrative_numbers += 1
+            if any(start < e and s < end for s, e in covered):
+                report.narrative_checked += 1
+            else:
+                missed.append(quantity.text)
+        if missed:
+            findings.append(Finding(
+                rule="NARR.uncovered", name="情况说明中未核对的数字", severity=INFO, sheet=paragraph.sheet, cell=paragraph.cell,
+                table=paragraph.sheet, row=paragraph.cell, column="", expected=None, actual=None, difference=None, operands=[],
+                message=f"本段有 {len(missed)} 个数字没有规则核对：{'、'.join(missed)}。", explanation="如需核对，请在规则包中为这类句子添加规则。",
+            ))
+    return findings
 
 
 def _cell_order(cell: str) -> tuple[int, int]:
@@ -111,15 +142,25 @@ def _stamp(rule: Rule, outcome: Outcome) -> Finding:
     if rounding:
         left, right = outcome.actual_interval, outcome.expected_interval
         message += (
-            f"差额可由四舍五入解释：实际值区间 [{left.low}, {left.high}] 与应有值区间 [{right.low}, {right.high}] 有交集，仅作提示。"
+            f"差额可由四舍五入解释：实际值区间 [{_bound(left.low)}, {_bound(left.high)}] 与应有值区间 "
+            f"[{_bound(right.low)}, {_bound(right.high)}] 有交集，仅作提示。"
         )
     finding = Finding(
         rule=rule.id, name=rule.name, severity=severity, sheet=outcome.sheet, cell=outcome.cell, table=outcome.table,
         row=outcome.row, column=outcome.column, expected=outcome.expected, actual=outcome.actual,
         difference=outcome.difference, operands=outcome.operands, message=message, explanation=rule.explanation,
         rounding=rounding, allowance=_allowance(outcome), locality=getattr(rule.module, "LOCALITY", 3),
+        span=outcome.span, quote=outcome.quote, also_mark=list(outcome.also_mark),
     )
     return finding
+
+
+def _bound(value: Decimal) -> str:
+    """An interval bound, exact when short, else to 8 decimals (quotients do not terminate)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -8:
+        value = value.quantize(Decimal("1e-8")).normalize()
+    return format(value, "f")
 
 
 def _allowance(outcome: Outcome) -> Decimal:
@@ -139,7 +180,8 @@ def _mark_consequences(findings: list[Finding]) -> None:
 
     Roots are chosen most local first: a row that does not add up explains the roll-up above it and
     the cross-table comparison that uses it, not the other way round."""
-    failing = [f for f in findings if f.severity in (ERROR, WARNING) and isinstance(f.difference, Decimal) and f.operands]
+    # narrative findings are statements, each its own cause; only table relations echo each other
+    failing = [f for f in findings if f.severity in (ERROR, WARNING) and isinstance(f.difference, Decimal) and f.operands and f.quote is None]
     failing.sort(key=lambda f: (f.locality, len(f.operands)))
     roots: list[Finding] = []
     for finding in failing:

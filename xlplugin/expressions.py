@@ -16,8 +16,9 @@ Grammar (parsed by hand, never ``eval``; every loop is bounded by the input leng
     sum     := product (("+" | "-") product)*
     product := unary (("*" | "/") unary)*
     unary   := "-" unary | atom
-    atom    := NUMBER | REF | FUNC "(" expr ("," expr)* ")" | "(" expr ")"
+    atom    := NUMBER | REF | SLOT | FUNC "(" expr ("," expr)* ")" | "(" expr ")"
     REF     := TABLE "[" [BLOCK "/"] ROW "]" ["." COLUMN]
+    SLOT    := "{" NAME "}"            (narrative claims: a value the template bound)
     FUNC    := sum | abs | min | max
 
 A reference names a table id, optionally a block, a row (its code, its id in the layout or its label)
@@ -33,7 +34,7 @@ from typing import Callable
 
 from xlplugin.intervals import ZERO, Interval, Verdict, compare
 
-__all__ = ["Ref", "parse", "Evaluation", "evaluate", "ExpressionError", "NotRunnable", "refs_of"]
+__all__ = ["Ref", "Slot", "parse", "Evaluation", "evaluate", "ExpressionError", "NotRunnable", "refs_of"]
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 60
@@ -63,6 +64,16 @@ class Ref:
     def __str__(self) -> str:
         inner = f"{self.block}/{self.row}" if self.block else self.row
         return f"{self.table}[{inner}]" + (f".{self.column}" if self.column else "")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A value quoted in the narrative, bound by a claim template: ``{变动}``."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return "{" + self.name + "}"
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,13 @@ def _tokenize(text: str) -> list[_Token]:
                 while i < n and text[i].isdigit():
                     i += 1
             tokens.append(_Token("num", text[start:i], start, Decimal(text[start:i])))
+        elif char == "{":
+            close = text.find("}", i)
+            name = text[i + 1:close].strip() if close > 0 else ""
+            if not name or close - i > 30:
+                raise ExpressionError("“{”后应是槽名和“}”，如 {变动}", i)
+            tokens.append(_Token("slot", text[i:close + 1], i, Slot(name)))
+            i = close + 1
         elif _is_word(char):
             start = i
             while i < n and _is_word(text[i]):
@@ -270,7 +288,7 @@ class _Parser:
         if token.kind == "num":
             self.take()
             return Num(token.value)
-        if token.kind == "ref":
+        if token.kind in ("ref", "slot"):
             self.take()
             return token.value
         if token.kind == "name" and token.text in FUNCTIONS:
@@ -297,18 +315,18 @@ def parse(text: str):
     return _Parser(text).parse()
 
 
-def refs_of(node) -> list[Ref]:
-    """Every reference in the tree, left to right."""
-    if isinstance(node, Ref):
+def refs_of(node, kind=Ref) -> list:
+    """Every reference (or, with ``kind=Slot``, every slot) in the tree, left to right."""
+    if isinstance(node, kind):
         return [node]
     if isinstance(node, (Neg, Not)):
-        return refs_of(node.operand)
+        return refs_of(node.operand, kind)
     if isinstance(node, (BinOp, Compare)):
-        return refs_of(node.left) + refs_of(node.right)
+        return refs_of(node.left, kind) + refs_of(node.right, kind)
     if isinstance(node, Call):
-        return [r for a in node.args for r in refs_of(a)]
+        return [r for a in node.args for r in refs_of(a, kind)]
     if isinstance(node, BoolOp):
-        return [r for a in node.operands for r in refs_of(a)]
+        return [r for a in node.operands for r in refs_of(a, kind)]
     return []
 
 
@@ -359,7 +377,7 @@ def value_of(node, resolve: Resolver) -> Interval:
 def _value(node, resolve: Resolver) -> Interval:
     if isinstance(node, Num):
         return Interval.exact(node.value)
-    if isinstance(node, Ref):
+    if isinstance(node, (Ref, Slot)):
         return resolve(node)
     if isinstance(node, Neg):
         return -_value(node.operand, resolve)

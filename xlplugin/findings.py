@@ -49,6 +49,11 @@ class Outcome:
     details: dict[str, str] = field(default_factory=dict)
     expected_interval: Interval | None = None
     actual_interval: Interval | None = None
+    #: narrative findings: the character span in the paragraph, the sentence, and the table cells
+    #: the claim was compared with (annotation marks those too)
+    span: tuple[int, int] | None = None
+    quote: str | None = None
+    also_mark: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def difference(self) -> Decimal | None:
@@ -83,6 +88,9 @@ class Finding:
     #: How local the rule kind is (1 = one row, 2 = one table's totals, 3 = across tables): of two
     #: findings with one cause, the more local one is kept as the root.
     locality: int = field(default=3, repr=False, compare=False)
+    span: tuple[int, int] | None = None
+    quote: str | None = None
+    also_mark: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def severity_code(self) -> str:
@@ -105,7 +113,7 @@ class Finding:
             "message": self.message,
             "explanation": self.explanation,
             "caused_by": self.caused_by,
-        }
+        } | ({"span": list(self.span), "quote": self.quote} if self.span is not None else {})
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,9 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     not_run: list[NotRun] = field(default_factory=list)
     rules_run: int = 0
+    #: narrative coverage: numbers quoted in 情况说明, and how many of them some rule checked
+    narrative_numbers: int = 0
+    narrative_checked: int = 0
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -167,6 +178,8 @@ class Report:
                 "infos": self.count(INFO),
                 "not_run": len(self.not_run),
                 "rules_run": self.rules_run,
+                "narrative_numbers": self.narrative_numbers,
+                "narrative_checked": self.narrative_checked,
                 "verdict": self.verdict,
             },
             "findings": [f.as_dict() for f in self.findings],

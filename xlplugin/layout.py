@@ -194,9 +194,26 @@ class Layout:
     tables: tuple[TableSpec, ...]
     source: str = ""
     narrative_aliases: tuple[str, ...] = field(default=())
+    #: how the narrative names table rows differently: label → other wordings
+    narrative_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: narrative sections (by heading) whose numbers no rule is expected to check
+    narrative_skip: tuple[str, ...] = field(default=())
 
     def table(self, table_id: str) -> TableSpec | None:
         return next((t for t in self.tables if t.id == table_id), None)
+
+    def subjects(self) -> dict[str, str]:
+        """功能分类 类 names (as the narrative may write them) → code, from the coded fixed rows."""
+        result: dict[str, str] = {}
+        for table in self.tables:
+            for block in table.blocks:
+                for row in block.rows:
+                    if row.code and len(row.code) == 3 and row.code.startswith("2"):  # 功能分类 类
+                        name = label_body(row.label)
+                        result.setdefault(name, row.code)
+                        for alias in self.narrative_labels.get(name, ()):
+                            result.setdefault(label_body(alias), row.code)
+        return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +229,10 @@ def load_layout(path: str | Path) -> Layout:
     check_keys(data, {"id", "name", "year", "region", "version", "narrative", "tables"}, {"id", "name", "tables"}, "模板定义")
     narrative = data.get("narrative", {"sheet": "情况说明"})
     narrative = _mapping(narrative, str(path), line_of(data, "narrative"), "narrative")
-    check_keys(narrative, {"sheet", "aliases"}, {"sheet"}, "narrative")
+    check_keys(narrative, {"sheet", "aliases", "labels", "skip_sections"}, {"sheet"}, "narrative")
+    labels = narrative.get("labels") or {}
+    if not isinstance(labels, dict):
+        raise PackError("bad-layout", "narrative.labels 必须是“表中名称: [情况说明中的写法…]”。", str(path), line_of(narrative, "labels"))
     tables_list = data["tables"]
     if not isinstance(tables_list, list) or not tables_list:
         raise PackError("bad-layout", "tables 必须是表格定义文件的列表。", str(path), line_of(data, "tables"))
@@ -236,6 +256,8 @@ def load_layout(path: str | Path) -> Layout:
         version=str(data.get("version", "")),
         narrative_sheet=str(narrative["sheet"]),
         narrative_aliases=tuple(str(a) for a in narrative.get("aliases", ())),
+        narrative_labels={str(k): _strings(v, labels, k) for k, v in labels.items()},
+        narrative_skip=_strings(narrative.get("skip_sections"), narrative, "skip_sections"),
         tables=tuple(tables),
         source=str(path),
     )

@@ -33,7 +33,7 @@ __all__ = ["Rule", "Pack", "load_pack", "find_pack", "BUNDLED_PACKS"]
 BUNDLED_PACKS = Path(__file__).resolve().parent.parent / "rules"
 MANIFEST_KEYS = {"id", "name", "version", "year", "region", "issuer", "template", "rules", "tests", "test_base", "tolerance", "description"}
 RULE_KEYS = {"id", "name", "kind", "severity", "message", "explanation", "tolerance", "enabled"}
-_TYPES = {"str": (str, int), "list": (list,), "expr": (str,), "dict": (dict,)}
+_TYPES = {"str": (str, int), "list": (list,), "expr": (str,), "dict": (dict,), "any": (str, list)}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@
 ``基准`` (the pack's base workbook unchanged: a known-good filled workbook, ``test_base`` in
 ``pack.yaml``) or a mapping with a ``name``, cell changes under ``set`` (reference → new content:
 a number, ``""`` for blank, or any text) and, for failing cases, optionally the cell that must be
-flagged under ``expect`` (``公开03表!E60``)::
+flagged under ``expect`` (``公开03表!E60``); ``narrative`` replaces text in 情况说明 (``原文: 新文``, the original
+occurring exactly once)::
 
     CQ03-01:
       pass: [基准]
@@ -139,6 +140,18 @@ def _case_book(entry, base: Book, base_located, pack: Pack):
         while len(sheet.rows[row]) <= col:
             sheet.rows[row].append(None)
         sheet.rows[row][col] = _raw(content)
+    edits = entry.get("narrative") or {}
+    if edits:
+        sheet = next((s for s in book.sheets if s.name == base_located.narrative_sheet), None)
+        if sheet is None:
+            raise PackError("bad-cases", f"用例“{entry['name']}”要改情况说明，但基准工作簿没有情况说明表。", str(pack.tests), line_of(entry, "narrative"))
+        sheet.rows = [list(row) for row in sheet.rows]
+        for old, new in edits.items():
+            cells = [(r, c) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if isinstance(v, str) and str(old) in v]
+            if len(cells) != 1 or sum(sheet.rows[r][c].count(str(old)) for r, c in cells) != 1:
+                raise PackError("bad-cases", f"用例“{entry['name']}”：情况说明中“{old}”出现 {len(cells)} 处，须恰好 1 处。", str(pack.tests), line_of(edits, old))
+            r, c = cells[0]
+            sheet.rows[r][c] = sheet.rows[r][c].replace(str(old), str(new))
     return str(entry["name"]), book, entry.get("expect")
 
 

@@ -43,6 +43,8 @@ def render_text(report: Report, titles: dict[str, str], pack_name: str, rule_cou
     if report.not_run:
         lines += ["", click.style(f"未执行的规则（{len(report.not_run)} 条，不算通过）：", bold=True)]
         lines += [f"  {n.rule} {n.name}：{n.reason}" for n in report.not_run]
+    if report.narrative_numbers:
+        lines += ["", f"情况说明：{report.narrative_numbers} 个数字，{report.narrative_checked} 个由规则核对。"]
     counts = f"错误 {report.count(ERROR)} · 警告 {report.count(WARNING)} · 提示 {report.count(INFO)} · 未执行 {len(report.not_run)}"
     verdict_colour = "red" if not report.valid else ("yellow" if report.count(WARNING) else "green")
     lines += ["", counts, click.style(f"结论：{report.verdict}", fg=verdict_colour, bold=True)]

@@ -10,11 +10,16 @@ not hold exactly). The module docstring is the kind's documentation, with an exa
 Chongqing pack. Kinds never choose severities, words or output: the engine does.
 """
 from xlplugin.kinds import (
+    claim,
+    claim_change,
+    claim_consistent,
     code_rollup,
     column_total,
     conditional,
     expression,
     must_be_empty,
+    narrative_statement,
+    narrative_wording,
     required,
     row_total,
     same_amount,
@@ -35,5 +40,10 @@ KINDS = {
         same_amount,
         same_name,
         template_labels,
+        claim,
+        claim_change,
+        claim_consistent,
+        narrative_wording,
+        narrative_statement,
     )
 }

@@ -1,0 +1,90 @@
+"""增减变化 ``claim_change``: a year-on-year or budget comparison in the narrative is arithmetically
+and verbally consistent: ``较上年决算数增加/减少 X 万元，增长/下降 Y%``.
+
+Parameters:
+
+- ``template``: wording(s) binding ``{金额:变动}`` (X), ``{方向:方向}`` (the word before X) and
+  optionally ``{百分比:幅度}`` (Y), ``{方向:方向2}`` (the word before Y), ``{金额:本年}`` (the current
+  figure in the same sentence);
+- ``current`` (optional): where the current figure comes from when the sentence does not repeat it
+  (an expression over tables and slots).
+
+``checks`` (optional) selects ``direction``, ``rate`` and ``zero_base`` (default all), so that a pack
+can grade them differently. Checks, in order: the two direction words agree (``减少 … 增长`` contradicts itself); then the base
+(上年 or 年初预算) is ``current − X`` after an increase, ``current + X`` after a decrease; a base of
+zero makes a growth rate meaningless (``增长 100%`` from nothing); otherwise Y must be X ÷ base,
+rounded as printed (interval arithmetic decides rounding cases). Example::
+
+    - id: CQW-20
+      name: 增减额与增减率一致
+      kind: claim_change
+      template: "{金额:本年},较[上年决算数|上年支出数|上年|年初预算数|年初预算]{方向:方向}{金额:变动}[,|、]{方向:方向2}{百分比:幅度}"
+
+finds the sample's “较上年决算数减少 1863.3 万元、下降 15.80%” (1863.3 ÷ 11772.45 = 15.83%).
+Placeholders: the common ones plus ``{quote}`` and ``{problem}``.
+"""
+from decimal import ROUND_HALF_UP, Decimal
+
+from xlplugin.expressions import NotRunnable, Slot, value_of
+from xlplugin.intervals import ZERO, Interval, Verdict
+from xlplugin.kinds.claimbase import Resolver, cover, expression, matches, outcome, quoted_compare, slot_names, templates
+
+NAME = "claim_change"
+TITLE = "增减变化"
+LOCALITY = 3
+PARAMS = {"template": ("any", True), "current": ("expr", False), "checks": ("list", False)}
+CHECKS = ("direction", "rate", "zero_base")
+PLACEHOLDERS = ("quote", "problem")
+MESSAGE = "情况说明“{quote}”：{problem}"
+UP, DOWN = ("增加", "增长", "上升"), ("减少", "下降", "降低")
+
+
+def prepare(params, layout, where):
+    compiled = templates(params, layout, where)
+    names = slot_names(compiled)
+    for needed in ("变动", "方向"):
+        if needed not in names:
+            raise where.error("bad-template", f"模板必须含有 {{金额:变动}} 和 {{方向:方向}}（缺少“{needed}”）。")
+    current = expression(params["current"], layout, where, names, "current") if params.get("current") else None
+    if current is None and "本年" not in names:
+        raise where.error("bad-template", "模板没有 {金额:本年} 时，必须用 current 指明本年数从哪里来。")
+    checks = params.get("checks", list(CHECKS))
+    unknown = [c for c in checks if c not in CHECKS]
+    if unknown:
+        raise where.error("bad-param", f"未知的检查“{'、'.join(map(str, unknown))}”（可用：{'、'.join(CHECKS)}）。")
+    return {"templates": compiled, "current": current, "text": params["template"], "checks": set(checks)}
+
+
+def check(prepared, context):
+    found = matches(prepared["templates"], context)
+    if not found:
+        raise NotRunnable("情况说明中没有与模板相符的增减变化句子")
+    for match in found:
+        cover(context, match)
+        resolver = Resolver(context, match)
+        values = match.values
+        first, second = values["方向"], values.get("方向2")
+        if second and (first in UP and second in DOWN or first in DOWN and second in UP):
+            if "direction" in prepared["checks"]:
+                yield outcome(Verdict.FAIL, match, resolver, None, None, "增减方向", problem=f"先说“{first}”，又说“{second}”，方向自相矛盾。")
+            continue
+        if "幅度" not in values or first not in UP + DOWN:
+            continue
+        change = values["变动"].interval()
+        current = resolver(Slot("本年")) if "本年" in values else value_of(prepared["current"], resolver)
+        base = current - change if first in UP else current + change
+        rate = values["幅度"]
+        if base.point == ZERO or (base.low <= ZERO <= base.high and base.radius > 0):
+            if "zero_base" not in prepared["checks"]:
+                continue
+            yield outcome(Verdict.FAIL, match, resolver, None, rate.value, "增减率",
+                          problem=f"上年（或预算）数为 {base.point}，基数为零时不能计算增减率，不应写“{second or first} {rate.text}”。")
+            continue
+        if "rate" not in prepared["checks"]:
+            continue
+        expected = change / base * Interval.exact(100) if change.point >= 0 else -change / base * Interval.exact(100)
+        verdict = quoted_compare(rate, expected)
+        if verdict is not Verdict.PASS:
+            shown = expected.point.quantize(Decimal(1).scaleb(-rate.decimals), rounding=ROUND_HALF_UP)
+            problem = f"{first} {values['变动'].text}，基数 {base.point}，增减率应为 {expected.point:.{rate.decimals + 2}f}%（即 {shown}%），写的是 {rate.text}。"
+            yield outcome(verdict, match, resolver, expected, rate.interval(), "增减率", quoted=rate, problem=problem)
