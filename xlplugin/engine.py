@@ -100,10 +100,12 @@ def _coverage(context: Context, report: Report) -> list[Finding]:
 
 
 def _cell_order(cell: str) -> tuple[int, int]:
+    """Sheet order of a cell; a narrative file's ``第 N 段`` sorts by N."""
     try:
         return parse_a1(cell)
     except ValueError:
-        return (-1, -1)
+        digits = "".join(ch for ch in cell if ch.isdigit())
+        return (int(digits) if digits else -1, 0)
 
 
 def _reading_findings(located: LocatedBook) -> list[Finding]:

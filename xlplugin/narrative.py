@@ -176,7 +176,9 @@ _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三�
 
 
 def _ends_paragraph(text: str) -> bool:
-    return text[-1] in _SENTENCE_END + "：:" or bool(_HEADING.match(text)) or len(text) <= 20 and not text[-1].isdigit()
+    """Sentence end, a heading, or a short title line ending in a Chinese character."""
+    last = text[-1]
+    return last in _SENTENCE_END + "：:" or bool(_HEADING.match(text)) or len(text) <= 20 and "\u4e00" <= last <= "\u9fff"
 
 
 def find_quantities(paragraph: Paragraph) -> list[tuple[int, int, Quantity]]:
