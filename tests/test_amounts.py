@@ -47,7 +47,7 @@ def test_no_value_marks(raw):
     assert parse_number(raw) is None
 
 
-@pytest.mark.parametrize("raw", ["约100", "1,23", "12.3.4", "1,2345.00", "((1))", "-(1)", "1e5", "NaN", "inf", "12.30万元", "x" * 100, True, float("nan")])
+@pytest.mark.parametrize("raw", ["%", "()", "(%)", "+", "约100", "1,23", "12.3.4", "1,2345.00", "((1))", "-(1)", "1e5", "NaN", "inf", "12.30万元", "x" * 100, True, float("nan")])
 def test_rejected_forms(raw):
     with pytest.raises(NumberFormatError):
         parse_number(raw)

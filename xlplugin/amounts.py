@@ -149,7 +149,7 @@ def _parse_text(raw: str, decimals: int | None) -> Amount | None:
         body, percent = body[:-1], True
     if body.startswith("(") and body.endswith(")"):
         body, negative = body[1:-1], True
-    if body[:1] in "+-−":
+    if body and body[0] in "+-−":  # ("" is "in" every string: guard the empty body of "%" or "()")
         if negative:
             raise NumberFormatError(raw)
         negative, body = body[0] in "-−", body[1:]
