@@ -133,3 +133,21 @@ def test_unreadable_cell_makes_rules_not_run_not_pass(tmp_path, pack, corrected_
     report = run_pack(pack, locate_book(Book.open(path), pack.layout))
     assert {"CQ05-01", "CQ05-02"} <= {n.rule for n in report.not_run}
     assert any(f.rule == "READ.not-a-number" and f.severity == ERROR for f in report.findings)
+
+
+def test_a_rule_can_ask_for_strict_equality(tmp_path, sample_path):
+    """tolerance: strict turns the 0.01 difference of one 类 between two tables into the rule's severity."""
+    import shutil
+
+    from xlplugin.pack import BUNDLED_PACKS
+
+    target = tmp_path / "pack"
+    shutil.copytree(BUNDLED_PACKS / "chongqing-2021", target)
+    path = target / "rules" / "表间.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    codes: 类\n\n  - id: CQX-06", "    codes: 类\n    tolerance: strict\n\n  - id: CQX-06", 1), encoding="utf-8")
+    pack = load_pack(target)
+    assert pack.rule("CQX-05").tolerance == 0
+    report = run_pack(pack, locate_book(Book.open(sample_path), pack.layout))
+    strict = [f for f in report.findings if f.rule == "CQX-05"]
+    assert [(f.severity, f.row) for f in strict] == [(ERROR, "208"), (ERROR, "213")]

@@ -3,7 +3,7 @@
 Parameter ``checks`` lists any of:
 
 - ``contradiction`` — a direction word that contradicts its number or the sentence:
-  ``增加 0.00 万元，与年初预算持平``, ``增长 -3%``;
+  ``增加 0.00 万元，与年初预算持平``, ``减少 5 万元，与上年持平``, ``增长 -3%``;
 - ``leftovers`` — template leftovers: ``XX``, ``×××``, ``***``, a truncated year such as ``202 年度``;
 - ``unit_slip`` — an amount written in 元 whose number is a 万元 figure of the tables (元 written for
   万元; figures under 1 and zero are ignored);
@@ -35,7 +35,7 @@ PLACEHOLDERS = ("quote", "problem")
 MESSAGE = "情况说明“{quote}”：{problem}"
 CHECKS = ("contradiction", "leftovers", "unit_slip", "explained")
 
-_ZERO_CHANGE = re.compile(r"(增加|减少|增长|下降|上升|降低)0(?:\.0+)?(?:万元|元|%)?[^。;]{0,24}?(持平|无变化|没有变化)")
+_CHANGE_THEN_FLAT = re.compile(r"(增加|减少|增长|下降|上升|降低)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:万元|元|%)?[^。;]{0,24}?(持平|无变化|没有变化)")
 _NEGATIVE_GROWTH = re.compile(r"(增加|增长|上升|减少|下降|降低)-\d")
 _LEFTOVER = re.compile(r"[Xx×]{2,}|\*{3,}|(?<!\d)\d{3}年度|(?<!\d)20[Xx]{2}|\?{3,}")
 _CHANGE = re.compile(r"较(?:上年|年初预算|年初)[^。;]{0,12}?(增加|减少|增长|下降)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)")
@@ -56,7 +56,11 @@ def check(prepared, context):
         norm = paragraph.norm
         problems = []
         if "contradiction" in prepared["checks"]:
-            problems += [(m.span(), f"“{m.group(1)}”的数额为 0，却又说“{m.group(2)}”；应直接写“{m.group(2)}”。") for m in _ZERO_CHANGE.finditer(norm)]
+            for m in _CHANGE_THEN_FLAT.finditer(norm):
+                if Decimal(m.group(2).replace(",", "")) == 0:
+                    problems.append((m.span(), f"“{m.group(1)}”的数额为 0，却又说“{m.group(3)}”；应直接写“{m.group(3)}”。"))
+                else:
+                    problems.append((m.span(), f"说“{m.group(1)} {m.group(2)}”，又说“{m.group(3)}”，自相矛盾。"))
             problems += [(m.span(), f"“{m.group(1)}”后面跟的是负数，方向与数字矛盾。") for m in _NEGATIVE_GROWTH.finditer(norm)]
         if "leftovers" in prepared["checks"] and paragraph.cell not in context.skipped_cells:
             problems += [(m.span(), f"“{m.group(0)}”像是模板里没有替换掉的占位内容。") for m in _LEFTOVER.finditer(norm)]
