@@ -69,6 +69,11 @@ def test_pack_by_id_and_version(corrected_path):
 
 
 def test_pack_test_command():
+    from xlplugin.pack import find_pack, load_pack
+    from xlplugin.packtest import iter_cases
+
+    pack = load_pack(find_pack("cq-2021"))
+    cases = len(iter_cases(pack))
     result = CliRunner().invoke(cli, ["pack", "test", "cq-2021"])
     assert result.exit_code == 0, result.output
-    assert "114 条规则，240 个用例，240 个符合期望，0 个不符合" in result.output
+    assert f"{len(pack.rules)} 条规则，{cases} 个用例，{cases} 个符合期望，0 个不符合" in result.output
