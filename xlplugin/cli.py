@@ -194,6 +194,36 @@ def clean(workbook: Path, output: Path | None, in_place: bool) -> None:
     click.echo(f"已清除标注：{done.path}（恢复 {done.cells} 个单元格的底色）")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="结果目录：每个单位的 JSON 报告（和标注副本）、汇总.xlsx、汇总.html。")
+@click.option("--pack", "pack_spec", default=None, help="规则包：目录、pack.yaml 路径或 id，默认 cq-2021。")
+@click.option("--annotate", is_flag=True, help="同时为每个工作簿写标注副本。")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=max(1, (os.cpu_count() or 1)), show_default=True, help="并行的进程数。")
+@click.option("--force", is_flag=True, help="全部重新校验（默认跳过内容和规则包都没变的工作簿）。")
+def batch(paths: tuple[Path, ...], out_dir: Path, pack_spec: str | None, annotate: bool, jobs: int, force: bool) -> None:
+    """批量校验 PATHS 下的所有工作簿（文件或文件夹，含子文件夹）。
+
+    退出码：0 全部通过；1 有单位存在错误；2 有文件无法校验。"""
+    from xlplugin.batch import progress_printer, run_batch
+    from xlplugin.overview import write_overview_html, write_overview_xlsx
+    from xlplugin.pack import find_pack, load_pack
+
+    pack_dir = find_pack(pack_spec)
+    loaded = load_pack(pack_dir)
+    result = run_batch(paths, out_dir, pack_dir, annotate=annotate, jobs=jobs, force=force, progress=progress_printer())
+    workbook = write_overview_xlsx(result.summary_path, out_dir / "汇总.xlsx", loaded)
+    page = write_overview_html(result.summary_path, out_dir / "汇总.html", loaded)
+    from xlplugin.overview import read_summaries
+
+    invalid = sum(1 for s in read_summaries(result.summary_path) if "error" not in s and not s["valid"])
+    click.echo(
+        f"共 {result.total} 个文件：校验 {result.checked} 个，未变化跳过 {result.skipped} 个，无法校验 {result.failed} 个；"
+        f"有错误的单位 {invalid} 个。用时 {result.seconds:.1f} 秒。\n汇总：{workbook}、{page}"
+    )
+    sys.exit(2 if result.failed else (1 if invalid else 0))
+
+
 @cli.group()
 def pack() -> None:
     """规则包的编写与测试。"""

@@ -1,0 +1,297 @@
+"""Batch checking for a finance bureau: hundreds of department workbooks, one command.
+
+:func:`check_workbook` is the unit of work — a pure function of a path, a pack folder and options
+that returns a small summary (and writes that workbook's JSON report and, if asked, its annotated
+copy). It imports nothing the caller has to set up, so any executor can run it: the built-in process
+pool here, or later an existing distributed one (``dask.bag.from_sequence(paths).map(check_workbook,
+pack_dir, out_dir)``).
+
+:func:`run_batch` finds the workbooks (files and folders, recursively), skips those whose content and
+pack are unchanged since the last run (unless ``force``), checks the rest in worker processes with a
+bounded number of tasks in flight, and streams every summary to ``out/汇总.jsonl`` as it arrives, so
+memory stays flat however many workbooks there are. A workbook that cannot be read never stops the
+batch: its summary carries the error. The overviews (:mod:`xlplugin.overview`) are built from the
+JSONL afterwards.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from xlplugin.errors import XlpluginError
+
+__all__ = ["check_workbook", "run_batch", "discover", "BatchResult", "SUMMARY_FILE", "WORKBOOK_SUFFIXES"]
+
+SUMMARY_FILE = "汇总.jsonl"
+#: Files a department might send as its workbook; the wrong kinds are listed as "could not check".
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".csv"}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_packs: dict[str, object] = {}
+
+
+def _pack(pack_dir: str):
+    """The pack, loaded once per process (workers keep it between tasks)."""
+    if pack_dir not in _packs:
+        from xlplugin.pack import load_pack
+
+        _packs[pack_dir] = load_pack(pack_dir)
+    return _packs[pack_dir]
+
+
+def file_hash(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def safe_name(text: str) -> str:
+    return _UNSAFE.sub("_", text).strip(" .") or "工作簿"
+
+
+def check_workbook(path: str, pack_dir: str, out_dir: str, annotate: bool = False, output_name: str | None = None) -> dict:
+    """Check one workbook; write ``<单位>.json`` (and ``<单位>.校验.xlsx``); return its summary.
+
+    Never raises for a bad workbook: the summary then has ``error`` and ``code`` instead of counts.
+    ``output_name`` fixes the output file stem (the batch makes unit names unique with it)."""
+    from xlplugin.book import Book
+    from xlplugin.engine import run_pack
+    from xlplugin.findings import ERROR, INFO, WARNING
+    from xlplugin.locate import locate_book
+    from xlplugin.sniff import check_workbook_file
+
+    started = time.perf_counter()
+    pack = _pack(pack_dir)
+    summary = {"path": str(path), "file": Path(path).name, "pack": {"id": pack.id, "version": pack.version}, "annotate": annotate}
+    try:
+        check_workbook_file(path)  # a missing or unreadable file is a user's problem, said plainly
+        summary["hash"] = file_hash(path)
+        book = Book.open(path)
+        located = locate_book(book, pack.layout)
+        report = run_pack(pack, located, Path(path).name)
+    except XlpluginError as error:
+        summary.update(error=error.message, code=error.code, seconds=round(time.perf_counter() - started, 4))
+        return summary
+    except Exception as error:  # a bug of ours must not stop the batch either; say what it was
+        summary.update(error=f"内部错误：{type(error).__name__}: {error}", code="internal-error", seconds=round(time.perf_counter() - started, 4))
+        return summary
+    first = next(iter(located.tables.values()))
+    unit = first.meta.get("department") or Path(path).stem
+    stem = output_name or safe_name(unit)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    document = report.as_dict() | {"source": {"path": str(path), "hash": summary["hash"]}}
+    (out / f"{stem}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    rules = Counter(f.rule for f in report.findings if f.severity in (ERROR, WARNING))
+    summary.update(
+        unit=unit,
+        year=first.meta.get("year", ""),
+        stem=stem,
+        verdict=report.verdict,
+        valid=report.valid,
+        errors=report.count(ERROR),
+        warnings=report.count(WARNING),
+        infos=report.count(INFO),
+        not_run=len(report.not_run),
+        failed_rules={rule: count for rule, count in rules.most_common()},
+        report=f"{stem}.json",
+    )
+    if annotate:
+        from xlplugin.annotate import annotate as write_annotation
+        from xlplugin.annotate import read_explanations
+
+        target = out / f"{stem}.校验{Path(path).suffix.lower()}"
+        write_annotation(path, report, target, pack_name=pack.name, titles={t.id: t.title for t in pack.layout.tables},
+                         explanations=read_explanations(book))
+        summary["annotated"] = target.name
+    summary["seconds"] = round(time.perf_counter() - started, 4)
+    return summary
+
+
+def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> list[Path]:
+    """Workbook-like files under the given files and folders (recursive, sorted), without Office's
+    lock files (``~$…``), hidden files, and anything inside the output folder."""
+    out = Path(out_dir).resolve() if out_dir else None
+    found: list[Path] = []
+    for given in paths:
+        given = Path(given)
+        candidates = [given] if given.is_file() or not given.exists() else sorted(p for p in given.rglob("*") if p.is_file())
+        for path in candidates:
+            if path.name.startswith(("~$", ".")) or (out and out in path.resolve().parents):
+                continue
+            if path.suffix.lower() in WORKBOOK_SUFFIXES or path == given:
+                found.append(path)
+    return list(dict.fromkeys(found))
+
+
+@dataclass
+class BatchResult:
+    """Counts of one batch run; the details are in ``out/汇总.jsonl``."""
+
+    total: int
+    checked: int
+    skipped: int
+    failed: int
+    seconds: float
+    summary_path: Path
+
+
+def _previous(out: Path) -> dict[str, dict]:
+    path = out / SUMMARY_FILE
+    if not path.exists():
+        return {}
+    previous = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        previous[item.get("path", "")] = item
+    return previous
+
+
+def _unchanged(item: dict | None, path: Path, pack, annotate: bool, out: Path) -> bool:
+    if not item or "error" in item or item.get("pack") != {"id": pack.id, "version": pack.version}:
+        return False
+    if item.get("annotate") != annotate or not (out / item.get("report", "")).exists():
+        return False
+    if annotate and not (out / item.get("annotated", "")).exists():
+        return False
+    return item.get("hash") == file_hash(path)
+
+
+def run_batch(
+    paths: Iterable[str | Path],
+    out_dir: str | Path,
+    pack_dir: str | Path,
+    *,
+    annotate: bool = False,
+    jobs: int = 1,
+    force: bool = False,
+    progress: Callable[[int, int, dict], None] | None = None,
+) -> BatchResult:
+    """Check every workbook found under ``paths``; summaries stream to ``out/汇总.jsonl``."""
+    started = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pack_dir = str(Path(pack_dir).resolve())
+    pack = _pack(pack_dir)
+    files = discover(paths, out)
+    previous = {} if force else _previous(out)
+    names = _NameBook(previous)
+    temporary = out / (SUMMARY_FILE + ".part")
+    counts = Counter()
+    with temporary.open("w", encoding="utf-8") as sink:
+        def emit(summary: dict, kind: str) -> None:
+            sink.write(json.dumps(summary, ensure_ascii=False) + "\n")
+            sink.flush()
+            counts[kind] += 1
+            if progress:
+                progress(sum(counts.values()), len(files), summary)
+
+        todo = []
+        for path in files:
+            item = previous.get(str(path))
+            if _unchanged(item, path, pack, annotate, out):
+                names.keep(item)
+                emit(item | {"skipped": True}, "skipped")
+            else:
+                todo.append(path)
+        for summary in _execute(todo, pack_dir, str(out), annotate, jobs, names):
+            emit(summary, "failed" if "error" in summary else "checked")
+    os.replace(temporary, out / SUMMARY_FILE)
+    return BatchResult(len(files), counts["checked"], counts["skipped"], counts["failed"], time.perf_counter() - started, out / SUMMARY_FILE)
+
+
+class _NameBook:
+    """Output stems unique per unit: the second workbook of one unit becomes ``单位-2``."""
+
+    def __init__(self, previous: dict[str, dict]):
+        self.owner: dict[str, str] = {}
+        self.previous = previous
+
+    def keep(self, item: dict) -> None:
+        if item.get("stem"):
+            self.owner[item["stem"]] = item["path"]
+
+    def claim(self, stem: str, path: str) -> str:
+        candidate, number = stem, 1
+        while self.owner.get(candidate, path) != path:
+            number += 1
+            candidate = f"{stem}-{number}"
+        self.owner[candidate] = path
+        return candidate
+
+
+def _execute(paths: list[Path], pack_dir: str, out: str, annotate: bool, jobs: int, names: _NameBook) -> Iterator[dict]:
+    """Run the checks, at most ``2 × jobs`` in flight, yielding summaries as they finish. Workers
+    write under a name private to their input; the files get the unit's (unique) name here, so two
+    workbooks of one unit never overwrite each other."""
+    def task(path: Path):
+        private = ".work-" + hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
+        return str(path), pack_dir, out, annotate, private
+
+    def finish(summary: dict) -> dict:
+        private = summary.get("stem")
+        if not private:
+            return summary
+        stem = names.claim(safe_name(summary["unit"]), summary["path"])
+        for key, suffix in (("report", ".json"), ("annotated", summary.get("annotated", "")[len(private):])):
+            if summary.get(key):
+                final = f"{stem}{suffix}"
+                os.replace(Path(out) / summary[key], Path(out) / final)
+                summary[key] = final
+        summary["stem"] = stem
+        return summary
+
+    if jobs <= 1:
+        for path in paths:
+            yield finish(check_workbook(*task(path)))
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending = set()
+        for path in paths:
+            pending.add(pool.submit(check_workbook, *task(path)))
+            if len(pending) >= 2 * jobs:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield finish(future.result())
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield finish(future.result())
+
+
+def progress_printer(stream=sys.stderr) -> Callable[[int, int, dict], None]:
+    """A progress bar on a terminal, one plain line per workbook otherwise."""
+    tty = stream.isatty()
+
+    def show(done: int, total: int, summary: dict) -> None:
+        if "error" in summary:
+            state = f"无法校验：{summary['error']}"
+        elif summary.get("skipped"):
+            state = "未变化，跳过"
+        else:
+            state = f"{'通过' if summary['valid'] else '不通过'}（错误 {summary['errors']}，警告 {summary['warnings']}）"
+        name = summary.get("unit") or summary.get("file")
+        if tty:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {name[:24]:<24}")
+            if done == total:
+                stream.write("\n")
+        else:
+            stream.write(f"[{done}/{total}] {name} — {state}\n")
+        stream.flush()
+
+    return show
