@@ -29,9 +29,11 @@ test: $(STAMP)
 workbooks: $(STAMP)
 	$(BIN)/python -m tools.build_workbooks
 
-## make bench: print read, check and pack-test timings for the sample
+## make bench: print read, check and pack-test timings for the sample, then batch figures
+## (200 generated workbooks: throughput, memory, bare read and an openpyxl + pandas baseline)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/batch_bench.py 200
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -93,17 +93,27 @@ class Block:
     columns: dict[str, int]
     rows: list[Row]
     missing: list[RowSpec] = field(default_factory=list)
+    _lookup: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def row(self, key: str) -> Row | None:
         """Row by key (code or layout id), else by label as printed or as in the layout."""
-        for row in self.rows:
-            if row.key == key:
-                return row
-        wanted = normalize_text(key)
-        for row in self.rows:
-            if normalize_text(row.key) == wanted or normalize_text(row.label) == wanted or (row.spec and normalize_text(row.spec.label) == wanted):
-                return row
-        return None
+        exact, normalised = self._index()
+        found = exact.get(key)
+        return found if found is not None else normalised.get(normalize_text(key))
+
+    def _index(self) -> tuple[dict[str, Row], dict[str, Row]]:
+        # Built on first look-up (rules look rows up thousands of times); the first row wins.
+        if self._lookup is None or self._lookup[2] != len(self.rows):
+            exact: dict[str, Row] = {}
+            normalised: dict[str, Row] = {}
+            for row in self.rows:
+                exact.setdefault(row.key, row)
+            for row in self.rows:
+                for text in (row.key, row.label, row.spec.label if row.spec else None):
+                    if text:
+                        normalised.setdefault(normalize_text(text), row)
+            self._lookup = (exact, normalised, len(self.rows))
+        return self._lookup[0], self._lookup[1]
 
 
 @dataclass(frozen=True)

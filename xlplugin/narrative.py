@@ -98,6 +98,11 @@ class Paragraph:
     origin: list[int] = field(init=False, repr=False)  # norm index → original index
 
     def __post_init__(self):
+        whole = unicodedata.normalize("NFKC", self.text)
+        if len(whole) == len(self.text):  # the usual case: one character for one (full-width → half-width)
+            origin = [i for i, ch in enumerate(whole) if not ch.isspace()]
+            self.norm, self.origin = "".join(whole[i] for i in origin), origin
+            return
         characters, origin = [], []
         for index, char in enumerate(self.text):
             for piece in unicodedata.normalize("NFKC", char):
@@ -227,11 +232,14 @@ class Template:
     slots: list[tuple[str, str]]  # (group name, slot type) in order
     names: dict[str, str]  # group name → slot name
     subjects: dict[str, str]  # matched 科目 label (normalised) → code
+    required: str = ""  # a literal every match contains: paragraphs without it are not searched
 
     @classmethod
     def compile(cls, text: str, aliases: dict[str, list[str]], subjects: dict[str, str]) -> "Template":
         pieces, slots, names, position = [], [], {}, 0
+        plain: list[str] = []
         for match in _TOKEN.finditer(text):
+            plain.append(text[position:match.start()])
             pieces.append(_literal(text[position:match.start()], aliases))
             position = match.end()
             kind, name, choice = match.group(1), match.group(2), match.group(3)
@@ -257,15 +265,18 @@ class Template:
                 slots.append((group, kind))
                 names[group] = name or kind
         pieces.append(_literal(text[position:], aliases))
+        plain.append(text[position:])
         used = [names[g] for g, _ in slots]
         duplicates = {n for n in used if used.count(n) > 1}
         if duplicates:
             raise TemplateError(f"槽名重复：{'、'.join(sorted(duplicates))}（给同类型的槽写上不同的名字，如 {{方向:方向2}}）")
-        return cls(text, re.compile("".join(pieces)), slots, names, subjects)
+        return cls(text, re.compile("".join(pieces)), slots, names, subjects, _required(plain, aliases))
 
     def match(self, paragraph: Paragraph):
         """Yield (start, end, slots) for every occurrence; slots map names to values: Quantity for
         numbers, the word for 方向/文字, the code for 科目; ``spans`` the normalised span of each."""
+        if self.required and self.required not in paragraph.norm:
+            return
         for found in self.pattern.finditer(paragraph.norm):
             values, spans = {}, {}
             for group, kind in self.slots:
@@ -279,6 +290,17 @@ class Template:
                 else:
                     values[name] = raw
             yield found.start(), found.end(), values, spans
+
+
+def _required(pieces: list[str], aliases: dict[str, list[str]]) -> str:
+    """The longest literal piece that no alias can replace (a fast pre-filter for paragraphs)."""
+    labels = ["".join(unicodedata.normalize("NFKC", label).split()) for label in aliases]
+    candidates = []
+    for piece in pieces:
+        norm = "".join(ch for ch in unicodedata.normalize("NFKC", piece) if not ch.isspace())
+        if norm and not any(label in norm for label in labels):
+            candidates.append(norm)
+    return max(candidates, key=len, default="")
 
 
 def _literal(text: str, aliases: dict[str, list[str]]) -> str:

@@ -39,9 +39,12 @@ def check(prepared, context):
     table = context.table(prepared["table"])
     block = table.blocks[prepared["block"]]
     coded = [row for row in block.rows if row.code and row.code.isdigit()]
+    children_of: dict[str, list] = {}
+    for row in coded:
+        children_of.setdefault(row.code[:-2], []).append(row)
     groups = []
     for parent in coded:
-        children = [r for r in coded if len(r.code) == len(parent.code) + 2 and r.code.startswith(parent.code)]
+        children = children_of.get(parent.code, [])
         if children:
             groups.append((parent, children, parent.code))
     total_key = prepared["total"]
