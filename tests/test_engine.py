@@ -39,6 +39,14 @@ EXPECTED_IN_NARRATIVE = [
     ["CQW-90", WARNING, "情况说明!A53"],
     ["CQW-59", WARNING, "情况说明!A60"],  # 会议费 较上年增加 0.51 万元、增长 100%: last year was 0
 ]
+#: …and in the 绩效自评表
+EXPECTED_IN_SELFEVAL = [
+    ["CQP-20", ERROR, "部门整体绩效自评表!H2"],  # 自评总分 97.99; 97.60 × 90% + 10 = 97.84
+    ["CQP-01", ERROR, "部门整体绩效自评表!E4"],  # 执行率 100, but 9909.15 ÷ 全年(调整)预算数 1065.92 = 929.63%
+    ["CQP-10", ERROR, "部门整体绩效自评表!I102"],  # indicator 95: 完成值 blank
+    ["CQP-10", ERROR, "部门整体绩效自评表!J102"],  # indicator 95: 得分 blank
+    ["CQP-01", ERROR, "一级项目绩效自评表!G5"],  # 执行率得分 100 with 执行率权重 10
+]
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +61,8 @@ def sample_report(pack, sample_path):
 
 def test_sample_errors_and_warnings_are_the_documents_inconsistencies(sample_report):
     serious = [row for row in sample_report.flatten() if row[1] in (ERROR, WARNING)]
-    assert serious == EXPECTED_ON_SAMPLE + EXPECTED_IN_NARRATIVE
-    assert sample_report.not_run == [] and sample_report.rules_run == 114
+    assert serious == EXPECTED_ON_SAMPLE + EXPECTED_IN_NARRATIVE + EXPECTED_IN_SELFEVAL
+    assert sample_report.not_run == [] and sample_report.rules_run == 121
 
 
 def test_consequences_are_folded_under_their_root(sample_report):
@@ -65,6 +73,7 @@ def test_consequences_are_folded_under_their_root(sample_report):
         "公开03表!D19": "CQ03-01@公开03表!C22",  # 20805 基本支出 short by 10.79: the 2080599 row
         "公开05表!D22": "CQ03-01@公开03表!C22",
         "公开05表!E21": "CQ05-02@公开05表!E19",
+        "一级项目绩效自评表!H2": "CQP-01@一级项目绩效自评表!G5",  # 自评总分 190 ≠ 100: the 执行率得分 of 100
     }
     assert all(f.severity == INFO for f in sample_report.findings if f.caused_by)
 
@@ -106,7 +115,7 @@ def test_every_finding_is_located_and_explained(sample_report):
 
 
 def test_narrative_coverage_is_counted(sample_report):
-    assert sample_report.narrative_numbers == 177 and sample_report.narrative_checked == 135
+    assert sample_report.narrative_numbers == 177 and sample_report.narrative_checked == 136
     uncovered = [f for f in sample_report.findings if f.rule == "NARR.uncovered"]
     assert uncovered and all(f.severity == INFO for f in uncovered)
     assert any("15832.56万元" in f.message for f in uncovered)  # 2020 figures in 五、 no rule covers

@@ -47,7 +47,7 @@ def write_docx(paragraphs: list[str], path: Path) -> None:
 def write_sample(layout, sample, path: Path) -> None:
     write_workbook(
         layout, path, department=sample.department, year=sample.year, bodies=sample.bodies,
-        notes=sample.notes, titles=sample.titles, narrative=sample.narrative,
+        notes=sample.notes, titles=sample.titles, narrative=sample.narrative, selfeval=sample.selfeval,
     )
     stem = path.with_suffix("")
     Path(f"{stem}-情况说明.txt").write_text("\n".join(sample.narrative) + "\n", encoding="utf-8")
@@ -69,6 +69,10 @@ def write_corrections_list(corrections: dict, path: Path) -> None:
     ]
     for fix in corrections["tables"]:
         lines.append(f"| {fix['table']} | {fix['row']} | {fix['column']} | {fix['from'] or '（空）'} | {fix['to'] or '（空）'} | {fix['why']} |")
+    lines += ["", "## 绩效自评表", "", "| 表 | 位置 | 原值 | 改为 | 理由 |", "|---|---|---|---|---|"]
+    for fix in corrections.get("selfeval", []):
+        where = f"第 {fix['row']} 行 {fix['column']}" if fix["section"] == "indicators" else fix["key"]
+        lines.append(f"| {fix['table']} | {where} | {fix['from'] or '（空）'} | {fix['to']} | {fix['why']} |")
     lines += ["", "## 情况说明", "", "| 段落 | 原文 | 改为 | 理由 |", "|---|---|---|---|"]
     for fix in corrections["narrative"]:
         lines.append(f"| {fix['paragraph']}… | {fix['from']} | {fix['to']} | {fix['why']} |")

@@ -28,6 +28,7 @@ class SampleSource:
     notes: dict[str, str]
     titles: dict[str, str]
     narrative: list[str]
+    selfeval: list[tuple[str, str, dict]] = None
 
 
 def load_source(layout: Layout, source: Path = SOURCE) -> SampleSource:
@@ -40,6 +41,8 @@ def load_source(layout: Layout, source: Path = SOURCE) -> SampleSource:
             if len(cells) != spec.width:
                 raise ValueError(f"{spec.id}.tsv line {number}: {len(cells)} fields, layout has {spec.width} columns")
     narrative = [p for p in (source / "情况说明.txt").read_text(encoding="utf-8").splitlines() if p.strip()]
+    tables = load_yaml(source / "绩效自评.yaml")["tables"]
+    selfeval = [(t["kind"], t["title"], _plain(t)) for t in tables]
     return SampleSource(
         department=str(meta["department"]),
         year=int(meta["year"]),
@@ -47,7 +50,17 @@ def load_source(layout: Layout, source: Path = SOURCE) -> SampleSource:
         notes={k: str(v) for k, v in meta.get("notes", {}).items()},
         titles={k: str(v) for k, v in meta.get("titles", {}).items()},
         narrative=narrative,
+        selfeval=selfeval,
     )
+
+
+def _plain(data):
+    """YAML containers (which carry line numbers) as plain dicts and lists."""
+    if isinstance(data, dict):
+        return {str(k): _plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    return "" if data is None else str(data)
 
 
 def load_corrections(source: Path = SOURCE) -> dict:
@@ -77,6 +90,19 @@ def corrected(layout: Layout, sample: SampleSource, corrections: dict) -> Sample
         if body[line][column] != str(fix["from"]):
             raise ValueError(f"{spec.id} {fix['row']}/{fix['column']}: expected {fix['from']!r}, found {body[line][column]!r}")
         body[line][column] = str(fix["to"])
+    for fix in corrections.get("selfeval", []):
+        table = next(t for kind, title, t in result.selfeval if title == fix["table"])
+        section = table[fix["section"]]
+        if fix["section"] == "indicators":
+            row = next(r for r in section if r[0] == str(fix["row"]))
+            index = ["序号", "指标类别", "指标名称", "指标值", "计量单位", "指标性质", "指标权重", "是否调整", "全年完成值", "指标得分"].index(fix["column"])
+            if row[index] != str(fix["from"]):
+                raise ValueError(f"{fix['table']} {fix['row']}/{fix['column']}: expected {fix['from']!r}, found {row[index]!r}")
+            row[index] = str(fix["to"])
+        else:
+            if section[fix["key"]] != str(fix["from"]):
+                raise ValueError(f"{fix['table']} {fix['key']}: expected {fix['from']!r}, found {section[fix['key']]!r}")
+            section[fix["key"]] = str(fix["to"])
     for fix in corrections["narrative"]:
         hits = [i for i, p in enumerate(result.narrative) if p.startswith(fix["paragraph"]) and fix["from"] in p]
         if len(hits) != 1 or result.narrative[hits[0]].count(fix["from"]) != 1:

@@ -58,7 +58,16 @@ class Context:
             raise NotRunnable(f"工作簿中找不到{table_id}")
         return table
 
+    def selfeval(self, kinds: tuple[str, ...] | list[str] | None = None) -> list:
+        """The located 绩效自评表 of the given kinds; none at all → not run."""
+        tables = [t for t in self.located.selfeval if not kinds or t.kind in kinds]
+        if not tables:
+            raise NotRunnable(f"工作簿中没有{'、'.join(kinds) if kinds else ''}绩效自评表")
+        return tables
+
     def resolve(self, ref: Ref) -> Resolved:
+        if ref.row == "资金情况" and ref.table not in self.located.tables:
+            return self._selfeval_fund(ref)
         table = self.table(ref.table)
         if ref.column is None:
             value = table.cells.get(ref.row)
@@ -80,6 +89,17 @@ class Context:
         if value is None:
             raise NotRunnable(f"{table.id}的区块“{block.spec.id}”没有列“{ref.column}”")
         return Resolved(self.interval_of(value, str(ref)), _operand(str(ref), table, value), table, row, ref.column)
+
+    def _selfeval_fund(self, ref: Ref) -> Resolved:
+        """``部门整体绩效自评表[资金情况].全年执行数``: a 资金情况 figure of the (first) table so titled."""
+        table = next((t for t in self.located.selfeval if t.title == ref.table or t.sheet == ref.table), None)
+        if table is None:
+            raise NotRunnable(f"工作簿中没有{ref.table}")
+        entry = table.funds.get(ref.column)
+        if entry is None or entry.amount is None:
+            raise NotRunnable(f"{ref.table}的{ref.column}{'为空' if entry is not None and entry.blank else '不是数字'}")
+        operand = Operand(str(ref), table.sheet, entry.cell, entry.amount.value, "number")
+        return Resolved(Interval.of(entry.amount), operand, None, None, ref.column)
 
     def interval(self, ref: Ref) -> Interval:
         return self.resolve(ref).interval

@@ -69,7 +69,8 @@ def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: l
     _mark_consequences(report.findings)
     order = {t.id: i for i, t in enumerate(pack.layout.tables)}
     order[context.paragraphs[0].sheet if context.paragraphs else ""] = len(order)
-    report.findings.sort(key=lambda f: (order.get(f.table, len(order)), _cell_order(f.cell), f.rule))
+    sheets = {name: index for index, name in enumerate(located.book.sheet_names)}
+    report.findings.sort(key=lambda f: (order.get(f.table, len(order)), sheets.get(f.sheet, -1), _cell_order(f.cell), f.rule))
     return report
 
 
@@ -141,7 +142,9 @@ def _stamp(rule: Rule, outcome: Outcome) -> Finding:
     message = rule.message.format(**_placeholders(outcome))
     rounding = outcome.verdict is Verdict.ROUNDING
     severity = INFO if rounding else rule.severity
-    if rounding:
+    if rounding and (outcome.actual_interval is None or outcome.expected_interval is None):
+        message += "差额在所写精度的四舍五入范围内，仅作提示。"
+    elif rounding:
         left, right = outcome.actual_interval, outcome.expected_interval
         message += (
             f"差额可由四舍五入解释：实际值区间 [{_bound(left.low)}, {_bound(left.high)}] 与应有值区间 "

@@ -198,6 +198,8 @@ class Layout:
     narrative_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: narrative sections (by heading) whose numbers no rule is expected to check
     narrative_skip: tuple[str, ...] = field(default=())
+    #: the performance self-evaluation tables (绩效自评表), if the template has them
+    selfeval: object = None
 
     def table(self, table_id: str) -> TableSpec | None:
         return next((t for t in self.tables if t.id == table_id), None)
@@ -226,7 +228,7 @@ def load_layout(path: str | Path) -> Layout:
     if path.is_dir():
         path = path / "template.yaml"
     data = _mapping(load_yaml(path), str(path), None, "模板定义")
-    check_keys(data, {"id", "name", "year", "region", "version", "narrative", "tables"}, {"id", "name", "tables"}, "模板定义")
+    check_keys(data, {"id", "name", "year", "region", "version", "narrative", "tables", "selfeval"}, {"id", "name", "tables"}, "模板定义")
     narrative = data.get("narrative", {"sheet": "情况说明"})
     narrative = _mapping(narrative, str(path), line_of(data, "narrative"), "narrative")
     check_keys(narrative, {"sheet", "aliases", "labels", "skip_sections"}, {"sheet"}, "narrative")
@@ -248,7 +250,16 @@ def load_layout(path: str | Path) -> Layout:
     for table, table_id in zip(tables, ids):
         if ids.count(table_id) > 1:
             raise PackError("duplicate-id", f"表格 id“{table_id}”重复。", table.source)
+    selfeval = None
+    if data.get("selfeval"):
+        from xlplugin.selfeval import load_selfeval
+
+        selfeval_path = path.parent / str(data["selfeval"])
+        if not selfeval_path.resolve().is_relative_to(path.parent.resolve()) or not selfeval_path.is_file():
+            raise PackError("missing-file", f"找不到绩效自评表定义“{data['selfeval']}”。", str(path), line_of(data, "selfeval"))
+        selfeval = load_selfeval(selfeval_path)
     return Layout(
+        selfeval=selfeval,
         id=str(data["id"]),
         name=str(data["name"]),
         year=int(data.get("year", 0)),

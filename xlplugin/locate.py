@@ -204,6 +204,8 @@ class LocatedBook:
     not_found: dict[str, TableNotFound]
     narrative: list[tuple[str, str]] | None
     narrative_sheet: str | None = None
+    #: the performance self-evaluation tables found (绩效自评表), in sheet order
+    selfeval: list = field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:
@@ -235,7 +237,12 @@ def locate_book(book: Book, layout: Layout) -> LocatedBook:
     narrative = None
     if narrative_sheet is not None:
         narrative = [(a1(r, c), str(text).strip()) for r, c, text in _paragraphs(narrative_sheet)]
-    return LocatedBook(layout, book, tables, not_found, narrative, narrative_sheet.name if narrative_sheet else None)
+    selfeval = []
+    if layout.selfeval is not None:
+        from xlplugin.selfeval import locate_selfeval
+
+        selfeval = locate_selfeval(book, layout.selfeval)
+    return LocatedBook(layout, book, tables, not_found, narrative, narrative_sheet.name if narrative_sheet else None, selfeval)
 
 
 def _book_name(book: Book) -> str:

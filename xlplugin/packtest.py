@@ -5,7 +5,8 @@
 ``pack.yaml``) or a mapping with a ``name``, cell changes under ``set`` (reference → new content:
 a number, ``""`` for blank, or any text) and, for failing cases, optionally the cell that must be
 flagged under ``expect`` (``公开03表!E60``); ``narrative`` replaces text in 情况说明 (``原文: 新文``, the original
-occurring exactly once)::
+occurring exactly once); ``cells`` sets cells by address (``部门整体绩效自评表!E4: 90``), for tables
+such as the 绩效自评表 that references do not reach::
 
     CQ03-01:
       pass: [基准]
@@ -137,6 +138,20 @@ def _case_book(entry, base: Book, base_located, pack: Pack):
             sheet.rows = [list(row) for row in sheet.rows]
             copied.add(sheet.name)
         row, col = parse_a1(cell)
+        while len(sheet.rows[row]) <= col:
+            sheet.rows[row].append(None)
+        sheet.rows[row][col] = _raw(content)
+    for where, content in (entry.get("cells") or {}).items():
+        sheet_name, _, ref = str(where).rpartition("!")
+        sheet = next((s for s in book.sheets if s.name == sheet_name), None)
+        if sheet is None:
+            raise PackError("bad-cases", f"用例“{entry['name']}”：没有工作表“{sheet_name}”。", str(pack.tests), line_of(entry.get("cells"), where))
+        if sheet_name not in copied:
+            sheet.rows = [list(row) for row in sheet.rows]
+            copied.add(sheet_name)
+        row, col = parse_a1(ref)
+        while len(sheet.rows) <= row:
+            sheet.rows.append([])
         while len(sheet.rows[row]) <= col:
             sheet.rows[row].append(None)
         sheet.rows[row][col] = _raw(content)

@@ -51,12 +51,15 @@ def write_workbook(
     notes: Mapping[str, str] | None = None,
     titles: Mapping[str, str] | None = None,
     narrative: Sequence[str] | None = None,
+    selfeval: Sequence[tuple[str, str, dict | None]] | None = None,
 ) -> Path:
     """Write the layout's workbook to ``path`` and return it.
 
     ``bodies`` maps a table id to its body lines (lists of cell texts as printed, one per sheet
     column); tables without a body get the template's blank body. ``notes`` and ``titles`` override
-    the layout's texts where a published workbook words them differently.
+    the layout's texts where a published workbook words them differently. ``selfeval`` lists the
+    绩效自评表 to draw as (kind, sheet name, data or ``None`` for blank); by default one blank table
+    of each kind the layout has.
     """
     from openpyxl import Workbook
 
@@ -66,6 +69,12 @@ def write_workbook(
         sheet = workbook.create_sheet(spec.sheet)
         body = (bodies or {}).get(spec.id)
         _write_table(sheet, spec, department, year, body, (notes or {}).get(spec.id), (titles or {}).get(spec.id))
+    if layout.selfeval is not None:
+        from xlplugin.selfeval import write_selfeval_sheet
+
+        tables = selfeval if selfeval is not None else [(k.name, k.sheet, None) for k in layout.selfeval.kinds]
+        for kind, sheet_name, data in tables:
+            write_selfeval_sheet(workbook, layout.selfeval, kind, sheet_name, data)
     _write_narrative(workbook.create_sheet(layout.narrative_sheet), narrative or [])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,9 @@ from xlplugin.kinds import (
     row_total,
     same_amount,
     same_name,
+    selfeval_funds,
+    selfeval_indicators,
+    selfeval_totals,
     template_labels,
 )
 
@@ -45,5 +48,8 @@ KINDS = {
         claim_consistent,
         narrative_wording,
         narrative_statement,
+        selfeval_funds,
+        selfeval_indicators,
+        selfeval_totals,
     )
 }

@@ -110,6 +110,11 @@ def outcome(
 def check_refs(refs, layout: Layout, where: Where) -> None:
     """Check references against the layout: table, block, row and column must exist."""
     for ref in refs:
+        if ref.row == "资金情况" and layout.selfeval is not None and layout.table(ref.table) is None:
+            titles = {t for kind in layout.selfeval.kinds for t in (*kind.titles, kind.sheet)}
+            if ref.table not in titles or ref.column not in layout.selfeval.funds:
+                raise where.error("unknown-column", f"引用 {ref}：绩效自评表的资金情况写成 表名[资金情况].列（表名：{'、'.join(sorted(titles))}；列：{'、'.join(layout.selfeval.funds)}）。")
+            continue
         spec = table_spec(layout, ref.table, where)
         if ref.column is None:
             if not any(c.id == ref.row for c in spec.cells):

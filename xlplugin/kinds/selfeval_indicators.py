@@ -1,0 +1,118 @@
+"""绩效指标 ``selfeval_indicators``: every indicator row of every 绩效自评表 is filled in and scored
+as its target, its nature (≥ / ≤ / =) and its completion say.
+
+Parameters:
+
+- ``kinds`` (optional): ``部门整体`` and/or ``项目`` (default both);
+- ``checks`` (optional, default all):
+  ``blank`` — 全年完成值 and 指标得分 are filled in;
+  ``within_weight`` — 指标得分 ≤ 指标权重;
+  ``marks`` — a numeric completion that meets the target earns the full weight, one that falls short
+  earns the proportional part (≥ and =: 权重 × 完成值 ÷ 指标值; ≤: 权重 × 指标值 ÷ 完成值), judged as
+  printed (``0.99`` for 8.4 of 8.5 is right); a text completion equal to a text target (``规定要求``)
+  earns the full weight;
+  ``text_vs_number`` — a text completion against a numeric target cannot be scored;
+- ``equal_exceeded`` (optional): how ``=`` treats a completion above the target — ``full`` (default:
+  achieved) or ``partial``.
+
+Example::
+
+    - id: CQP-10
+      name: 指标完成值与得分
+      kind: selfeval_indicators
+      severity: 错误
+      checks: [blank, within_weight, marks]
+
+finds the sample's 部门整体 row 95 (完成值 and 得分 both blank). Placeholders: the common ones plus
+``{problem}`` and ``{name}`` (the indicator's name).
+"""
+from decimal import Decimal
+
+from xlplugin.amounts import normalize_text
+from xlplugin.findings import Operand, Outcome
+from xlplugin.intervals import Interval, Verdict
+from xlplugin.kinds.claimbase import quoted_compare
+from xlplugin.kinds.selfeval_funds import quoted
+
+NAME = "selfeval_indicators"
+TITLE = "绩效指标"
+LOCALITY = 1
+PARAMS = {"kinds": ("list", False), "checks": ("list", False), "equal_exceeded": ("str", False)}
+PLACEHOLDERS = ("problem", "name")
+MESSAGE = "{table}第 {row} 项“{name}”：{problem}"
+CHECKS = ("blank", "within_weight", "marks", "text_vs_number")
+_NATURE = {"≥": ">=", ">=": ">=", "＞": ">", ">": ">", "≤": "<=", "<=": "<=", "<": "<", "＜": "<", "=": "=", "＝": "="}
+
+
+def prepare(params, layout, where):
+    checks = params.get("checks", list(CHECKS))
+    if any(c not in CHECKS for c in checks):
+        raise where.error("bad-param", f"checks 只能是 {'、'.join(CHECKS)}。")
+    exceeded = params.get("equal_exceeded", "full")
+    if exceeded not in ("full", "partial"):
+        raise where.error("bad-param", "equal_exceeded 只能是 full 或 partial。")
+    return {"kinds": params.get("kinds"), "checks": set(checks), "exceeded": exceeded}
+
+
+def check(prepared, context):
+    checks = prepared["checks"]
+    for table in context.selfeval(prepared["kinds"]):
+        table.require("序号", "指标名称", "指标值", "全年完成值", "指标权重", "指标得分", "指标性质")
+        for indicator in table.indicators:
+            values = indicator.values
+            number, name = values["序号"].text, values["指标名称"].text
+            target, done, weight, score = values["指标值"], values["全年完成值"], values["指标权重"], values["指标得分"]
+            operands = [Operand(f"{table.name}[{number}].{column}", table.sheet, values[column].cell,
+                                values[column].amount.value if values[column].amount else None, values[column].text)
+                        for column in ("指标值", "指标性质", "指标权重", "全年完成值", "指标得分") if column in values]
+
+            def found(entry, column, problem, expected=None, actual=None, verdict=Verdict.FAIL):
+                return Outcome(verdict, table.sheet, entry.cell, table.name, number, column,
+                               expected=expected, actual=actual if actual is not None else (entry.text or "（空）"),
+                               operands=operands, details={"problem": problem, "name": name})
+
+            if "blank" in checks:
+                for entry, column in ((done, "全年完成值"), (score, "指标得分")):
+                    if entry.blank:
+                        yield found(entry, column, f"{column}为空。", expected="应填写")
+            if score.amount is None or weight.amount is None:
+                continue
+            if "within_weight" in checks and score.amount.value > weight.amount.value:
+                yield found(score, "指标得分", f"得分 {score.text} 超过权重 {weight.text}。", expected=weight.amount.value, actual=score.amount.value)
+            if done.blank:
+                continue
+            if target.amount is not None and done.amount is None:
+                if "text_vs_number" in checks:
+                    yield found(done, "全年完成值", f"指标值是数字（{target.text}），完成值却是文字，无法据此计算得分。", expected="数字")
+                continue
+            if "marks" not in checks:
+                continue
+            expected = _expected(target, done, weight, values.get("指标性质"), prepared["exceeded"])
+            if expected is None:
+                continue
+            verdict = quoted_compare(quoted(score), expected)
+            if verdict is not Verdict.PASS:
+                yield found(score, "指标得分", f"指标值 {target.text}（{values['指标性质'].text}）、完成值 {done.text}，得分应为 {expected.point:.2f}，写的是 {score.text}。",
+                            expected=expected.point.quantize(Decimal("0.01")), actual=score.amount.value, verdict=verdict)
+
+
+def _expected(target, done, weight, nature, exceeded) -> Interval | None:
+    """The score the completion earns, or None where it cannot be judged."""
+    full = Interval.of(weight.amount)
+    if target.amount is None or done.amount is None:  # text against text
+        if target.amount is None and done.amount is None and normalize_text(target.text) == normalize_text(done.text):
+            return full
+        return None
+    relation = _NATURE.get(normalize_text(nature.text) if nature else "", None)
+    goal, value = target.amount.value, done.amount.value
+    if relation is None or goal == 0:
+        return None
+    achieved = {
+        ">=": value >= goal, ">": value > goal, "<=": value <= goal, "<": value < goal,
+        "=": value == goal or (exceeded == "full" and value > goal),
+    }[relation]
+    if achieved:
+        return full
+    if relation in ("<=", "<"):
+        return full * Interval.exact(goal / value) if value else None
+    return full * Interval.exact(value / goal)
