@@ -29,7 +29,8 @@ as covered. Examples (Chongqing pack)::
 
 A template that matches no sentence leaves the rule "not run" (the narrative says it differently, or
 not at all); a sentence whose checks cannot be computed (a row it names is not in the table, a
-division by zero) is skipped and its numbers stay uncovered. Placeholders: the common ones plus ``{quote}`` (the sentence) and ``{check}``.
+division by zero) is skipped and its numbers stay uncovered, and a rule none of whose sentences could
+be checked is "not run" too. Placeholders: the common ones plus ``{quote}`` (the sentence) and ``{check}``.
 """
 from xlplugin.intervals import Verdict
 from xlplugin.kinds.claimbase import Resolver, condition, cover, expression, judge, matches, outcome, slot_names, templates
@@ -57,18 +58,23 @@ def check(prepared, context):
     found = matches(prepared["templates"], context)
     if not found:
         raise NotRunnable(f"情况说明中没有与模板“{_first(prepared['text'])}”相符的句子")
+    checked, reason = 0, None
     for match in found:
         results = []
         try:
             for text, tree in prepared["checks"]:
                 resolver = Resolver(context, match)
                 results.append((text, resolver, *judge(tree, resolver, context.tolerance)))
-        except NotRunnable:
-            continue  # e.g. a row the sentence names is not in the table: its numbers stay uncovered
+        except NotRunnable as error:
+            reason = error  # e.g. a row the sentence names is not in the table: its numbers stay uncovered
+            continue
+        checked += 1
         cover(context, match)
         for text, resolver, verdict, expected, actual, quoted in results:
             if verdict is not Verdict.PASS:
                 yield outcome(verdict, match, resolver, expected, actual, "情况说明", quoted=quoted, check=text)
+    if not checked:
+        raise NotRunnable(f"情况说明中相符的句子都无法核对：{reason}")
 
 
 def _first(template) -> str:
