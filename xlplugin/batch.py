@@ -188,7 +188,7 @@ def run_batch(
     pack = _pack(pack_dir)
     files = discover(paths, out)
     previous = {} if force else _previous(out)
-    names = _NameBook(previous)
+    names = _NameBook()
     temporary = out / (SUMMARY_FILE + ".part")
     counts = Counter()
     with temporary.open("w", encoding="utf-8") as sink:
@@ -216,9 +216,8 @@ def run_batch(
 class _NameBook:
     """Output stems unique per unit: the second workbook of one unit becomes ``单位-2``."""
 
-    def __init__(self, previous: dict[str, dict]):
+    def __init__(self):
         self.owner: dict[str, str] = {}
-        self.previous = previous
 
     def keep(self, item: dict) -> None:
         if item.get("stem"):
