@@ -47,3 +47,10 @@ def template_path() -> Path:
 @pytest.fixture(scope="session")
 def located_sample(layout):
     return locate_book(Book.open(SAMPLE), layout)
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory, monkeypatch):
+    """Installed packs and trusted keys live in a fresh XLPLUGIN_HOME for every test, never in the
+    developer's own ~/.xlplugin."""
+    monkeypatch.setenv("XLPLUGIN_HOME", str(tmp_path_factory.mktemp("xlplugin-home")))

@@ -236,6 +236,7 @@ class Template:
 
     @classmethod
     def compile(cls, text: str, aliases: dict[str, list[str]], subjects: dict[str, str]) -> "Template":
+        _check_bounds(text)
         pieces, slots, names, position = [], [], {}, 0
         plain: list[str] = []
         for match in _TOKEN.finditer(text):
@@ -290,6 +291,25 @@ class Template:
                 else:
                     values[name] = raw
             yield found.start(), found.end(), values, spans
+
+
+MAX_TEMPLATE = 300
+MAX_SLOTS = 12
+MAX_GAPS = 4  # … and …… together: each bounded gap multiplies the work a failed match can do
+
+
+def _check_bounds(text: str) -> None:
+    """Refuse templates whose matching could grow faster than the paragraph: too long, too many
+    slots, or too many gaps (nested bounded gaps make matching polynomial in the gap length)."""
+    if len(text) > MAX_TEMPLATE:
+        raise TemplateError(f"模板超过 {MAX_TEMPLATE} 个字符")
+    if text.count("{") > MAX_SLOTS:
+        raise TemplateError(f"模板中的槽超过 {MAX_SLOTS} 个")
+    gaps = text.count("……") + text.replace("……", "").count("…")
+    if gaps > MAX_GAPS:
+        raise TemplateError(f"模板中的间隔（…、……）超过 {MAX_GAPS} 个，匹配可能极慢；请把句子拆成几条规则")
+    if text.count("……") > 2:
+        raise TemplateError("模板中的段内间隔（……）不能超过 2 个")
 
 
 def _required(pieces: list[str], aliases: dict[str, list[str]]) -> str:

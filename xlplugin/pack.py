@@ -16,24 +16,42 @@ Everything is validated at load time against the layout, and every error names f
 """
 from __future__ import annotations
 
+import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from xlplugin.errors import PackError
+from xlplugin.errors import PackError, XlpluginError
 from xlplugin.findings import SEVERITIES
 from xlplugin.kinds import KINDS
 from xlplugin.kinds.base import COMMON_PLACEHOLDERS, Where
 from xlplugin.layout import Layout, load_layout
 from xlplugin.yamlfile import check_keys, line_of, load_yaml
 
-__all__ = ["Rule", "Pack", "load_pack", "find_pack", "BUNDLED_PACKS"]
+__all__ = ["Rule", "Pack", "load_pack", "find_pack", "candidates", "semver", "BUNDLED_PACKS"]
 
 BUNDLED_PACKS = Path(__file__).resolve().parent.parent / "rules"
-MANIFEST_KEYS = {"id", "name", "version", "year", "region", "issuer", "template", "rules", "tests", "test_base", "tolerance", "description"}
+MANIFEST_KEYS = {
+    "id", "name", "version", "year", "region", "issuer", "template", "rules", "tests", "test_base", "tolerance",
+    "description", "engine", "changelog", "extends", "disable", "severity",
+}
 RULE_KEYS = {"id", "name", "kind", "severity", "message", "explanation", "tolerance", "enabled"}
 _TYPES = {"str": (str, int), "list": (list,), "expr": (str,), "dict": (dict,), "any": (str, list)}
+_SEMVER = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?")
+_ENGINE = re.compile(r">=\s*(\d+(?:\.\d+){0,2})")
+
+
+def semver(text: str) -> tuple[int, int, int]:
+    """``1.2.3`` → (1, 2, 3); anything else is not a version."""
+    match = _SEMVER.fullmatch(str(text))
+    if not match:
+        raise ValueError(text)
+    return int(match.group(1)), int(match.group(2)), int(match.group(3))
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
 
 
 @dataclass(frozen=True)
@@ -74,44 +92,121 @@ class Pack:
     tests: Path | None = None
     test_base: Path | None = None
     description: str = ""
+    changelog: list = field(default_factory=list)
+    engine: str = ""
+    extends: str | None = None
+    #: case files of the packs this one extends (their cases of disabled rules are skipped)
+    inherited_tests: list[Path] = field(default_factory=list)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
+def search_paths() -> list[Path]:
+    """Where packs are looked for by id: the user's installed packs, then the bundled ones."""
+    from xlplugin.packstore import installed_root
+
+    return [installed_root(), BUNDLED_PACKS]
+
+
+def candidates(wanted: str | None = None) -> list[tuple[str, str, Path]]:
+    """(id, version, folder) of every installed and bundled pack (optionally of one id)."""
+    found = []
+    for root in search_paths():
+        if not root.is_dir():
+            continue
+        for manifest in sorted(root.glob("*/pack.yaml")) + sorted(root.glob("*/*/pack.yaml")):
+            try:
+                data = load_yaml(manifest)
+            except PackError:
+                continue
+            if isinstance(data, dict) and (wanted is None or str(data.get("id")) == wanted):
+                found.append((str(data.get("id")), str(data.get("version")), manifest.parent))
+    return found
+
+
 def find_pack(spec: str | Path | None) -> Path:
-    """A pack folder from a path (folder or pack.yaml) or an id (``cq-2021`` or ``cq-2021@1.0.0``)
-    among the bundled packs. ``None`` is the bundled Chongqing 2021 pack."""
+    """A pack folder from a path (folder, pack.yaml or .zip) or an id (``cq-2021`` for its newest
+    version, ``cq-2021@1.0.0``) among the installed and bundled packs. ``None`` is ``cq-2021``."""
     if spec is None:
         spec = "cq-2021"
     path = Path(spec)
     if path.exists():
+        if path.suffix.lower() == ".zip":
+            from xlplugin.packfile import unpack_for_use
+
+            return unpack_for_use(path)
         return path.parent if path.is_file() else path
     wanted, _, version = str(spec).partition("@")
-    for manifest in sorted(BUNDLED_PACKS.glob("*/pack.yaml")):
-        data = load_yaml(manifest)
-        if isinstance(data, dict) and str(data.get("id")) == wanted and (not version or str(data.get("version")) == version):
-            return manifest.parent
-    raise PackError("pack-not-found", f"找不到规则包“{spec}”：既不是存在的路径，也不是已有规则包的 id。")
+    matching = [(v, folder) for pack_id, v, folder in candidates(wanted) if not version or v == version]
+    if not matching:
+        raise PackError("pack-not-found", f"找不到规则包“{spec}”：既不是存在的路径，也不是已安装或随附规则包的 id。")
+    return max(matching, key=lambda item: _sortable(item[0]))[1]
 
 
-def load_pack(path: str | Path) -> Pack:
-    """Load and check a pack folder (or its pack.yaml)."""
+def recognise(book) -> Path:
+    """The pack whose template fits the workbook best (most tables found; the newest version of each
+    installed or bundled pack is tried; ties keep the bundled Chongqing pack)."""
+    from xlplugin.locate import locate_book
+
+    newest: dict[str, tuple[str, Path]] = {}
+    for pack_id, version, folder in candidates():
+        if pack_id not in newest or _sortable(version) > _sortable(newest[pack_id][0]):
+            newest[pack_id] = (version, folder)
+    best, best_score = find_pack(None) if "cq-2021" in newest else None, -1
+    for pack_id, (version, folder) in sorted(newest.items(), key=lambda item: item[0] != "cq-2021"):
+        try:
+            layout = load_pack(folder).layout
+            score = len(locate_book(book, layout).tables)
+        except XlpluginError:  # a broken pack, or a workbook of another template
+            continue
+        if score > best_score:
+            best, best_score = folder, score
+    if best is None or best_score <= 0:
+        raise PackError("no-pack-fits", "没有哪个已安装或随附的规则包的表样与这个工作簿相符；请用 --pack 指定规则包。")
+    return best
+
+
+def _sortable(version: str) -> tuple[int, int, int]:
+    try:
+        return semver(version)
+    except ValueError:
+        return (0, 0, 0)
+
+
+def load_pack(path: str | Path, _chain: tuple[str, ...] = ()) -> Pack:
+    """Load and check a pack folder (or its pack.yaml). A pack that ``extends`` another starts from
+    it: its layouts, its rules (minus ``disable``, with ``severity`` changed) and its cases."""
     folder = Path(path)
     manifest_path = folder / "pack.yaml" if folder.is_dir() else folder
     folder = manifest_path.parent
     if not manifest_path.is_file():
         raise PackError("pack-not-found", f"“{folder}”中没有 pack.yaml。")
+    if str(manifest_path.resolve()) in _chain:
+        raise PackError("extends-loop", "extends 形成了循环：" + " → ".join([*_chain, str(manifest_path.resolve())]), str(manifest_path))
     manifest = load_yaml(manifest_path)
     if not isinstance(manifest, dict):
         raise PackError("bad-pack", "pack.yaml 必须是“键: 值”的映射。", str(manifest_path))
-    check_keys(manifest, MANIFEST_KEYS, {"id", "name", "version", "rules"}, "pack.yaml")
-    layout = load_layout(_inside(folder, manifest.get("template", "template.yaml"), manifest, "template"))
-    default_tolerance = _tolerance(manifest.get("tolerance", "rounding"), manifest, "tolerance", str(manifest_path))
-    rules: list[Rule] = []
-    rule_files = manifest["rules"]
-    if not isinstance(rule_files, list) or not rule_files:
-        raise PackError("bad-pack", "rules 必须是规则文件的列表。", str(manifest_path), line_of(manifest, "rules"))
+    check_keys(manifest, MANIFEST_KEYS, {"id", "name", "version"}, "pack.yaml")
+    shown = str(manifest_path)
+    try:
+        semver(str(manifest["version"]))
+    except ValueError:
+        raise PackError("bad-version", f"version 必须是语义化版本号（如 1.2.0），不是“{manifest['version']}”。", shown, line_of(manifest, "version")) from None
+    _check_engine(manifest, shown)
+    base = _base(manifest, folder, shown, _chain + (str(manifest_path.resolve()),))
+    if base is None and "rules" not in manifest:
+        raise PackError("missing-key", "pack.yaml 缺少必填的键“rules”。", shown, manifest.line)
+    if "template" in manifest or base is None:
+        layout = load_layout(_inside(folder, manifest.get("template", "template.yaml"), manifest, "template"))
+    else:
+        layout = base.layout
+    default_tolerance = _tolerance(manifest.get("tolerance", "rounding"), manifest, "tolerance", shown)
+    rules: list[Rule] = list(base.rules) if base else []
+    rules = _adjust(rules, manifest, shown)
+    rule_files = manifest.get("rules", [])
+    if not isinstance(rule_files, list) or (base is None and not rule_files):
+        raise PackError("bad-pack", "rules 必须是规则文件的列表。", shown, line_of(manifest, "rules"))
     for index, name in enumerate(rule_files):
         rule_path = _inside(folder, name, rule_files, index)
         rules.extend(_rule_file(rule_path, layout, default_tolerance))
@@ -122,7 +217,10 @@ def load_pack(path: str | Path) -> Pack:
             raise PackError("duplicate-rule", f"规则 {rule.id}：id 重复（第一次出现在 {first.path}:{first.line}）。", rule.path, rule.line)
         seen[rule.id] = rule
     tests = manifest.get("tests")
-    base = manifest.get("test_base")
+    test_base = manifest.get("test_base")
+    changelog = manifest.get("changelog") or []
+    if not isinstance(changelog, list):
+        raise PackError("bad-pack", "changelog 必须是列表（每项写一个版本的变化）。", shown, line_of(manifest, "changelog"))
     return Pack(
         id=str(manifest["id"]),
         name=str(manifest["name"]),
@@ -134,9 +232,66 @@ def load_pack(path: str | Path) -> Pack:
         rules=rules,
         path=folder,
         tests=_inside(folder, tests, manifest, "tests") if tests else None,
-        test_base=_inside(folder, base, manifest, "test_base") if base else None,
+        inherited_tests=([*base.inherited_tests, base.tests] if base and base.tests else list(base.inherited_tests) if base else []),
+        test_base=_inside(folder, test_base, manifest, "test_base") if test_base else (base.test_base if base else None),
         description=str(manifest.get("description", "")),
+        changelog=list(changelog),
+        engine=str(manifest.get("engine", "")),
+        extends=f"{base.id}@{base.version}" if base else None,
     )
+
+
+def _check_engine(manifest, shown: str) -> None:
+    from xlplugin import __version__
+
+    wanted = manifest.get("engine")
+    if wanted is None:
+        return
+    match = _ENGINE.fullmatch(str(wanted).strip())
+    if not match:
+        raise PackError("bad-engine", f"engine 应写成“>=0.1”这样的最低版本，不是“{wanted}”。", shown, line_of(manifest, "engine"))
+    if _version_tuple(__version__) < _version_tuple(match.group(1)):
+        raise PackError("engine-too-old", f"规则包需要 xlplugin {match.group(1)} 或更新版本，当前是 {__version__}，请先升级 xlplugin。", shown, line_of(manifest, "engine"))
+
+
+def _base(manifest, folder: Path, shown: str, chain: tuple[str, ...]) -> "Pack | None":
+    """The pack this one extends: ``extends: cq-2021@1.0.0`` (an id) or a relative folder."""
+    spec = manifest.get("extends")
+    if spec is None:
+        return None
+    relative = (folder / str(spec))
+    try:
+        target = relative if relative.exists() else find_pack(str(spec))
+    except PackError as error:
+        raise PackError("extends-not-found", f"extends 指定的规则包找不到：{error.message}", shown, line_of(manifest, "extends")) from None
+    return load_pack(target, chain)
+
+
+def _adjust(rules: list[Rule], manifest, shown: str) -> list[Rule]:
+    """Apply a derived pack's ``disable`` and ``severity`` to the rules it inherited."""
+    ids = {r.id for r in rules}
+    disabled = manifest.get("disable") or []
+    if not isinstance(disabled, list):
+        raise PackError("bad-pack", "disable 必须是规则 id 的列表。", shown, line_of(manifest, "disable"))
+    for index, rule_id in enumerate(disabled):
+        if str(rule_id) not in ids:
+            raise PackError("unknown-rule", f"disable 中的规则“{rule_id}”不在所继承的规则包中。", shown, line_of(disabled, index))
+    severities = manifest.get("severity") or {}
+    if not isinstance(severities, dict):
+        raise PackError("bad-pack", "severity 必须写成“规则 id: 级别”。", shown, line_of(manifest, "severity"))
+    for rule_id, severity in severities.items():
+        if str(rule_id) not in ids:
+            raise PackError("unknown-rule", f"severity 中的规则“{rule_id}”不在所继承的规则包中。", shown, line_of(severities, rule_id))
+        if severity not in SEVERITIES:
+            raise PackError("bad-severity", f"规则 {rule_id} 的级别只能是 {'、'.join(SEVERITIES)}。", shown, line_of(severities, rule_id))
+    adjusted = []
+    for rule in rules:
+        if rule.id in {str(r) for r in disabled}:
+            continue
+        if rule.id in severities:
+            rule = replace(rule, severity=severities[rule.id])
+        adjusted.append(rule)
+    return adjusted
 
 
 def _inside(folder: Path, name: object, container, key) -> Path:

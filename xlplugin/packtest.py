@@ -49,19 +49,28 @@ class CaseResult:
 
 
 def load_cases(pack: Pack) -> dict:
-    """The cases file, checked: known rule ids, pass/fail lists, well-formed cases."""
-    if pack.tests is None:
+    """The cases, checked: known rule ids, pass/fail lists, well-formed cases. A derived pack uses
+    the cases of the packs it extends (skipping rules it disabled) and adds its own."""
+    files = [(path, True) for path in pack.inherited_tests] + ([(pack.tests, False)] if pack.tests else [])
+    if not files:
         raise PackError("no-tests", "pack.yaml 没有指定 tests（用例文件）。", str(pack.path / "pack.yaml"))
-    data = load_yaml(pack.tests) or {}
-    path = str(pack.tests)
-    if not isinstance(data, dict):
-        raise PackError("bad-cases", "用例文件应为“规则 id: {pass: […], fail: […]}”的映射。", path)
-    for rule_id, cases in data.items():
-        if pack.rule(str(rule_id)) is None:
-            raise PackError("unknown-rule", f"用例中的规则“{rule_id}”不在规则包中。", path, line_of(data, rule_id))
-        if not isinstance(cases, dict) or set(cases) - {"pass", "fail"}:
-            raise PackError("bad-cases", f"规则 {rule_id} 的用例只能有 pass 和 fail 两个列表。", path, line_of(data, rule_id))
-    return data
+    merged: dict = {}
+    for file, inherited in files:
+        data = load_yaml(file) or {}
+        path = str(file)
+        if not isinstance(data, dict):
+            raise PackError("bad-cases", "用例文件应为“规则 id: {pass: […], fail: […]}”的映射。", path)
+        for rule_id, cases in data.items():
+            if pack.rule(str(rule_id)) is None:
+                if inherited:
+                    continue  # disabled in this pack
+                raise PackError("unknown-rule", f"用例中的规则“{rule_id}”不在规则包中。", path, line_of(data, rule_id))
+            if not isinstance(cases, dict) or set(cases) - {"pass", "fail"}:
+                raise PackError("bad-cases", f"规则 {rule_id} 的用例只能有 pass 和 fail 两个列表。", path, line_of(data, rule_id))
+            own = merged.setdefault(str(rule_id), {})
+            for expect in ("pass", "fail"):
+                own[expect] = list(own.get(expect) or []) + list(cases.get(expect) or [])
+    return merged
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ def _case_book(entry, base: Book, base_located, pack: Pack):
     if entry == BASE:
         return BASE, base, None
     if not isinstance(entry, dict) or "name" not in entry:
-        raise PackError("bad-cases", f"用例应为“{BASE}”或含 name 的映射。", str(pack.tests), line_of(entry))
+        raise PackError("bad-cases", f"用例应为“{BASE}”或含 name 的映射。", str(pack.tests or pack.path), line_of(entry))
     book = Book([copy.copy(sheet) for sheet in base.sheets], base.source)
     copied: set[str] = set()
     context = Context(base_located)
@@ -127,12 +136,12 @@ def _case_book(entry, base: Book, base_located, pack: Pack):
         try:
             ref = parse(str(ref_text))
         except ExpressionError as error:
-            raise PackError("bad-cases", f"用例“{entry['name']}”中的“{ref_text}”不是引用：{error}", str(pack.tests), line_of(entry.get("set"), ref_text)) from None
+            raise PackError("bad-cases", f"用例“{entry['name']}”中的“{ref_text}”不是引用：{error}", str(pack.tests or pack.path), line_of(entry.get("set"), ref_text)) from None
         if not isinstance(ref, Ref):
-            raise PackError("bad-cases", f"用例“{entry['name']}”中的“{ref_text}”不是单元格引用。", str(pack.tests), line_of(entry.get("set"), ref_text))
+            raise PackError("bad-cases", f"用例“{entry['name']}”中的“{ref_text}”不是单元格引用。", str(pack.tests or pack.path), line_of(entry.get("set"), ref_text))
         sheet_name, cell = _cell_of(context, ref)
         if not cell:
-            raise PackError("bad-cases", f"用例“{entry['name']}”：{ref_text} 在基准工作簿中找不到单元格。", str(pack.tests), line_of(entry.get("set"), ref_text))
+            raise PackError("bad-cases", f"用例“{entry['name']}”：{ref_text} 在基准工作簿中找不到单元格。", str(pack.tests or pack.path), line_of(entry.get("set"), ref_text))
         sheet = next(s for s in book.sheets if s.name == sheet_name)
         if sheet.name not in copied:
             sheet.rows = [list(row) for row in sheet.rows]
@@ -145,7 +154,7 @@ def _case_book(entry, base: Book, base_located, pack: Pack):
         sheet_name, _, ref = str(where).rpartition("!")
         sheet = next((s for s in book.sheets if s.name == sheet_name), None)
         if sheet is None:
-            raise PackError("bad-cases", f"用例“{entry['name']}”：没有工作表“{sheet_name}”。", str(pack.tests), line_of(entry.get("cells"), where))
+            raise PackError("bad-cases", f"用例“{entry['name']}”：没有工作表“{sheet_name}”。", str(pack.tests or pack.path), line_of(entry.get("cells"), where))
         if sheet_name not in copied:
             sheet.rows = [list(row) for row in sheet.rows]
             copied.add(sheet_name)
@@ -159,12 +168,12 @@ def _case_book(entry, base: Book, base_located, pack: Pack):
     if edits:
         sheet = next((s for s in book.sheets if s.name == base_located.narrative_sheet), None)
         if sheet is None:
-            raise PackError("bad-cases", f"用例“{entry['name']}”要改情况说明，但基准工作簿没有情况说明表。", str(pack.tests), line_of(entry, "narrative"))
+            raise PackError("bad-cases", f"用例“{entry['name']}”要改情况说明，但基准工作簿没有情况说明表。", str(pack.tests or pack.path), line_of(entry, "narrative"))
         sheet.rows = [list(row) for row in sheet.rows]
         for old, new in edits.items():
             cells = [(r, c) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if isinstance(v, str) and str(old) in v]
             if len(cells) != 1 or sum(sheet.rows[r][c].count(str(old)) for r, c in cells) != 1:
-                raise PackError("bad-cases", f"用例“{entry['name']}”：情况说明中“{old}”出现 {len(cells)} 处，须恰好 1 处。", str(pack.tests), line_of(edits, old))
+                raise PackError("bad-cases", f"用例“{entry['name']}”：情况说明中“{old}”出现 {len(cells)} 处，须恰好 1 处。", str(pack.tests or pack.path), line_of(edits, old))
             r, c = cells[0]
             sheet.rows[r][c] = sheet.rows[r][c].replace(str(old), str(new))
     return str(entry["name"]), book, entry.get("expect")

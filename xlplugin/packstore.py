@@ -1,0 +1,107 @@
+"""Installed rule packs: a per-user directory with several versions side by side, and the keys the
+department trusts.
+
+``$XLPLUGIN_HOME`` (default ``~/.xlplugin``) holds ``packs/<id>/<version>/`` (unpacked, with their
+``CONTENTS.json`` and ``SIGNATURE.json``), ``trusted/*.pub`` (the bureau public keys the department
+trusts) and ``cache/`` (archives used directly with ``check --pack x.zip``). :func:`install` refuses an
+unsigned, tampered or untrusted pack — saying which — unless ``allow_unsigned`` (which never admits a
+tampered one).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlplugin.errors import PackError
+
+__all__ = ["home", "installed_root", "trusted_keys", "trust", "install", "installed", "remove"]
+
+
+def home() -> Path:
+    return Path(os.environ.get("XLPLUGIN_HOME") or Path.home() / ".xlplugin")
+
+
+def installed_root() -> Path:
+    return home() / "packs"
+
+
+def trusted_keys() -> list[Path]:
+    folder = home() / "trusted"
+    return sorted(folder.glob("*.pub")) if folder.is_dir() else []
+
+
+def trust(public_key: str | Path) -> Path:
+    """Add a bureau's public key to the keys this department trusts."""
+    from xlplugin.packfile import fingerprint, load_public
+
+    key = load_public(Path(public_key))
+    target = home() / "trusted" / f"{fingerprint(key)}.pub"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(public_key, target)
+    return target
+
+
+@dataclass(frozen=True)
+class Installed:
+    id: str
+    version: str
+    name: str
+    issuer: str
+    path: Path
+    signer: str
+
+
+def install(archive: str | Path, extra_keys: list[Path] = (), allow_unsigned: bool = False):
+    """Verify, then unpack ``archive`` to ``packs/<id>/<version>/``; return (Installed, Verification)."""
+    from xlplugin.pack import load_pack
+    from xlplugin.packfile import safe_extract, verify
+
+    verification = verify(archive, [*trusted_keys(), *map(Path, extra_keys)])
+    if verification.status == "tampered" or (not verification.ok and not allow_unsigned):
+        hint = "" if verification.status == "tampered" else "如确认来源可靠，可加 --allow-unsigned 安装。"
+        raise PackError(f"pack-{verification.status}", f"拒绝安装：{verification.message}{hint}")
+    target = installed_root() / verification.pack_id / verification.version
+    staging = target.with_name(f".{verification.version}.installing")
+    if staging.exists():
+        shutil.rmtree(staging)
+    safe_extract(archive, staging)
+    pack = load_pack(staging)  # it must load (and its base, if it extends one, must be installed)
+    if (pack.id, pack.version) != (verification.pack_id, verification.version):
+        shutil.rmtree(staging)
+        raise PackError("bad-pack", "规则包清单中的 id/版本与 pack.yaml 不一致，拒绝安装。")
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(staging, target)
+    return _describe(target), verification
+
+
+def _describe(folder: Path) -> Installed:
+    from xlplugin.yamlfile import load_yaml
+
+    manifest = load_yaml(folder / "pack.yaml")
+    signature = folder / "SIGNATURE.json"
+    signer = json.loads(signature.read_text(encoding="utf-8")).get("key", "") if signature.exists() else ""
+    return Installed(str(manifest["id"]), str(manifest["version"]), str(manifest.get("name", "")), str(manifest.get("issuer", "")), folder, signer)
+
+
+def installed() -> list[Installed]:
+    root = installed_root()
+    if not root.is_dir():
+        return []
+    return [_describe(p.parent) for p in sorted(root.glob("*/*/pack.yaml"))]
+
+
+def remove(spec: str) -> list[Installed]:
+    """Remove ``id`` (every version) or ``id@version``; return what was removed."""
+    wanted, _, version = spec.partition("@")
+    removed = [p for p in installed() if p.id == wanted and (not version or p.version == version)]
+    if not removed:
+        raise PackError("pack-not-found", f"没有安装规则包“{spec}”。")
+    for pack in removed:
+        shutil.rmtree(pack.path)
+        if not any(pack.path.parent.iterdir()):
+            pack.path.parent.rmdir()
+    return removed
