@@ -303,7 +303,9 @@ def write_selfeval_sheet(workbook, spec: SelfEvalSpec, kind_name: str, sheet_nam
         for index, value in enumerate(values, start=1):
             column = spec.indicators[index - 1]
             put(row, index, value, align=left if column in ("指标名称", "全年完成值") else wrap, numeric=column in numeric)
-    sheet.freeze_panes = None
+    from xlplugin.template import page_setup
+
+    page_setup(sheet, "landscape", fit_height=0)
 
 
 def _spans(total: int, parts: int) -> list[int]:

@@ -180,11 +180,11 @@ def _write_table(sheet, spec: TableSpec, department, year, body, note, title) ->
     sheet.freeze_panes = sheet.cell(first_body, 1)
     # A4 landscape, one page wide; tables with fixed rows print on one page, as published.
     fixed_only = not any(b.keyed for b in spec.blocks)
-    _page_setup(sheet, "landscape", fit_height=1 if fixed_only else 0)
+    page_setup(sheet, "landscape", fit_height=1 if fixed_only else 0)
     sheet.print_title_rows = f"{HEADER_TOP + 1}:{HEADER_TOP + len(spec.header)}"
 
 
-def _page_setup(sheet, orientation: str, fit_height: int) -> None:
+def page_setup(sheet, orientation: str, fit_height: int) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = orientation
     sheet.page_setup.fitToWidth = 1
@@ -286,4 +286,4 @@ def _write_narrative(sheet, paragraphs: Sequence[str]) -> None:
         cell.font = style["heading"] if short_heading else style["plain"]
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         sheet.row_dimensions[index].height = 14.5 * _lines_needed(paragraph, NARRATIVE_WIDTH) + 3
-    _page_setup(sheet, "portrait", fit_height=0)
+    page_setup(sheet, "portrait", fit_height=0)
