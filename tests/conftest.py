@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# Property tests: no per-example deadline (CI machines vary), and in CI a fixed example sequence so
+# that a run is reproducible; locally they explore freely.
+settings.register_profile("xlplugin", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("xlplugin")
 
 from tools.build_workbooks import CORRECTED, LAYOUT, SAMPLE, TEMPLATE
 from tools.sample_source import corrected, load_corrections, load_source
