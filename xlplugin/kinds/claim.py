@@ -13,7 +13,7 @@ rounded to the printed precision (``占 57%`` for 56.98%), a 提示 when only th
 tables' own figures could explain the difference, wrong otherwise. Every number a check uses counts
 as covered. Examples (Chongqing pack)::
 
-    - id: CQW-05
+    - id: CQW-14
       name: 各类一般公共预算支出及其占比与公开05表一致
       kind: claim
       template: "{科目:类}{金额:金额},占{百分比:占比}"
@@ -21,7 +21,7 @@ as covered. Examples (Chongqing pack)::
         - "{金额} == 公开05表[{类}].合计"
         - "{占比} == {金额} / 公开05表[合计].合计 * 100"
 
-    - id: CQW-40
+    - id: CQW-29
       name: 人均接待费等于国内公务接待费除以接待人次
       kind: claim
       template: 人均接待费{金额:人均}

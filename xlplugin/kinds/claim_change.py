@@ -15,7 +15,7 @@ can grade them differently. Checks, in order: the two direction words agree (``�
 zero makes a growth rate meaningless (``增长 100%`` from nothing); otherwise Y must be X ÷ base,
 rounded as printed (interval arithmetic decides rounding cases). Example::
 
-    - id: CQW-20
+    - id: CQW-50
       name: 增减额与增减率一致
       kind: claim_change
       template: "{金额:本年},较[上年决算数|上年支出数|上年|年初预算数|年初预算]{方向:方向}{金额:变动}[,|、]{方向:方向2}{百分比:幅度}"

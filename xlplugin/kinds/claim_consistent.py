@@ -10,7 +10,7 @@ The value most sentences quote is taken as right and every other sentence is a f
 where the right value is quoted; without a majority every quote is a finding. Values agree when their printed intervals meet
 (2343.3 and 2343.30 are one value). Example::
 
-    - id: CQW-30
+    - id: CQW-60
       name: 收入总计与支出总计的增减额一致
       kind: claim_consistent
       template:

@@ -3,7 +3,7 @@
 Parameters: ``when`` and ``then``, both expressions (see ``expression``). ``then`` is checked only when
 ``when`` holds exactly (a rounding-only ``when`` is not enough to demand anything). Example (公开09表)::
 
-    - id: CQ09-11
+    - id: CQ09-09
       name: 无因公出国（境）费用则无团组和人次
       kind: conditional
       when: 公开09表[因公出国（境）费].决算数 == 0

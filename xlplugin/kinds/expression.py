@@ -5,7 +5,7 @@ Parameter: ``expr`` — a comparison (``==`` ``!=`` ``<=`` ``>=`` ``<`` ``>``), 
 placed on the first cell of the left-hand side of the comparison that decided the verdict; expected is
 the right-hand side, actual the left. Example (公开05表 ↔ 公开06表)::
 
-    - id: CQX-05-06
+    - id: CQX-14
       name: 基本支出等于人员经费与公用经费之和
       kind: expression
       expr: 公开05表[合计].基本支出 == 公开06表[人员经费合计] + 公开06表[公用经费合计]

@@ -3,8 +3,8 @@ marks not applicable, or tables a department must leave empty).
 
 Parameter: ``cells`` — references ``表[行].列``. Example (公开09表: 预算数 has no meaning for counts)::
 
-    - id: CQ09-20
-      name: 相关统计数不填预算数
+    - id: CQ09-18
+      name: 表样标“—”的预算数不填
       kind: must_be_empty
       cells: [公开09表[公务用车保有量].预算数, 公开09表[国内公务接待批次].预算数]
 

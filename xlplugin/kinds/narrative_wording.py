@@ -12,9 +12,9 @@ Parameter ``checks`` lists any of:
 Example::
 
     - id: CQW-90
-      name: 情况说明的措辞
+      name: 措辞自相矛盾、单位写错、增减未说明原因
       kind: narrative_wording
-      checks: [contradiction, leftovers, unit_slip, explained]
+      checks: [contradiction, unit_slip, explained]
 
 finds the sample's “费用支出较年初预算数增加 0.00 万元，与年初预算持平”. Placeholders: the common
 ones plus ``{quote}`` and ``{problem}``.

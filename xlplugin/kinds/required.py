@@ -2,7 +2,7 @@
 
 Parameter: ``cells`` — references ``表[行].列`` (or labelled cells ``表[名称]``). Example::
 
-    - id: CQ01-10
+    - id: CQ01-06
       name: 收支总计必须填列
       kind: required
       cells: [公开01表[收入/总计].决算数, 公开01表[支出/总计].决算数]

@@ -10,7 +10,7 @@ Parameters:
 
 Example (公开04表 ↔ 公开05表, per 功能分类 类)::
 
-    - id: CQX-04-05
+    - id: CQX-10
       name: 财政拨款总表的一般公共预算支出与公开05表一致
       kind: same_amount
       left: {table: 公开04表, block: 支出, column: 一般公共预算财政拨款}

@@ -5,7 +5,7 @@ without ordinals, spaces or full-width differences. For each code printed with d
 name most tables use is taken as right and every other occurrence is a finding (ties: the first
 table listed wins). Example::
 
-    - id: CQX-NAME
+    - id: CQN-01
       name: 同一科目编码在各表中名称一致
       kind: same_name
       tables: [公开02表, 公开03表, 公开05表, 公开07表, 公开08表]

@@ -18,10 +18,10 @@ Parameters:
 Example::
 
     - id: CQP-10
-      name: 指标完成值与得分
+      name: 指标完成值、得分已填写且得分不超过权重
       kind: selfeval_indicators
       severity: 错误
-      checks: [blank, within_weight, marks]
+      checks: [blank, within_weight]
 
 finds the sample's 部门整体 row 95 (完成值 and 得分 both blank). Placeholders: the common ones plus
 ``{problem}`` and ``{name}`` (the indicator's name).

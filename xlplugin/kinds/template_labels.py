@@ -4,7 +4,7 @@ Parameter: ``tables`` — table ids with fixed rows. Each row the reader matched
 near match such as a wrong ordinal) must print the layout's label (compared without spaces and
 full-width differences). Example::
 
-    - id: CQX-LABEL
+    - id: CQN-02
       name: 固定行名称与表样一致
       kind: template_labels
       tables: [公开01表, 公开04表, 公开06表, 公开09表]
