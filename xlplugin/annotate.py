@@ -37,7 +37,8 @@ from xlplugin.xlcomments import HEADING, SheetComments
 from xlplugin.xlsheet import SheetXml, build_sheet, read_values
 from xlplugin.xlstyles import Styles, canonical, font, solid_fill
 
-__all__ = ["annotate", "clean", "read_explanations", "annotated_name", "RESULT_SHEET", "MANIFEST_SHEET", "FILLS"]
+__all__ = ["annotate", "clean", "read_explanations", "annotated_name", "cell_marks", "result_summary", "result_rows",
+           "Mark", "RESULT_SHEET", "MANIFEST_SHEET", "FILLS", "HEADINGS"]
 
 RESULT_SHEET = "校验结果"
 MANIFEST_SHEET = "_xlplugin"
@@ -47,6 +48,40 @@ HEADINGS = ["序号", "级别", "规则", "规则名称", "表", "位置", "问�
 WIDTHS = [6, 6, 9, 28, 10, 15, 72, 12, 12, 10, 40]
 _MANIFEST_HEADINGS = ["sheet", "cell", "style", "fill", "created"]
 _STYLE_REFERENCE = re.compile(rb'\s(?:s|style)="(\d+)"')
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What one cell gets: the fill of its most severe finding and our comment (heading + body)."""
+
+    severity: str
+    heading: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.heading}\n{self.body}"
+
+
+def cell_marks(report: Report, sheet_names) -> dict[str, dict[str, Mark]]:
+    """Sheet → cell → :class:`Mark`, for every finding on a sheet in ``sheet_names``.
+
+    Both doors mark from this: the file door (:func:`annotate`) and the Excel door
+    (:mod:`xlplugin.excel`), so a cell looks the same whichever door checked it."""
+    grouped: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for finding in report.findings:
+        places = [(finding.sheet, finding.cell)] + finding.also_mark  # a narrative claim: its table cells too
+        for sheet, cell in dict.fromkeys(places):
+            if cell and sheet in sheet_names:
+                grouped[sheet][cell].append(finding)
+    return {
+        sheet: {
+            ref: Mark(min((f.severity for f in findings), key=_RANK.__getitem__), _comment_heading(findings),
+                      "\n\n".join(_comment_entry(f) for f in findings))
+            for ref, findings in cells.items()
+        }
+        for sheet, cells in grouped.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -97,27 +132,21 @@ def annotate(
     _remove(package)
     styles = Styles(package)
     parts = {name: part for name, part, _ in package.sheets()}
-    by_sheet: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-    for finding in report.findings:
-        places = [(finding.sheet, finding.cell)] + finding.also_mark  # a narrative claim: its table cells too
-        for sheet, cell in dict.fromkeys(places):
-            if cell and sheet in parts:
-                by_sheet[sheet][cell].append(finding)
+    by_sheet = cell_marks(report, parts)
     counts = styles.counts()
     manifest = [[(h, 0) for h in _MANIFEST_HEADINGS], [("styles", 0)] + [(str(counts[t]), 0) for t in ("font", "fill", "border", "xf")]]
     for sheet_name, cells in by_sheet.items():
         part = parts[sheet_name]
         sheet = SheetXml(package.xml(part))
         comments = SheetComments(package, part, sheet)
-        for ref, findings in cells.items():
+        for ref, mark in cells.items():
             existing = sheet.cell(ref)
             original = sheet.style_of(ref)
-            worst = min((f.severity for f in findings), key=_RANK.__getitem__)
             manifest.append([(sheet_name, 0), (ref, 0), (existing.get("s", "") if existing is not None else "", 0),
                              (canonical(styles.fill_of(original)).decode(), 0),
                              ("" if existing is not None else "1", 0)])
-            sheet.cell(ref, create=True).set("s", str(styles.with_fill(original, solid_fill(FILLS[worst]))))
-            comments.add(ref, _comment_heading(findings), "\n\n".join(_comment_entry(f) for f in findings))
+            sheet.cell(ref, create=True).set("s", str(styles.with_fill(original, solid_fill(FILLS[mark.severity]))))
+            comments.add(ref, mark.heading, mark.body)
         comments.save()
         package.write(part, sheet.root)
     package.add_sheet(RESULT_SHEET, _result_sheet(report, styles, pack_name, titles or {}, explanations or {}, checked_at or _dt.datetime.now()))
@@ -262,6 +291,36 @@ def _lines(text: str, width: float) -> int:
     return max(1, -(-display_width(text) // int(width - 1)))
 
 
+def result_summary(report: Report, pack_name: str, checked_at: _dt.datetime) -> list[tuple[str, str]]:
+    """The 校验结果 sheet's heading block: (label, value) for 结论, 工作簿, 规则包, 校验时间, 结果数, 按表."""
+    per_table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for finding in report.findings:
+        per_table[finding.table or "工作簿"][finding.severity] += 1
+    by_table = "；".join(
+        f"{table}：" + "、".join(f"{s} {counts[s]}" for s in SEVERITIES if counts.get(s)) for table, counts in per_table.items()
+    )
+    return [
+        ("结论", report.verdict),
+        ("工作簿", report.workbook),
+        ("规则包", f"{report.pack_id} {report.pack_version}  {pack_name}".rstrip()),
+        ("校验时间", checked_at.strftime("%Y-%m-%d %H:%M")),
+        ("结果数", f"错误 {report.count(ERROR)} · 警告 {report.count(WARNING)} · 提示 {report.count(INFO)} · 未执行规则 {len(report.not_run)}"),
+        ("按表", by_table or "无"),
+    ]
+
+
+def result_rows(report: Report, titles: dict[str, str], explanations: dict[tuple[str, str], str]) -> list[tuple[Finding, list]]:
+    """The 校验结果 list, 错误 first, then 警告, 提示: each finding with its row's values under :data:`HEADINGS`."""
+    rows = []
+    ordered = sorted(report.findings, key=lambda f: _RANK[f.severity])
+    for number, finding in enumerate(ordered, start=1):
+        location = _location(finding)
+        table = finding.table + (f" {titles[finding.table]}" if finding.table in titles else "")
+        rows.append((finding, [number, finding.severity, finding.rule, finding.name, table, location, finding.message,
+                               finding.expected, finding.actual, finding.difference, explanations.get((finding.rule, location), "")]))
+    return rows
+
+
 def _result_sheet(report: Report, styles: Styles, pack_name: str, titles: dict[str, str],
                   explanations: dict[tuple[str, str], str], checked_at: _dt.datetime):
     plain = styles.cell_format(font=font(), wrap=True, vertical="center")
@@ -283,37 +342,17 @@ def _result_sheet(report: Report, styles: Styles, pack_name: str, titles: dict[s
     verdict_fill = FILLS[ERROR] if not report.valid else (FILLS[WARNING] if report.count(WARNING) else "FFC6EFCE")
     verdict = styles.cell_format(font=font(size=12, bold=True), fill=solid_fill(verdict_fill), vertical="center")
 
-    per_table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for finding in report.findings:
-        per_table[finding.table or "工作簿"][finding.severity] += 1
-    by_table = "；".join(
-        f"{table}：" + "、".join(f"{s} {counts[s]}" for s in SEVERITIES if counts.get(s)) for table, counts in per_table.items()
-    )
-    rows = [
-        [("校验结果", title)],
-        [("结论", bold), (report.verdict, verdict)],
-        [("工作簿", bold), (report.workbook, plain)],
-        [("规则包", bold), (f"{report.pack_id} {report.pack_version}  {pack_name}".rstrip(), plain)],
-        [("校验时间", bold), (checked_at.strftime("%Y-%m-%d %H:%M"), plain)],
-        [("结果数", bold), (f"错误 {report.count(ERROR)} · 警告 {report.count(WARNING)} · 提示 {report.count(INFO)} · 未执行规则 {len(report.not_run)}", plain)],
-        [("按表", bold), (by_table or "无", plain)],
-        [],
-        [(h, header) for h in HEADINGS],
-    ]
-    heights = {1: 20.0, 6: 15.0 * _lines(by_table, sum(WIDTHS[1:]))}
+    summary = result_summary(report, pack_name, checked_at)
+    rows = [[("校验结果", title)]]
+    rows += [[(label, bold), (value, verdict if label == "结论" else plain)] for label, value in summary]
+    rows += [[], [(h, header) for h in HEADINGS]]
+    heights = {1: 20.0, 6: 15.0 * _lines(summary[-1][1], sum(WIDTHS[1:]))}
     links = []
-    ordered = sorted(report.findings, key=lambda f: _RANK[f.severity])  # 错误 first, then 警告, 提示
-    for number, finding in enumerate(ordered, start=1):
-        location = _location(finding)
-        table = finding.table + (f" {titles[finding.table]}" if finding.table in titles else "")
+    for finding, values in result_rows(report, titles, explanations):
         row_index = len(rows)
-        rows.append([
-            (number, body), (finding.severity, badge[finding.severity]), (finding.rule, body), (finding.name, body),
-            (table, body), (location, link if finding.cell else body), (finding.message, body),
-            amount(finding.expected), amount(finding.actual), amount(finding.difference),
-            (explanations.get((finding.rule, location), ""), body),
-        ])
-        heights[row_index] = 14.0 * max(_lines(finding.message, WIDTHS[6]), _lines(table, WIDTHS[4])) + 4
+        styles_by_column = [body, badge[finding.severity], body, body, body, link if finding.cell else body, body]
+        rows.append([(v, style) for v, style in zip(values, styles_by_column)] + [amount(v) for v in values[7:10]] + [(values[10], body)])
+        heights[row_index] = 14.0 * max(_lines(finding.message, WIDTHS[6]), _lines(values[4], WIDTHS[4])) + 4
         if finding.cell and finding.sheet:
             links.append((f"F{row_index + 1}", _link(finding)))
     last = len(rows)

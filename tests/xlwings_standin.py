@@ -1,0 +1,308 @@
+"""A stand-in for exactly the xlwings objects the Excel door uses, since there is no Excel here.
+
+It follows xlwings' documented behaviour where the door depends on it:
+
+- ``Sheet.used_range`` is the smallest rectangle holding every value, fill and note (Excel counts
+  formatted cells as used), and may start anywhere, not at A1;
+- ``Range.value`` of one cell is a scalar, of more a list of rows; ``options(ndim=2)`` always gives
+  rows; numbers come back as ``float`` (Excel has no integers), empty cells as ``None``; a
+  ``=HYPERLINK(link, text)`` formula reads back as its text, as Excel shows it;
+- ``Range.color`` reads an ``(r, g, b)`` tuple or ``None`` and accepts ``#RRGGBB``, a tuple or
+  ``None``; a multi-area address (``"A1,C3"``) colours every area;
+- ``Range.note`` is ``None`` or a note with ``text`` and ``delete()``; ``Range.add_note(text)``;
+- ``Sheets.add(name, after=...)`` refuses a duplicate name; ``App.alert(prompt, title=...)``.
+
+A book is loaded from a real ``.xlsx`` (values, solid fills and comments via openpyxl), and
+``calls`` counts the round trips the door makes, which is what "in bulk" means inside Excel.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import openpyxl
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_HYPERLINK = re.compile(r'^=HYPERLINK\(".*?","(.*)"\)$')
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    match = _A1.match(ref.strip().upper())
+    if not match:
+        raise ValueError(f"bad cell reference {ref!r}")
+    return int(match.group(2)), column_index_from_string(match.group(1))
+
+
+def _area(text: str) -> tuple[int, int, int, int]:
+    first, _, last = text.partition(":")
+    r0, c0 = _cell(first)
+    r1, c1 = _cell(last) if last else (r0, c0)
+    return min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
+
+
+def _rgb(color) -> tuple[int, int, int] | None:
+    if color is None:
+        return None
+    if isinstance(color, str):
+        text = color.lstrip("#")
+        return tuple(int(text[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(c) for c in color)
+
+
+class App:
+    def __init__(self):
+        self.alerts: list[tuple[str, str | None]] = []
+
+    def alert(self, prompt, title=None, buttons="ok", mode=None, callback=None):
+        self.alerts.append((prompt, title))
+        return "ok"
+
+
+class Note:
+    def __init__(self, sheet: "Sheet", cell: tuple[int, int], text: str):
+        self._sheet, self._cell, self._text = sheet, cell, text
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._sheet.book.calls["note"] += 1
+        self._text = value
+
+    def delete(self) -> None:
+        self._sheet.book.calls["note"] += 1
+        self._sheet.notes.pop(self._cell, None)
+
+
+class Font:
+    def __init__(self, rng: "Range"):
+        self._range = rng
+
+    @property
+    def bold(self):
+        return all(self._range.sheet.bold.get(c, False) for c in self._range.cells())
+
+    @bold.setter
+    def bold(self, value: bool) -> None:
+        self._range.sheet.book.calls["format"] += 1
+        for cell in self._range.cells():
+            self._range.sheet.bold[cell] = bool(value)
+
+
+class Range:
+    def __init__(self, sheet: "Sheet", areas: list[tuple[int, int, int, int]], ndim: int | None = None):
+        self.sheet, self.areas, self._ndim = sheet, areas, ndim
+
+    # geometry ---------------------------------------------------------------------------------
+    @property
+    def row(self) -> int:
+        return self.areas[0][0]
+
+    @property
+    def column(self) -> int:
+        return self.areas[0][1]
+
+    @property
+    def address(self) -> str:
+        def one(a):
+            start = f"${get_column_letter(a[1])}${a[0]}"
+            return start if a[:2] == a[2:] else f"{start}:${get_column_letter(a[3])}${a[2]}"
+
+        return ",".join(one(a) for a in self.areas)
+
+    def cells(self):
+        for r0, c0, r1, c1 in self.areas:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    yield r, c
+
+    def options(self, ndim=None, **_):
+        return Range(self.sheet, self.areas, ndim)
+
+    # value ------------------------------------------------------------------------------------
+    @property
+    def value(self):
+        self.sheet.book.calls["read"] += 1
+        r0, c0, r1, c1 = self.areas[0]
+        rows = [[self.sheet.shown(r, c) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
+        if self._ndim == 2:
+            return rows
+        if len(rows) == 1 and len(rows[0]) == 1:
+            return rows[0][0]
+        return rows[0] if len(rows) == 1 else rows
+
+    @value.setter
+    def value(self, data) -> None:
+        self.sheet.book.calls["write"] += 1
+        r0, c0 = self.areas[0][:2]
+        if not isinstance(data, (list, tuple)):
+            for cell in self.cells():
+                self.sheet.set(cell, data)
+            return
+        rows = data if data and isinstance(data[0], (list, tuple)) else [data]
+        for i, row in enumerate(rows):
+            for j, item in enumerate(row):
+                self.sheet.set((r0 + i, c0 + j), item)
+
+    # format -----------------------------------------------------------------------------------
+    @property
+    def color(self):
+        self.sheet.book.calls["color-read"] += 1
+        return self.sheet.colors.get(self.areas[0][:2])
+
+    @color.setter
+    def color(self, value) -> None:
+        self.sheet.book.calls["color"] += 1
+        rgb = _rgb(value)
+        for cell in self.cells():
+            if rgb is None:
+                self.sheet.colors.pop(cell, None)
+            else:
+                self.sheet.colors[cell] = rgb
+
+    @property
+    def font(self) -> Font:
+        return Font(self)
+
+    @property
+    def column_width(self):
+        return self.sheet.widths.get(self.column)
+
+    @column_width.setter
+    def column_width(self, value) -> None:
+        self.sheet.book.calls["format"] += 1
+        for _, c0, _, c1 in self.areas:
+            for c in range(c0, c1 + 1):
+                self.sheet.widths[c] = value
+
+    # notes ------------------------------------------------------------------------------------
+    @property
+    def note(self):
+        self.sheet.book.calls["note-read"] += 1
+        return self.sheet.notes.get(self.areas[0][:2])
+
+    def add_note(self, text: str) -> Note:
+        self.sheet.book.calls["note"] += 1
+        cell = self.areas[0][:2]
+        self.sheet.notes[cell] = Note(self.sheet, cell, text)
+        return self.sheet.notes[cell]
+
+
+class Sheet:
+    def __init__(self, book: "Book", name: str):
+        self.book, self.name = book, name
+        self.values: dict[tuple[int, int], object] = {}
+        self.colors: dict[tuple[int, int], tuple[int, int, int]] = {}
+        self.notes: dict[tuple[int, int], Note] = {}
+        self.bold: dict[tuple[int, int], bool] = {}
+        self.widths: dict[int, float] = {}
+        self.visible = True
+
+    def set(self, cell: tuple[int, int], value) -> None:
+        if value is None or value == "":
+            self.values.pop(cell, None)
+        else:
+            self.values[cell] = value
+
+    def shown(self, r: int, c: int):
+        value = self.values.get((r, c))
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return float(value)
+        if isinstance(value, str):
+            link = _HYPERLINK.match(value)
+            return link.group(1) if link else value
+        return value
+
+    @property
+    def used_range(self) -> Range:
+        used = set(self.values) | set(self.colors) | set(self.notes)
+        if not used:
+            return Range(self, [(1, 1, 1, 1)])
+        rows, cols = [r for r, _ in used], [c for _, c in used]
+        return Range(self, [(min(rows), min(cols), max(rows), max(cols))])
+
+    def range(self, address, end=None) -> Range:
+        if isinstance(address, tuple):
+            return Range(self, [(address[0], address[1], address[0], address[1])])
+        return Range(self, [_area(part) for part in address.split(",")])
+
+    def __getitem__(self, address: str) -> Range:
+        return self.range(address)
+
+    def delete(self) -> None:
+        self.book.sheets._remove(self)
+
+
+class Sheets:
+    def __init__(self, book: "Book"):
+        self._book, self._items = book, []
+
+    def __iter__(self):
+        return iter(list(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self._items[key]
+        for sheet in self._items:
+            if sheet.name.lower() == str(key).lower():
+                return sheet
+        raise KeyError(key)
+
+    def add(self, name=None, before=None, after=None) -> Sheet:
+        name = name or f"Sheet{len(self._items) + 1}"
+        if any(s.name.lower() == name.lower() for s in self._items):
+            raise ValueError(f"Sheet named '{name}' already present in workbook")
+        sheet = Sheet(self._book, name)
+        if after is not None:
+            self._items.insert(self._items.index(after) + 1, sheet)
+        elif before is not None:
+            self._items.insert(self._items.index(before), sheet)
+        else:
+            self._items.insert(0, sheet)
+        return sheet
+
+    def _remove(self, sheet: Sheet) -> None:
+        self._items.remove(sheet)
+
+
+class Book:
+    def __init__(self, name: str, fullname: str = ""):
+        self.name, self.fullname = name, fullname or name
+        self.app = App()
+        self.sheets = Sheets(self)
+        self.calls: Counter = Counter()
+
+    @classmethod
+    def open(cls, path) -> "Book":
+        """The workbook as Excel would show it: cached values, solid fills, comments as notes."""
+        workbook = openpyxl.load_workbook(path, data_only=True)
+        book = cls(str(path).rsplit("/", 1)[-1], str(path))
+        for source in workbook.worksheets:
+            sheet = book.sheets.add(source.title, after=book.sheets[len(book.sheets) - 1] if len(book.sheets) else None)
+            sheet.visible = source.sheet_state == "visible"
+            for row in source.iter_rows():
+                for cell in row:
+                    key = (cell.row, cell.column)
+                    sheet.set(key, cell.value)
+                    fill = cell.fill
+                    if fill is not None and fill.fill_type == "solid" and isinstance(fill.fgColor.rgb, str):
+                        sheet.colors[key] = _rgb(fill.fgColor.rgb[-6:])
+                    if cell.comment is not None:
+                        sheet.notes[key] = Note(sheet, key, cell.comment.text)
+        book.calls.clear()
+        return book
+
+    def notes(self) -> dict[tuple[str, str], str]:
+        """Every note, by (sheet, A1 cell): for comparing with the file door's comments."""
+        return {(s.name, f"{get_column_letter(c)}{r}"): n.text for s in self.sheets for (r, c), n in s.notes.items()}
+
+    def fills(self) -> dict[tuple[str, str], str]:
+        return {(s.name, f"{get_column_letter(c)}{r}"): "%02X%02X%02X" % rgb for s in self.sheets for (r, c), rgb in s.colors.items()}

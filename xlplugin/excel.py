@@ -1,0 +1,263 @@
+"""The Excel door: the **校验** and **清除标注** buttons, run inside Excel through xlwings.
+
+``validate()`` checks the workbook that called it with the same pack, engine and marks as the file
+door (``xlplugin check --annotate``): it reads each sheet's used range in one call, builds the same
+:class:`~xlplugin.book.Book`, runs :func:`~xlplugin.engine.run_pack`, then colours the cells with
+findings (one call per severity and sheet, not per cell), puts our note on each of them, writes the
+**校验结果** sheet in one call, and shows the verdict in a message box. ``clear()`` takes all of it
+away again and restores the original fills.
+
+Only documented, cross-platform xlwings objects are used — ``Book.sheets``, ``Sheets.add``,
+``Sheet.used_range``, ``Sheet.range``, ``Sheet.visible``, ``Sheet.delete``, ``Range.value``,
+``Range.options(ndim=2)``, ``Range.color``, ``Range.note``/``Range.add_note``, ``Note.text``,
+``Note.delete``, ``Range.column_width``, ``Range.font.bold``, ``App.alert`` — so the door runs
+wherever xlwings runs (Windows and macOS Excel) and its tests exercise it against a stand-in of
+exactly these objects.
+
+Which pack: ``validate(pack=...)``, else ``XLPLUGIN_PACK`` from the environment, else from the
+workbook's ``xlwings.conf`` sheet, else from the user's ``~/.xlwings/xlwings.conf``; without any,
+the pack whose template fits the workbook (as ``xlplugin check`` does).
+
+State between runs lives in a very hidden sheet ``_xlplugin_excel`` (each marked cell and its
+original fill), so re-running replaces our marks instead of piling them up, and 说明 written in
+the previous 校验结果 sheet are carried over to the same finding.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from xlplugin.annotate import FILLS, HEADINGS, RESULT_SHEET, WIDTHS, cell_marks, read_explanations, result_rows, result_summary
+from xlplugin.book import Book, Sheet, _whole_numbers_as_int
+from xlplugin.errors import XlpluginError
+from xlplugin.findings import ERROR, INFO, WARNING, Report
+from xlplugin.xlcomments import HEADING, SEPARATOR
+
+__all__ = ["validate", "clear", "main", "read_book", "pack_spec", "STATE_SHEET", "CONFIG_KEY"]
+
+STATE_SHEET = "_xlplugin_excel"
+CONFIG_KEY = "XLPLUGIN_PACK"
+CONFIG_SHEET = "xlwings.conf"
+_OUR_SHEETS = (RESULT_SHEET, STATE_SHEET)
+_MAX_ADDRESS = 250  # Excel refuses multi-area addresses longer than 255 characters
+
+
+def main() -> None:
+    """The entry the xlwings quickstart add-in calls (``RunPython "import …; ….main()"``)."""
+    validate()
+
+
+def validate(book=None, pack: str | None = None) -> Report | None:
+    """Check ``book`` (default: the workbook that pressed the button) and mark what is wrong.
+
+    Returns the report, or ``None`` when the workbook could not be checked (the reason is shown in
+    a message box, never as a traceback)."""
+    book = book if book is not None else _caller()
+    try:
+        report = _validate(book, pack)
+    except Exception as error:  # the finance officer sees one sentence, not a Python dialog
+        _alert(book, _reason(error), "无法校验")
+        return None
+    counts = f"错误 {report.count(ERROR)} · 警告 {report.count(WARNING)} · 提示 {report.count(INFO)}"
+    tail = f"\n另有 {len(report.not_run)} 条规则未执行（不算通过）。" if report.not_run else ""
+    _alert(book, f"结论：{report.verdict}\n{counts}{tail}\n\n详见“{RESULT_SHEET}”表；有问题的单元格已着色并加批注。", "校验完成")
+    return report
+
+
+def clear(book=None) -> int:
+    """Remove our marks, notes and sheets from ``book``; return how many cells were restored."""
+    book = book if book is not None else _caller()
+    try:
+        restored = _remove_annotations(book)
+    except Exception as error:
+        _alert(book, _reason(error), "无法清除标注")
+        return 0
+    _alert(book, f"已清除 {restored} 个单元格的标注和“{RESULT_SHEET}”表。", "清除标注")
+    return restored
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def read_book(book) -> Book:
+    """The workbook as the engine sees it: every sheet's used range, read in one call per sheet."""
+    sheets = []
+    for sheet in book.sheets:
+        used = sheet.used_range
+        values = used.options(ndim=2).value or [[None]]
+        top, left = used.row - 1, used.column - 1  # the used range need not start at A1
+        rows = [[None] * (left + len(values[0]))] * top + [[None] * left + _whole_numbers_as_int(list(r)) for r in values]
+        sheets.append(Sheet(sheet.name, [[None if c == "" else c for c in r] for r in rows], [], bool(sheet.visible)))
+    return Book(sheets, str(getattr(book, "fullname", "") or book.name))
+
+
+def pack_spec(book) -> str | None:
+    """The configured pack (id or path), or ``None`` to recognise it from the template."""
+    if os.environ.get(CONFIG_KEY):
+        return os.environ[CONFIG_KEY]
+    names = [s.name for s in book.sheets]
+    if CONFIG_SHEET in names:
+        for row in book.sheets[CONFIG_SHEET].used_range.options(ndim=2).value:
+            if row and str(row[0]).strip() == CONFIG_KEY and len(row) > 1 and row[1]:
+                return str(row[1]).strip()
+    user_conf = Path.home() / ".xlwings" / "xlwings.conf"
+    if user_conf.is_file():
+        for line in user_conf.read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.partition(",")
+            if key.strip().strip('"') == CONFIG_KEY and value.strip().strip('"'):
+                return value.strip().strip('"')
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+
+
+def _validate(book, pack_name: str | None) -> Report:
+    from xlplugin.engine import run_pack
+    from xlplugin.locate import locate_book
+    from xlplugin.pack import find_pack, load_pack, recognise
+
+    model = read_book(book)
+    explanations = read_explanations(model)
+    model.sheets = [s for s in model.sheets if s.name not in _OUR_SHEETS]
+    spec = pack_name or pack_spec(book)
+    pack = load_pack(find_pack(spec) if spec else recognise(model))
+    report = run_pack(pack, locate_book(model, pack.layout), book.name)
+    _remove_annotations(book)
+    _mark(book, report)
+    titles = {t.id: t.title for t in pack.layout.tables}
+    _write_result_sheet(book, report, pack.name, titles, explanations)
+    return report
+
+
+def _mark(book, report: Report) -> None:
+    names = [s.name for s in book.sheets]
+    state = [["sheet", "cell", "color"]]
+    for sheet_name, cells in cell_marks(report, names).items():
+        sheet = book.sheets[sheet_name]
+        for ref in cells:
+            state.append([sheet_name, ref, _hex(sheet.range(ref).color)])
+        for severity, rgb in FILLS.items():
+            refs = [ref for ref, mark in cells.items() if mark.severity == severity]
+            for address in _areas(refs):
+                sheet.range(address).color = "#" + rgb[2:]
+        for ref, mark in cells.items():
+            target = sheet.range(ref)
+            note = target.note
+            if note is not None and note.text:  # someone else's note: ours goes below theirs
+                note.text = f"{note.text}\n\n{SEPARATOR}\n{mark.text}"
+            else:
+                target.add_note(mark.text)
+    hidden = book.sheets.add(STATE_SHEET, after=book.sheets[len(book.sheets) - 1])
+    hidden.range("A1").value = state
+    hidden.visible = False
+
+
+def _remove_annotations(book) -> int:
+    names = [s.name for s in book.sheets]
+    restored = 0
+    if STATE_SHEET in names:
+        state = book.sheets[STATE_SHEET].used_range.options(ndim=2).value[1:]
+        by_sheet: dict[str, dict[str, list[str]]] = {}
+        for sheet_name, ref, color in (row[:3] for row in state if row and row[0]):
+            if sheet_name in names:
+                by_sheet.setdefault(sheet_name, {}).setdefault(color or "", []).append(ref)
+        for sheet_name, colors in by_sheet.items():
+            sheet = book.sheets[sheet_name]
+            for color, refs in colors.items():
+                for address in _areas(refs):
+                    sheet.range(address).color = color or None
+                for ref in refs:
+                    _strip_note(sheet.range(ref))
+                restored += len(refs)
+        book.sheets[STATE_SHEET].delete()
+    if RESULT_SHEET in names:
+        book.sheets[RESULT_SHEET].delete()
+    return restored
+
+
+def _strip_note(cell) -> None:
+    note = cell.note
+    if note is None:
+        return
+    text = note.text or ""
+    if text.startswith(HEADING):
+        note.delete()
+    elif SEPARATOR in text:
+        note.text = text.split(f"\n\n{SEPARATOR}", 1)[0]
+
+
+def _write_result_sheet(book, report: Report, pack_name: str, titles: dict[str, str], explanations) -> None:
+    summary = result_summary(report, pack_name, _dt.datetime.now())
+    rows = [["校验结果"] + [None] * 10]
+    rows += [[label, value] + [None] * 9 for label, value in summary]
+    rows += [[None] * 11, list(HEADINGS)]
+    severities = {ERROR: [], WARNING: [], INFO: []}
+    for finding, values in result_rows(report, titles, explanations):
+        if finding.cell:  # a link to the cell, as the file door's 校验结果 has
+            values[5] = f'=HYPERLINK("#\'{finding.sheet.replace(chr(39), chr(39) * 2)}\'!{finding.cell}","{values[5]}")'
+        severities[finding.severity].append(f"B{len(rows) + 1}")
+        rows.append([_cell_value(v) for v in values])
+    sheet = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
+    sheet.range("A1").value = rows
+    header = len(summary) + 3
+    sheet.range(f"A1:A{header}").font.bold = True
+    sheet.range(f"A{header}:K{header}").font.bold = True
+    sheet.range(f"A{header}:K{header}").color = "#D9D9D9"
+    sheet.range("B2").color = "#" + (FILLS[ERROR] if not report.valid else FILLS[WARNING] if report.count(WARNING) else "FFC6EFCE")[2:]
+    for severity, refs in severities.items():
+        for address in _areas(refs):
+            sheet.range(address).color = "#" + FILLS[severity][2:]
+    for index, width in enumerate(WIDTHS):
+        sheet.range((1, index + 1)).column_width = width
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _caller():
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def _alert(book, text: str, title: str) -> None:
+    book.app.alert(text, title=f"xlplugin {title}")
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, XlpluginError):
+        return error.message
+    return f"内部错误：{type(error).__name__}: {error}\n请把这条消息和工作簿一起发给规则包的发布单位。"
+
+
+def _hex(color) -> str:
+    """xlwings gives a fill as an (r, g, b) tuple or ``None``; we keep it as ``#RRGGBB`` or ''."""
+    if not color:
+        return ""
+    if isinstance(color, str):
+        return color.upper()
+    return "#" + "".join(f"{int(c):02X}" for c in color)
+
+
+def _areas(refs: list[str]) -> list[str]:
+    """Comma-joined multi-area addresses, each short enough for Excel: one call colours many cells."""
+    areas, current = [], ""
+    for ref in refs:
+        if current and len(current) + 1 + len(ref) > _MAX_ADDRESS:
+            areas.append(current)
+            current = ""
+        current = f"{current},{ref}" if current else ref
+    return areas + ([current] if current else [])
+
+
+def _cell_value(value):
+    # Excel holds numbers as doubles; Decimal is not among the types xlwings converts.
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
