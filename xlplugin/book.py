@@ -268,7 +268,10 @@ def _uncached_cells(xml: bytes) -> list[tuple[tuple[int, int], str]]:
         if formula is not None:
             value = element.find(f"{{{_MAIN_NS}}}v")
             inline = element.find(f"{{{_MAIN_NS}}}is")
-            if (value is None or value.text is None) and inline is None:
+            # Excel and LibreOffice store a formula's empty-text result as t="str" with an empty
+            # <v>; an empty <v> on a number cell (what openpyxl writes) means "never calculated".
+            cached_text = element.get("t") in ("str", "s", "inlineStr") and value is not None
+            if (value is None or value.text is None) and inline is None and not cached_text:
                 found.append((parse_a1(element.get("r", "A1")), "=" + (formula.text or "")))
         element.clear()
     return found

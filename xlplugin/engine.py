@@ -62,6 +62,9 @@ def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: l
         except NotRunnable as reason:
             report.not_run.append(NotRun(rule.id, rule.name, str(reason)))
             continue
+        except Exception as error:  # one broken rule must not take the other rules down with it
+            report.not_run.append(NotRun(rule.id, rule.name, f"规则执行出错（内部错误：{type(error).__name__}: {error}），请报告规则包的发布单位"))
+            continue
         report.rules_run += 1
         report.findings.extend(_stamp(rule, outcome) for outcome in outcomes)
     if any(r.kind in NARRATIVE_KINDS for r in pack.rules if r.enabled):

@@ -38,6 +38,8 @@ __all__ = ["Ref", "Slot", "parse", "Evaluation", "evaluate", "ExpressionError", 
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 60
+MAX_OPERATORS = 300  # a chain a+b+…: its tree is as deep as it is long, and evaluation recurses
+_DIGITS = frozenset("0123456789")  # not str.isdigit: that also accepts ², ① …, which Decimal refuses
 FUNCTIONS = ("sum", "abs", "min", "max")
 COMPARISONS = ("==", "=", "!=", "<=", ">=", "<", ">")
 
@@ -140,13 +142,13 @@ def _tokenize(text: str) -> list[_Token]:
         char = text[i]
         if char.isspace():
             i += 1
-        elif char.isdigit() or (char == "." and i + 1 < n and text[i + 1].isdigit()):
+        elif char in _DIGITS or (char == "." and i + 1 < n and text[i + 1] in _DIGITS):
             start = i
-            while i < n and text[i].isdigit():
+            while i < n and text[i] in _DIGITS:
                 i += 1
             if i < n and text[i] == ".":
                 i += 1
-                while i < n and text[i].isdigit():
+                while i < n and text[i] in _DIGITS:
                     i += 1
             tokens.append(_Token("num", text[start:i], start, Decimal(text[start:i])))
         elif char == "{":
@@ -206,6 +208,7 @@ class _Parser:
         self.tokens = _tokenize(text)
         self.index = 0
         self.depth = 0
+        self.operators = 0
 
     @property
     def token(self) -> _Token:
@@ -269,14 +272,20 @@ class _Parser:
     def sum(self):
         node = self.product()
         while (token := self.accept("op", "+", "-")) is not None:
-            node = BinOp(token.text, node, self.product())
+            node = BinOp(self.counted(token), node, self.product())
         return node
 
     def product(self):
         node = self.unary()
         while (token := self.accept("op", "*", "/")) is not None:
-            node = BinOp(token.text, node, self.unary())
+            node = BinOp(self.counted(token), node, self.unary())
         return node
+
+    def counted(self, token) -> str:
+        self.operators += 1
+        if self.operators > MAX_OPERATORS:
+            raise ExpressionError(f"表达式超过 {MAX_OPERATORS} 个运算符，请拆成几条规则或用 sum()", token.position)
+        return token.text
 
     def unary(self):
         if self.accept("op", "-"):

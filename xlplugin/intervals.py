@@ -91,6 +91,8 @@ def compare(left: Interval, op: str, right: Interval, tolerance: Decimal | None 
             return Verdict.PASS if abs(left.point - right.point) <= tolerance else Verdict.FAIL
         return Verdict.ROUNDING if left.intersects(right) else Verdict.FAIL
     if op == "!=":
+        if tolerance is not None:
+            return Verdict.PASS if abs(left.point - right.point) > tolerance else Verdict.FAIL
         return Verdict.PASS if left.point != right.point else Verdict.FAIL
     strict = op in ("<", ">")
     if op in (">", ">="):
