@@ -47,7 +47,7 @@ def test_quantities_units_and_what_is_not_a_quantity():
     found = {q.text: q for _, _, q in find_quantities(paragraph)}
     assert set(found) == {"96.52元", "57%", "2个百分点", "33批次", "288人", "1.2亿元"}
     assert found["96.52元"].value == Decimal("0.009652") and found["96.52元"].decimals == 6
-    assert found["1.2亿元"].value == Decimal("12000.0") and found["1.2亿元"].decimals == 0
+    assert found["1.2亿元"].value == Decimal("12000.0") and found["1.2亿元"].decimals == -3  # ±0.05 亿元 = ±500 万元
     assert found["288人"].interval() == Interval.exact(Decimal(288))
     assert quantity("9,909.15", "万元").value == Decimal("9909.15")
 

@@ -7,10 +7,12 @@ continues on the next line (``…会`` / ``同有关部门…`` is one paragraph
 **Normalisation.** Matching runs on a normalised copy of each paragraph — NFKC (full-width digits,
 letters and punctuation become half-width), all whitespace removed (``9909.15 万元`` and
 ``98.\\n1%`` read as ``9909.15万元`` and ``98.1%``) — with a map back to the original characters,
-so that a finding can quote and locate the sentence exactly as written.
+so that a finding can quote and locate the sentence exactly as written. Numbers are read from a
+variant in which a full-width comma stays ``，``: only a comma typed half-width can separate
+thousands (``项目1，200万元`` is 1 and 200 万元, not 1,200 万元).
 
 **Quantities.** ``万元``/``元``/``亿元`` amounts are converted exactly to 万元 (``96.52 元`` is
-0.009652 万元, stated to 6 decimals); ``%`` and ``个百分点`` are percentages; counts keep their unit.
+0.009652 万元, stated to 6 decimals; ``1.5 亿元`` is 15000 万元 stated to −3 decimals, ± 500 万元); ``%`` and ``个百分点`` are percentages; counts keep their unit.
 
 **Templates.** Claim rules describe sentences with typed slots instead of regular expressions::
 
@@ -39,7 +41,9 @@ from xlplugin.intervals import Interval
 __all__ = ["Paragraph", "Quantity", "Template", "TemplateError", "paragraphs_from_sheet", "read_narrative_file", "find_quantities"]
 
 _SENTENCE_END = "。；！？;!?"
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# Bounded (no unbounded repetition for template gaps to backtrack into) and whole: a number never
+# starts or ends inside a run of digits, so two adjacent number slots cannot split one number.
+_NUMBER = r"(?<!\d)(?<!\d[.,])(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,8})?(?!\d)"
 _MONEY = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
 _MONEY_SHIFT = {"万元": 0, "元": 4, "亿元": -4}
 COUNT_UNITS = ("人次", "批次", "团组", "辆", "个", "人", "台", "套", "户", "名", "项", "次")
@@ -79,7 +83,8 @@ def quantity(number: str, unit: str | None) -> Quantity:
     value = Decimal(digits)
     decimals = len(digits.partition(".")[2])
     if unit in _MONEY:
-        return Quantity(value * _MONEY[unit], max(0, decimals + _MONEY_SHIFT[unit]), "万元", "money", number + unit)
+        # 亿元 may give negative decimals: "1.5亿元" is 15000 万元 to the nearest 1000 (± 500 万元)
+        return Quantity(value * _MONEY[unit], decimals + _MONEY_SHIFT[unit], "万元", "money", number + unit)
     if unit in ("%", "个百分点"):
         return Quantity(value, decimals, unit, "percent" if unit == "%" else "points", number + unit)
     if unit:
@@ -96,12 +101,14 @@ class Paragraph:
     text: str
     norm: str = field(init=False)
     origin: list[int] = field(init=False, repr=False)  # norm index → original index
+    numeric: str = field(init=False, repr=False)  # norm, but a comma not typed half-width stays "，"
 
     def __post_init__(self):
         whole = unicodedata.normalize("NFKC", self.text)
         if len(whole) == len(self.text):  # the usual case: one character for one (full-width → half-width)
             origin = [i for i, ch in enumerate(whole) if not ch.isspace()]
             self.norm, self.origin = "".join(whole[i] for i in origin), origin
+            self.numeric = self._numeric()
             return
         characters, origin = [], []
         for index, char in enumerate(self.text):
@@ -110,6 +117,15 @@ class Paragraph:
                     characters.append(piece)
                     origin.append(index)
         self.norm, self.origin = "".join(characters), origin
+        self.numeric = self._numeric()
+
+    def _numeric(self) -> str:
+        """The normalised text with every comma that was not typed as "," (a full-width "，") kept
+        as "，", index for index: numbers are read from it, so only a half-width comma separates
+        thousands."""
+        if "," not in self.norm:
+            return self.norm
+        return "".join("，" if ch == "," and self.text[self.origin[i]] != "," else ch for i, ch in enumerate(self.norm))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original character span of a normalised span."""
@@ -190,11 +206,12 @@ def find_quantities(paragraph: Paragraph) -> list[tuple[int, int, Quantity]]:
     """Every quoted quantity in a paragraph's normalised text: (start, end, quantity). Years,
     dates and list markers (``2021年``, ``12月31日``, ``(1)``, ``1.``) are not quantities."""
     found = []
-    for match in _QUANTITY.finditer(paragraph.norm):
+    for match in _QUANTITY.finditer(paragraph.numeric):
         number, unit = match.group(1), match.group(2)
         after = paragraph.norm[match.end(1):match.end(1) + 1]
         before = paragraph.norm[max(0, match.start() - 1):match.start()]
-        if not unit and (after in "年月日号" or before in "(〔[" or after in ")〕]." or before == "第"):
+        # at the paragraph's start or end ``before``/``after`` is "" (and "" is in every string)
+        if not unit and (after and after in "年月日号" or before and before in "(〔[" or after and after in ")〕]." or before == "第"):
             continue
         if unit is None and "." not in number:
             continue  # a bare integer with no unit is a label, a count word follows or a phone number
@@ -218,7 +235,7 @@ _SLOT_PATTERNS = {
     "数": (_NUMBER, ""),
     "年度": (r"\d{4}", ""),
     "方向": ("|".join(DIRECTIONS), ""),
-    "文字": (r"[^。;!?:,、]{1,30}?", ""),
+    "文字": (r"[^。;!?:,，、]{1,30}?", ""),
 }
 _TOKEN = re.compile(r"\{([^{}:]{1,10})(?::([^{}]{1,20}))?\}|\[([^\[\]]{1,200})\]|……|…")
 
@@ -278,7 +295,7 @@ class Template:
         numbers, the word for 方向/文字, the code for 科目; ``spans`` the normalised span of each."""
         if self.required and self.required not in paragraph.norm:
             return
-        for found in self.pattern.finditer(paragraph.norm):
+        for found in self.pattern.finditer(paragraph.numeric):
             values, spans = {}, {}
             for group, kind in self.slots:
                 name = self.names[group]
@@ -333,5 +350,10 @@ def _literal(text: str, aliases: dict[str, list[str]]) -> str:
         if key in norm:
             before, _, after = norm.partition(key)
             options = [key] + ["".join(unicodedata.normalize("NFKC", a).split()) for a in aliases[label]]
-            return _literal(before, aliases) + "(?:" + "|".join(re.escape(o) for o in options) + ")" + _literal(after, aliases)
-    return re.escape(norm)
+            return _literal(before, aliases) + "(?:" + "|".join(_escape(o) for o in options) + ")" + _literal(after, aliases)
+    return _escape(norm)
+
+
+def _escape(text: str) -> str:
+    """A literal for patterns run on ``Paragraph.numeric``: a comma matches either kind."""
+    return re.escape(text).replace(",", "[,，]")

@@ -13,7 +13,9 @@ Parameters:
 can grade them differently. Checks, in order: the two direction words agree (``减少 … 增长`` contradicts itself); then the base
 (上年 or 年初预算) is ``current − X`` after an increase, ``current + X`` after a decrease; a base of
 zero makes a growth rate meaningless (``增长 100%`` from nothing); otherwise Y must be X ÷ base,
-rounded as printed (interval arithmetic decides rounding cases). Example::
+rounded as printed (interval arithmetic decides rounding cases). A sentence whose figures cannot be
+computed (a row not in the table) is skipped and stays uncovered; the rule is "not run" only when no
+matching sentence could be checked. Example::
 
     - id: CQW-50
       name: 增减额与增减率一致
@@ -59,32 +61,46 @@ def check(prepared, context):
     found = matches(prepared["templates"], context)
     if not found:
         raise NotRunnable("情况说明中没有与模板相符的增减变化句子")
+    checked, reason = 0, None
     for match in found:
+        try:
+            outcomes = list(_judge(prepared, context, match))
+        except NotRunnable as error:
+            reason = error  # e.g. the current figure's row is not in the table: this sentence stays uncovered
+            continue
+        checked += 1
         cover(context, match)
-        resolver = Resolver(context, match)
-        values = match.values
-        first, second = values["方向"], values.get("方向2")
-        if second and (first in UP and second in DOWN or first in DOWN and second in UP):
-            if "direction" in prepared["checks"]:
-                yield outcome(Verdict.FAIL, match, resolver, None, None, "增减方向", problem=f"先说“{first}”，又说“{second}”，方向自相矛盾。")
-            continue
-        if "幅度" not in values or first not in UP + DOWN:
-            continue
-        change = values["变动"].interval()
-        current = resolver(Slot("本年")) if "本年" in values else value_of(prepared["current"], resolver)
-        base = current - change if first in UP else current + change
-        rate = values["幅度"]
-        if base.point == ZERO or (base.low <= ZERO <= base.high and base.radius > 0):
-            if "zero_base" not in prepared["checks"]:
-                continue
+        yield from outcomes
+    if not checked:
+        raise NotRunnable(f"情况说明中相符的增减变化句子都无法核对：{reason}")
+
+
+def _judge(prepared, context, match):
+    """The outcomes of one sentence; raises NotRunnable when its figures cannot be computed."""
+    resolver = Resolver(context, match)
+    values = match.values
+    first, second = values["方向"], values.get("方向2")
+    if second and (first in UP and second in DOWN or first in DOWN and second in UP):
+        if "direction" in prepared["checks"]:
+            yield outcome(Verdict.FAIL, match, resolver, None, None, "增减方向", problem=f"先说“{first}”，又说“{second}”，方向自相矛盾。")
+        return
+    if "幅度" not in values or first not in UP + DOWN:
+        return
+    change = values["变动"].interval()
+    current = resolver(Slot("本年")) if "本年" in values else value_of(prepared["current"], resolver)
+    base = current - change if first in UP else current + change
+    rate = values["幅度"]
+    if base.point == ZERO or (base.low <= ZERO <= base.high and base.radius > 0):
+        if "zero_base" in prepared["checks"]:
             yield outcome(Verdict.FAIL, match, resolver, None, rate.value, "增减率",
                           problem=f"上年（或预算）数为 {base.point}，基数为零时不能计算增减率，不应写“{second or first} {rate.text}”。")
-            continue
-        if "rate" not in prepared["checks"]:
-            continue
-        expected = change / base * Interval.exact(100) if change.point >= 0 else -change / base * Interval.exact(100)
-        verdict = quoted_compare(rate, expected)
-        if verdict is not Verdict.PASS:
-            shown = expected.point.quantize(Decimal(1).scaleb(-rate.decimals), rounding=ROUND_HALF_UP)
-            problem = f"{first} {values['变动'].text}，基数 {base.point}，增减率应为 {expected.point:.{rate.decimals + 2}f}%（即 {shown}%），写的是 {rate.text}。"
-            yield outcome(verdict, match, resolver, expected, rate.interval(), "增减率", quoted=rate, problem=problem)
+        return
+    if "rate" not in prepared["checks"]:
+        return
+    expected = change / base * Interval.exact(100) if change.point >= 0 else -change / base * Interval.exact(100)
+    verdict = quoted_compare(rate, expected)
+    if verdict is not Verdict.PASS:
+        shown = expected.point.quantize(Decimal(1).scaleb(-rate.decimals), rounding=ROUND_HALF_UP)
+        problem = (f"{first} {values['变动'].text}，基数 {base.point}，增减率应为 "
+                   f"{expected.point:.{max(rate.decimals + 2, 0)}f}%（即 {format(shown, 'f')}%），写的是 {rate.text}。")
+        yield outcome(verdict, match, resolver, expected, rate.interval(), "增减率", quoted=rate, problem=problem)

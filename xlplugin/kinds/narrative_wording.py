@@ -66,8 +66,10 @@ def check(prepared, context):
             problems += [(m.span(), f"“{m.group(0)}”像是模板里没有替换掉的占位内容。") for m in _LEFTOVER.finditer(norm)]
         if "unit_slip" in prepared["checks"]:
             for start, end, quantity in find_quantities(paragraph):
-                number = Decimal(quantity.text[:-1].replace(",", "")) if quantity.text.endswith("元") and not quantity.text.endswith("万元") else None
-                if number is not None and number >= 1 and number in table_figures:
+                if quantity.kind != "money" or quantity.text.endswith(("万元", "亿元")):
+                    continue  # only an amount written in 元 can be a 万元 figure with the wrong unit
+                number = Decimal(quantity.text[:-1].replace(",", ""))
+                if number >= 1 and number in table_figures:
                     problems.append(((start, end), f"“{quantity.text}”的数字与表中的 {number} 万元相同，可能把“万元”写成了“元”。"))
         if "explained" in prepared["checks"] and paragraph.cell not in context.skipped_cells:
             for match in _CHANGE.finditer(norm):
