@@ -34,7 +34,7 @@ from xlplugin.findings import ERROR, INFO, SEVERITIES, WARNING, Finding, Report
 from xlplugin.kinds.base import fmt
 from xlplugin.ooxml import NS, Package, parse_xml
 from xlplugin.xlcomments import HEADING, SheetComments
-from xlplugin.xlsheet import SheetXml, build_sheet, read_values
+from xlplugin.xlsheet import SheetXml, build_sheet, plain_text, read_values
 from xlplugin.xlstyles import Styles, canonical, font, solid_fill
 
 __all__ = ["annotate", "clean", "read_explanations", "annotated_name", "cell_marks", "result_summary", "result_rows",
@@ -47,6 +47,9 @@ _RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 HEADINGS = ["序号", "级别", "规则", "规则名称", "表", "位置", "问题", "应为", "实际", "差额", "说明"]
 WIDTHS = [6, 6, 9, 28, 10, 15, 72, 12, 12, 10, 40]
 _MANIFEST_HEADINGS = ["sheet", "cell", "style", "fill", "created"]
+# Our result sheet's name when the department has a sheet of its own called 校验结果 (the manifest
+# records which one was used).
+_OTHER_RESULT_NAMES = tuple(f"{RESULT_SHEET}（xlplugin{'' if n == 1 else n}）" for n in range(1, 100))
 _STYLE_REFERENCE = re.compile(rb'\s(?:s|style)="(\d+)"')
 
 
@@ -100,7 +103,8 @@ def annotated_name(path: Path) -> Path:
 
 def read_explanations(book: Book) -> dict[tuple[str, str], str]:
     """说明 the department wrote in a previous 校验结果 sheet, by (rule, location)."""
-    sheet = book.sheet(RESULT_SHEET)
+    # ours under another name first: it is only used when the department has a 校验结果 of its own
+    sheet = next((s for s in map(book.sheet, (*_OTHER_RESULT_NAMES, RESULT_SHEET)) if s is not None), None)
     if sheet is None:
         return {}
     rows = [["" if v is None else str(v) for v in row] for row in sheet.rows]
@@ -131,10 +135,14 @@ def annotate(
     package = Package(source)
     _remove(package)
     styles = Styles(package)
-    parts = {name: part for name, part, _ in package.sheets()}
+    parts = {name: part for name, part, _ in _worksheets(package)}
     by_sheet = cell_marks(report, parts)
     counts = styles.counts()
+    taken = {name for name, _, _ in package.sheets()}
+    result_name = next(n for n in (RESULT_SHEET, *_OTHER_RESULT_NAMES) if n not in taken)  # a sheet of theirs has the name
     manifest = [[(h, 0) for h in _MANIFEST_HEADINGS], [("styles", 0)] + [(str(counts[t]), 0) for t in ("font", "fill", "border", "xf")]]
+    if result_name != RESULT_SHEET:
+        manifest.append([("result", 0), (result_name, 0)])
     for sheet_name, cells in by_sheet.items():
         part = parts[sheet_name]
         sheet = SheetXml(package.xml(part))
@@ -149,7 +157,7 @@ def annotate(
             comments.add(ref, mark.heading, mark.body)
         comments.save()
         package.write(part, sheet.root)
-    package.add_sheet(RESULT_SHEET, _result_sheet(report, styles, pack_name, titles or {}, explanations or {}, checked_at or _dt.datetime.now()))
+    package.add_sheet(result_name, _result_sheet(report, styles, pack_name, titles or {}, explanations or {}, checked_at or _dt.datetime.now()))
     package.add_sheet(MANIFEST_SHEET, build_sheet(manifest, [12] * len(_MANIFEST_HEADINGS)), state="veryHidden")
     styles.save()
     return Annotation(package.save(target), sum(len(c) for c in by_sheet.values()), tuple(by_sheet))
@@ -164,13 +172,13 @@ def clean(source: str | Path, target: str | Path) -> Annotation:
 
 def _remove(package: Package) -> tuple[int, tuple[str, ...]]:
     """Remove our comments, fills and sheets from ``package`` in memory."""
-    manifest, counts = _read_manifest(package)
+    manifest, counts, result_name = _read_manifest(package)
+    result_name = result_name if result_name is not None else (RESULT_SHEET if _is_our_result_sheet(package, RESULT_SHEET) else None)
     styles = Styles(package)
     restored, touched = 0, []
-    for name, part, _ in package.sheets():
-        if name in (RESULT_SHEET, MANIFEST_SHEET) or part not in package:
+    for name, part, sheet in _worksheets(package):
+        if name in (result_name, MANIFEST_SHEET):
             continue
-        sheet = SheetXml(package.xml(part))
         comments = SheetComments(package, part, sheet)
         comments.remove_ours()
         drawing_before = sheet.legacy_drawing_id()
@@ -183,7 +191,8 @@ def _remove(package: Package) -> tuple[int, tuple[str, ...]]:
         if changed:
             package.write(part, sheet.root)
             touched.append(name)
-    package.remove_sheet(RESULT_SHEET)
+    if result_name is not None:
+        package.remove_sheet(result_name)
     package.remove_sheet(MANIFEST_SHEET)
     styles.trim(counts, _used_formats(package))
     styles.save()
@@ -199,6 +208,34 @@ def _used_formats(package: Package) -> set[int]:
         if part in package:
             used.update(int(n) for n in _STYLE_REFERENCE.findall(package.read(part)))
     return used
+
+
+def _worksheets(package: Package) -> list[tuple[str, str, SheetXml]]:
+    """(name, part, parsed sheet) of every worksheet: chart sheets, dialog and macro sheets have no
+    cells to mark and are left alone."""
+    found = []
+    for name, part, _ in package.sheets():
+        if part in package:
+            root = package.xml(part)
+            if root.tag == f"{{{NS['m']}}}worksheet" and root.find("m:sheetData", NS) is not None:
+                found.append((name, part, SheetXml(root)))
+    return found
+
+
+def _is_our_result_sheet(package: Package, name: str) -> bool:
+    """A sheet laid out as the 校验结果 either door writes: title in A1, :data:`HEADINGS` in row 9.
+
+    Used when our manifest is missing (the Excel door writes none; a program may drop a very
+    hidden sheet), so that a sheet of the department's own that happens to be called 校验结果 is
+    never removed."""
+    part = package.sheet_part(name)
+    if part is None or part not in package:
+        return False
+    root = package.xml(part)
+    if root.tag != f"{{{NS['m']}}}worksheet" or root.find("m:sheetData", NS) is None:
+        return False
+    grid = read_values(root, _shared_strings(package))
+    return len(grid) >= 9 and grid[0][:1] == [RESULT_SHEET] and grid[8][:len(HEADINGS)] == HEADINGS
 
 
 def _restore_cell(sheet: SheetXml, styles: Styles, ref: str, style: str, fill_xml: str, created: bool) -> bool:
@@ -229,21 +266,25 @@ def _is_our_fill(fill) -> bool:
     return pattern is not None and pattern.get("patternType") == "solid" and colour is not None and (colour.get("rgb") or "").upper() in FILLS.values()
 
 
-def _read_manifest(package: Package) -> tuple[dict[str, list[tuple[str, str, str, bool]]], dict[str, int]]:
-    """Our record of the cells we marked (by sheet), and the style counts before we added any."""
+def _read_manifest(package: Package) -> tuple[dict[str, list[tuple[str, str, str, bool]]], dict[str, int], str | None]:
+    """Our record of the cells we marked (by sheet), the style counts before we added any, and the
+    name of our result sheet (``None`` without a manifest: then no sheet is known to be ours)."""
     part = package.sheet_part(MANIFEST_SHEET)
     if part is None or part not in package:
-        return {}, {}
+        return {}, {}, None
     grid = read_values(package.xml(part), _shared_strings(package))
     entries: dict[str, list] = defaultdict(list)
     counts: dict[str, int] = {}
+    result_name = RESULT_SHEET
     for row in grid[1:]:
         row = row + [""] * (len(_MANIFEST_HEADINGS) - len(row))
         if row[0] == "styles" and all(v.isdigit() for v in row[1:5]):
             counts = dict(zip(("font", "fill", "border", "xf"), (int(v) for v in row[1:5])))
+        elif row[0] == "result" and row[1] and not row[3]:
+            result_name = row[1]
         elif row[0] and row[1] and row[3]:
             entries[row[0]].append((row[1], row[2], row[3], row[4] == "1"))
-    return entries, counts
+    return entries, counts, result_name
 
 
 def _shared_strings(package: Package) -> list[str]:
@@ -251,7 +292,7 @@ def _shared_strings(package: Package) -> list[str]:
     if not related or related[0] not in package:
         return []
     root = package.xml(related[0])
-    return ["".join(t.text or "" for t in item.iter(f"{{{NS['m']}}}t")) for item in root.findall("m:si", NS)]
+    return [plain_text("".join(t.text or "" for t in item.iter(f"{{{NS['m']}}}t"))) for item in root.findall("m:si", NS)]
 
 
 # ---------------------------------------------------------------------------------------------

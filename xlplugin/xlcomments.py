@@ -15,7 +15,7 @@ from lxml import etree
 
 from xlplugin.book import parse_a1
 from xlplugin.ooxml import MAIN, NS, REL_COMMENTS, REL_VML, TYPE_COMMENTS, TYPE_VML, Package
-from xlplugin.xlsheet import SheetXml
+from xlplugin.xlsheet import SheetXml, plain_text, xml_text
 
 __all__ = ["SheetComments", "AUTHOR", "SEPARATOR", "comment_text"]
 
@@ -43,13 +43,13 @@ def _run(text: str, bold: bool = False) -> etree._Element:
     etree.SubElement(properties, f"{{{MAIN}}}rFont", val="宋体")
     etree.SubElement(properties, f"{{{MAIN}}}charset", val="134")
     t = etree.SubElement(run, f"{{{MAIN}}}t")
-    t.text = text
+    t.text = xml_text(text)
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return run
 
 
 def comment_text(element: etree._Element) -> str:
-    return "".join(t.text or "" for t in element.iter(f"{{{MAIN}}}t"))
+    return plain_text("".join(t.text or "" for t in element.iter(f"{{{MAIN}}}t")))
 
 
 class SheetComments:

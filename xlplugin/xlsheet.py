@@ -2,13 +2,41 @@
 
 Rows and cells are kept in order; a cell that did not exist is created empty. Nothing else in the
 sheet (values, formulas, merges, validations, conditional formats, drawings) is touched.
+
+Every text xlplugin writes into a ``<t>`` (cells, comments) goes through :func:`xml_text`.
 """
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
 from xlplugin.book import a1, parse_a1
 from xlplugin.ooxml import MAIN, NS
+
+# Characters XML 1.0 cannot hold (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates), and a
+# literal text that would read as an escape.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as OOXML string content (ST_Xstring): a character XML 1.0 cannot hold becomes
+    ``_xHHHH_``, and a literal ``_xHHHH_`` gets its underscore escaped as ``_x005F_``.
+
+    This is the escape Excel itself writes for such characters, so Excel, calamine and openpyxl
+    read the original text back exactly (a message that quotes a cell pasted from Word with a
+    vertical tab shows that cell's text). Replacing the characters (U+FFFD, a space) would lose
+    them for good and make a quoted text differ from the cell it quotes."""
+    text = _LOOKS_ESCAPED.sub("_x005F_", text)
+    return _NOT_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def plain_text(text: str) -> str:
+    """The inverse of :func:`xml_text`: ``_xHHHH_`` escapes decoded."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
 
 #: Worksheet children that must come after <legacyDrawing> (CT_Worksheet sequence).
 _AFTER_LEGACY_DRAWING = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
@@ -160,7 +188,7 @@ def build_sheet(
                 element.set("t", "inlineStr")
                 inline = etree.SubElement(element, f"{{{MAIN}}}is")
                 t = etree.SubElement(inline, f"{{{MAIN}}}t")
-                t.text = str(value)
+                t.text = xml_text(str(value))
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     if autofilter:
         etree.SubElement(root, f"{{{MAIN}}}autoFilter", ref=autofilter)
@@ -186,7 +214,7 @@ def read_values(root: etree._Element, shared_strings: list[str]) -> list[list[st
     for (r, c), cell in sorted(sheet.cells.items()):
         kind = cell.get("t")
         if kind == "inlineStr":
-            text = "".join(t.text or "" for t in cell.iter(f"{{{MAIN}}}t"))
+            text = plain_text("".join(t.text or "" for t in cell.iter(f"{{{MAIN}}}t")))
         elif kind == "s":
             value = cell.find("m:v", NS)
             text = shared_strings[int(value.text)] if value is not None else ""

@@ -9,10 +9,23 @@ from lxml import etree
 from xlplugin.ooxml import MAIN, NS, Package
 
 REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+TYPE_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 # Elements made here carry the main namespace as default, as in styles.xml, so that they compare
 # equal (canonical()) to the ones read from the file.
 _NSMAP = {None: MAIN}
 _COLLECTIONS = {"font": "fonts", "fill": "fills", "border": "borders", "xf": "cellXfs"}
+# CT_Stylesheet's children, in schema order (a created collection goes in its place).
+_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors", "extLst")
+# What a missing collection starts with: the entries Excel itself writes into a new workbook and
+# that index 0 (and fill 1) refer to, so that a cell without a style still has one to look up.
+_DEFAULTS = {
+    "fonts": '<font><sz val="11"/><name val="宋体"/><charset val="134"/></font>',
+    "fills": '<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>',
+    "borders": "<border><left/><right/><top/><bottom/><diagonal/></border>",
+    "cellStyleXfs": '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>',
+    "cellXfs": '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+    "cellStyles": '<cellStyle name="Normal" xfId="0" builtinId="0"/>',
+}
 
 
 def canonical(element: etree._Element) -> bytes:
@@ -35,16 +48,35 @@ class Styles:
     def __init__(self, package: Package):
         self.package = package
         related = package.related(package.workbook_part, REL_STYLES)
-        self.part = related[0] if related else "xl/styles.xml"
-        self.root = package.xml(self.part)
+        self.part = related[0] if related else None  # a workbook without styles: made on save if needed
+        if self.part is not None and self.part in package:
+            self.root = package.xml(self.part)
+        else:
+            self.root = etree.Element(f"{{{MAIN}}}styleSheet", nsmap=_NSMAP)
         self.dirty = False
+        for name in ("fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles"):
+            self._ensure(name)
 
-    def _collection(self, tag: str) -> etree._Element:
-        name = _COLLECTIONS[tag]
+    def _ensure(self, name: str) -> etree._Element:
+        """The collection ``name``, created with Excel's defaults where it is missing (or empty, for
+        the ones index 0 must exist in). Creating it alone does not make the styles need saving."""
         found = self.root.find(f"m:{name}", NS)
         if found is None:
-            raise ValueError(f"styles.xml has no <{name}>")
+            found = etree.Element(f"{{{MAIN}}}{name}", nsmap=_NSMAP)
+            later = [self.root.find(f"m:{n}", NS) for n in _ORDER[_ORDER.index(name) + 1:]]
+            follower = next((e for e in later if e is not None), None)
+            if follower is not None:
+                follower.addprevious(found)
+            else:
+                self.root.append(found)
+        if len(found) == 0 and name in _DEFAULTS:
+            for item in etree.fromstring(f'<x xmlns="{MAIN}">{_DEFAULTS[name]}</x>'):
+                found.append(item)
+            found.set("count", str(len(found)))
         return found
+
+    def _collection(self, tag: str) -> etree._Element:
+        return self.root.find(f"m:{_COLLECTIONS[tag]}", NS)
 
     def item(self, tag: str, index: int) -> etree._Element:
         return self._collection(tag).findall(f"m:{tag}", NS)[index]
@@ -138,8 +170,19 @@ class Styles:
             self.dirty = True
 
     def save(self) -> None:
-        if self.dirty:
-            self.package.write(self.part, self.root)
+        if not self.dirty:
+            return
+        package = self.package
+        if self.part is None:
+            self.part = "xl/styles.xml" if "xl/styles.xml" not in package else package.free_name("xl/styles{}.xml")
+            package.add_relationship(package.workbook_part, REL_STYLES, self.part)
+        if self.part not in package or self.part not in self._overrides():
+            package.set_content_type(self.part, TYPE_STYLES)
+        package.write(self.part, self.root)
+
+    def _overrides(self) -> set[str]:
+        root = self.package.xml("[Content_Types].xml")
+        return {o.get("PartName", "").lstrip("/") for o in root.findall("ct:Override", NS)}
 
 
 def font(size: int = 10, bold: bool = False, underline: bool = False, rgb: str | None = None, name: str = "宋体") -> etree._Element:
