@@ -20,7 +20,7 @@ from xlplugin.cli import cli
 from xlplugin.xlcomments import SEPARATOR
 from tests.xlwings_standin import Book
 
-OUR_SHEETS = {RESULT_SHEET, MANIFEST_SHEET, excel.STATE_SHEET}
+OUR_SHEETS = {RESULT_SHEET, f"{RESULT_SHEET}（xlplugin）", MANIFEST_SHEET, excel.STATE_SHEET}
 
 
 def file_door(path, tmp_path):
@@ -180,3 +180,28 @@ def test_the_used_range_need_not_start_at_a1():
     model = excel.read_book(book)
     assert model.sheets[0].rows[3][2:] == ["a", 1] and model.sheets[0].rows[4][2:] == [None, 2.5]
     assert model.sheets[0].rows[0] == [None] * 4
+
+
+def test_a_departments_own_result_sheet_is_left_alone(sample_path):
+    book = Book.open(sample_path)
+    theirs = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
+    theirs.range("A1").value = [["本单位自查记录"], ["已核对"]]
+    excel.validate(book)
+    names = [s.name for s in book.sheets]
+    assert RESULT_SHEET in names and f"{RESULT_SHEET}（xlplugin）" in names
+    assert book.sheets[RESULT_SHEET].range("A1:A2").value == ["本单位自查记录", "已核对"]
+    assert book.sheets[f"{RESULT_SHEET}（xlplugin）"].range("A1").value == "校验结果"
+    excel.validate(book)  # again: still one sheet of ours
+    assert [s.name for s in book.sheets] == names
+    excel.clear(book)
+    assert book.sheets[RESULT_SHEET].range("A1:A2").value == ["本单位自查记录", "已核对"]
+    assert f"{RESULT_SHEET}（xlplugin）" not in [s.name for s in book.sheets]
+
+
+def test_our_result_sheet_is_recognised_even_without_its_state(sample_path):
+    book = Book.open(sample_path)
+    excel.validate(book)
+    book.sheets[excel.STATE_SHEET].delete()  # someone unhid and deleted it
+    excel.validate(book)
+    assert [s.name for s in book.sheets].count(RESULT_SHEET) == 1
+    assert f"{RESULT_SHEET}（xlplugin）" not in [s.name for s in book.sheets]

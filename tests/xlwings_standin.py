@@ -4,8 +4,8 @@ It follows xlwings' documented behaviour where the door depends on it:
 
 - ``Sheet.used_range`` is the smallest rectangle holding every value, fill and note (Excel counts
   formatted cells as used), and may start anywhere, not at A1;
-- ``Range.value`` of one cell is a scalar, of more a list of rows; ``options(ndim=2)`` always gives
-  rows; numbers come back as ``float`` (Excel has no integers), empty cells as ``None``; a
+- ``Range.value`` of one cell is a scalar, of one row or one column a flat list, of more a list of
+  rows; ``options(ndim=2)`` always gives rows; numbers come back as ``float`` (Excel has no integers), empty cells as ``None``; a
   ``=HYPERLINK(link, text)`` formula reads back as its text, as Excel shows it;
 - ``Range.color`` reads an ``(r, g, b)`` tuple or ``None`` and accepts ``#RRGGBB``, a tuple or
   ``None``; a multi-area address (``"A1,C3"``) colours every area;
@@ -132,7 +132,9 @@ class Range:
             return rows
         if len(rows) == 1 and len(rows[0]) == 1:
             return rows[0][0]
-        return rows[0] if len(rows) == 1 else rows
+        if len(rows) == 1:
+            return rows[0]
+        return [row[0] for row in rows] if len(rows[0]) == 1 else rows  # one column: a flat list, as xlwings gives
 
     @value.setter
     def value(self, data) -> None:

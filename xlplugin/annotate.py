@@ -38,7 +38,7 @@ from xlplugin.xlsheet import SheetXml, build_sheet, plain_text, read_values
 from xlplugin.xlstyles import Styles, canonical, font, solid_fill
 
 __all__ = ["annotate", "clean", "read_explanations", "annotated_name", "cell_marks", "result_summary", "result_rows",
-           "Mark", "RESULT_SHEET", "MANIFEST_SHEET", "FILLS", "HEADINGS"]
+           "Mark", "RESULT_SHEET", "RESULT_NAMES", "MANIFEST_SHEET", "FILLS", "HEADINGS"]
 
 RESULT_SHEET = "校验结果"
 MANIFEST_SHEET = "_xlplugin"
@@ -50,6 +50,7 @@ _MANIFEST_HEADINGS = ["sheet", "cell", "style", "fill", "created"]
 # Our result sheet's name when the department has a sheet of its own called 校验结果 (the manifest
 # records which one was used).
 _OTHER_RESULT_NAMES = tuple(f"{RESULT_SHEET}（xlplugin{'' if n == 1 else n}）" for n in range(1, 100))
+RESULT_NAMES = (RESULT_SHEET, *_OTHER_RESULT_NAMES)  # ours, or the first free one when a sheet of theirs has the name
 _STYLE_REFERENCE = re.compile(rb'\s(?:s|style)="(\d+)"')
 
 

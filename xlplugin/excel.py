@@ -29,7 +29,8 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from xlplugin.annotate import FILLS, HEADINGS, RESULT_SHEET, WIDTHS, cell_marks, read_explanations, result_rows, result_summary
+from xlplugin.annotate import (FILLS, HEADINGS, RESULT_NAMES, RESULT_SHEET, WIDTHS, cell_marks, read_explanations, result_rows,
+                               result_summary)
 from xlplugin.book import Book, Sheet, _whole_numbers_as_int
 from xlplugin.errors import XlpluginError
 from xlplugin.findings import ERROR, INFO, WARNING, Report
@@ -40,7 +41,7 @@ __all__ = ["validate", "clear", "main", "read_book", "pack_spec", "STATE_SHEET",
 STATE_SHEET = "_xlplugin_excel"
 CONFIG_KEY = "XLPLUGIN_PACK"
 CONFIG_SHEET = "xlwings.conf"
-_OUR_SHEETS = (RESULT_SHEET, STATE_SHEET)
+_RESULT_ROW = "#result"  # the state sheet's row naming our result sheet
 _MAX_ADDRESS = 250  # Excel refuses multi-area addresses longer than 255 characters
 
 
@@ -123,20 +124,21 @@ def _validate(book, pack_name: str | None) -> Report:
 
     model = read_book(book)
     explanations = read_explanations(model)
-    model.sheets = [s for s in model.sheets if s.name not in _OUR_SHEETS]
+    ours = {STATE_SHEET, _our_result_sheet(book)}
+    model.sheets = [s for s in model.sheets if s.name not in ours]
     spec = pack_name or pack_spec(book)
     pack = load_pack(find_pack(spec) if spec else recognise(model))
     report = run_pack(pack, locate_book(model, pack.layout), book.name)
     _remove_annotations(book)
-    _mark(book, report)
     titles = {t.id: t.title for t in pack.layout.tables}
-    _write_result_sheet(book, report, pack.name, titles, explanations)
+    result_name = _write_result_sheet(book, report, pack.name, titles, explanations)
+    _mark(book, report, result_name)
     return report
 
 
-def _mark(book, report: Report) -> None:
-    names = [s.name for s in book.sheets]
-    state = [["sheet", "cell", "color"]]
+def _mark(book, report: Report, result_name: str) -> None:
+    names = [s.name for s in book.sheets if s.name != result_name]
+    state = [["sheet", "cell", "color"], [_RESULT_ROW, result_name, ""]]
     for sheet_name, cells in cell_marks(report, names).items():
         sheet = book.sheets[sheet_name]
         for ref in cells:
@@ -164,7 +166,10 @@ def _remove_annotations(book) -> int:
         state = book.sheets[STATE_SHEET].used_range.options(ndim=2).value[1:]
         by_sheet: dict[str, dict[str, list[str]]] = {}
         for sheet_name, ref, color in (row[:3] for row in state if row and row[0]):
-            if sheet_name in names:
+            if sheet_name == _RESULT_ROW:
+                if ref in names:
+                    book.sheets[ref].delete()
+            elif sheet_name in names:
                 by_sheet.setdefault(sheet_name, {}).setdefault(color or "", []).append(ref)
         for sheet_name, colors in by_sheet.items():
             sheet = book.sheets[sheet_name]
@@ -175,9 +180,26 @@ def _remove_annotations(book) -> int:
                     _strip_note(sheet.range(ref))
                 restored += len(refs)
         book.sheets[STATE_SHEET].delete()
-    if RESULT_SHEET in names:
+    elif _looks_like_ours(book, names):  # our sheet without its state (deleted by hand): still ours
         book.sheets[RESULT_SHEET].delete()
     return restored
+
+
+def _our_result_sheet(book) -> str | None:
+    names = [s.name for s in book.sheets]
+    if STATE_SHEET in names:
+        for row in book.sheets[STATE_SHEET].used_range.options(ndim=2).value:
+            if row and row[0] == _RESULT_ROW:
+                return row[1]
+    return RESULT_SHEET if _looks_like_ours(book, names) else None
+
+
+def _looks_like_ours(book, names: list[str]) -> bool:
+    """A 校验结果 sheet in our layout (title in A1, our headings in row 9); a department's own is kept."""
+    if RESULT_SHEET not in names:
+        return False
+    rows = book.sheets[RESULT_SHEET].range("A1:K9").value
+    return rows[0][0] == RESULT_SHEET and list(rows[8]) == list(HEADINGS)
 
 
 def _strip_note(cell) -> None:
@@ -191,7 +213,8 @@ def _strip_note(cell) -> None:
         note.text = text.split(f"\n\n{SEPARATOR}", 1)[0]
 
 
-def _write_result_sheet(book, report: Report, pack_name: str, titles: dict[str, str], explanations) -> None:
+def _write_result_sheet(book, report: Report, pack_name: str, titles: dict[str, str], explanations) -> str:
+    """Write 校验结果 (or, beside a department's own sheet of that name, the first free name); return its name."""
     summary = result_summary(report, pack_name, _dt.datetime.now())
     rows = [["校验结果"] + [None] * 10]
     rows += [[label, value] + [None] * 9 for label, value in summary]
@@ -202,7 +225,9 @@ def _write_result_sheet(book, report: Report, pack_name: str, titles: dict[str, 
             values[5] = f'=HYPERLINK("#\'{finding.sheet.replace(chr(39), chr(39) * 2)}\'!{finding.cell}","{values[5]}")'
         severities[finding.severity].append(f"B{len(rows) + 1}")
         rows.append([_cell_value(v) for v in values])
-    sheet = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
+    taken = {s.name for s in book.sheets}
+    name = next(n for n in RESULT_NAMES if n not in taken)
+    sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
     sheet.range("A1").value = rows
     header = len(summary) + 3
     sheet.range(f"A1:A{header}").font.bold = True
@@ -214,6 +239,7 @@ def _write_result_sheet(book, report: Report, pack_name: str, titles: dict[str, 
             sheet.range(address).color = "#" + FILLS[severity][2:]
     for index, width in enumerate(WIDTHS):
         sheet.range((1, index + 1)).column_width = width
+    return name
 
 
 # ---------------------------------------------------------------------------------------------
