@@ -21,8 +21,9 @@ import os
 import re
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -79,41 +80,50 @@ def check_workbook(path: str, pack_dir: str, out_dir: str, annotate: bool = Fals
         book = Book.open(path)
         located = locate_book(book, pack.layout)
         report = run_pack(pack, located, Path(path).name)
-    except XlpluginError as error:
-        summary.update(error=error.message, code=error.code, seconds=round(time.perf_counter() - started, 4))
-        return summary
-    except Exception as error:  # a bug of ours must not stop the batch either; say what it was
-        summary.update(error=f"内部错误：{type(error).__name__}: {error}", code="internal-error", seconds=round(time.perf_counter() - started, 4))
-        return summary
-    first = next(iter(located.tables.values()))
-    unit = first.meta.get("department") or Path(path).stem
-    stem = output_name or safe_name(unit)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    document = report.as_dict() | {"source": {"path": str(path), "hash": summary["hash"]}}
-    (out / f"{stem}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    rules = Counter(f.rule for f in report.findings if f.severity in (ERROR, WARNING))
-    summary.update(
-        unit=unit,
-        year=first.meta.get("year", ""),
-        stem=stem,
-        verdict=report.verdict,
-        valid=report.valid,
-        errors=report.count(ERROR),
-        warnings=report.count(WARNING),
-        infos=report.count(INFO),
-        not_run=len(report.not_run),
-        failed_rules={rule: count for rule, count in rules.most_common()},
-        report=f"{stem}.json",
-    )
-    if annotate:
-        from xlplugin.annotate import annotate as write_annotation
-        from xlplugin.annotate import read_explanations
+    except Exception as error:  # noqa: BLE001 — a bad workbook, or a bug of ours, must not stop the batch
+        return _failed(summary, error, started)
+    try:
+        first = next(iter(located.tables.values()))
+        unit = first.meta.get("department") or Path(path).stem
+        stem = output_name or safe_name(unit)
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        document = report.as_dict() | {"source": {"path": str(path), "hash": summary["hash"]}}
+        (out / f"{stem}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        rules = Counter(f.rule for f in report.findings if f.severity in (ERROR, WARNING))
+        summary.update(
+            unit=unit,
+            year=first.meta.get("year", ""),
+            stem=stem,
+            verdict=report.verdict,
+            valid=report.valid,
+            errors=report.count(ERROR),
+            warnings=report.count(WARNING),
+            infos=report.count(INFO),
+            not_run=len(report.not_run),
+            failed_rules={rule: count for rule, count in rules.most_common()},
+            report=f"{stem}.json",
+        )
+        if annotate:
+            from xlplugin.annotate import annotate as write_annotation
+            from xlplugin.annotate import read_explanations
 
-        target = out / f"{stem}.校验{Path(path).suffix.lower()}"
-        write_annotation(path, report, target, pack_name=pack.name, titles={t.id: t.title for t in pack.layout.tables},
-                         explanations=read_explanations(book))
-        summary["annotated"] = target.name
+            target = out / f"{stem}.校验{Path(path).suffix.lower()}"
+            write_annotation(path, report, target, pack_name=pack.name, titles={t.id: t.title for t in pack.layout.tables},
+                             explanations=read_explanations(book))
+            summary["annotated"] = target.name
+    except Exception as error:  # noqa: BLE001 — writing one workbook's report or annotated copy failed
+        return _failed(summary, error, started)
+    summary["seconds"] = round(time.perf_counter() - started, 4)
+    return summary
+
+
+def _failed(summary: dict, error: BaseException, started: float) -> dict:
+    """The summary of a workbook that could not be checked (or whose outputs could not be written)."""
+    if isinstance(error, XlpluginError):
+        summary.update(error=error.message, code=error.code)
+    else:  # a bug of ours: say what it was
+        summary.update(error=f"内部错误：{type(error).__name__}: {error}", code="internal-error")
     summary["seconds"] = round(time.perf_counter() - started, 4)
     return summary
 
@@ -257,18 +267,36 @@ def _execute(paths: list[Path], pack_dir: str, out: str, annotate: bool, jobs: i
         for path in paths:
             yield finish(check_workbook(*task(path)))
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending = set()
-        for path in paths:
-            pending.add(pool.submit(check_workbook, *task(path)))
-            if len(pending) >= 2 * jobs:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+    waiting = deque(paths)
+    while waiting:
+        # a worker that dies (killed, out of memory) breaks its pool: the workbooks it had in flight are
+        # listed as failed and the rest go on in a fresh pool
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            pending: dict = {}
+            broken = False
+            while waiting or pending:
+                while waiting and not broken and len(pending) < 2 * jobs:
+                    path = waiting.popleft()
+                    try:
+                        pending[pool.submit(check_workbook, *task(path))] = path
+                    except BrokenProcessPool:
+                        waiting.appendleft(path)
+                        broken = True
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    yield finish(future.result())
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield finish(future.result())
+                    path = pending.pop(future)
+                    try:
+                        summary = future.result()
+                    except Exception as error:  # noqa: BLE001 — one crashing worker must not stop the batch
+                        broken = broken or isinstance(error, BrokenProcessPool)
+                        if isinstance(error, BrokenProcessPool):
+                            error = RuntimeError("校验进程意外退出")
+                        pack = _pack(pack_dir)
+                        summary = _failed({"path": str(path), "file": path.name, "pack": {"id": pack.id, "version": pack.version},
+                                           "annotate": annotate}, error, time.perf_counter())
+                    yield finish(summary)
 
 
 def progress_printer(stream=sys.stderr) -> Callable[[int, int, dict], None]:

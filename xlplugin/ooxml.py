@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 import tempfile
 import zipfile
 from pathlib import Path
@@ -260,12 +261,15 @@ class Package:
     # -- output -------------------------------------------------------------------------------
 
     def save(self, target: str | os.PathLike) -> Path:
-        """Write atomically: a temporary file beside ``target``, then a rename over it."""
+        """Write atomically: a temporary file beside ``target``, then a rename over it. The file gets
+        the permissions ``target`` already had (so ``--in-place`` changes none), or those of a newly
+        created file (0666 less the umask) — not the 0600 of a temporary file."""
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(prefix=".xlplugin-", suffix=target.suffix, dir=target.parent)
         os.close(descriptor)
         try:
+            os.chmod(temporary, _mode_for(target))
             with open(temporary, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
                 for name, data in self._parts.items():
                     info = self._infos.get(name)
@@ -284,6 +288,16 @@ class Package:
                 os.unlink(temporary)
             raise
         return target
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits a file written to ``target`` should have."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

@@ -50,6 +50,29 @@ def _main_problems(summary: dict, names: dict[str, str]) -> str:
     return "；".join(f"{rule} {names.get(rule, '')}（{count}）" for rule, count in top)
 
 
+def _texts(sheet, values: list) -> list:
+    """Cells for one row: every string is stored as text, never as a formula. Unit and file names
+    and error messages come from the departments' workbooks, so ``=HYPERLINK(…)`` must stay words;
+    characters a worksheet cannot hold are dropped. Cells already made are kept as they are."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cells = []
+    for value in values:
+        if isinstance(value, str):
+            value = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+            value.data_type = "s"
+        cells.append(value)
+    return cells
+
+
+def _link(sheet, target: str, label: str):
+    """Our own HYPERLINK formula to an output file (its name made safe by :func:`batch.safe_name`)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    return WriteOnlyCell(sheet, f'=HYPERLINK("{target.replace(chr(34), "")}","{label}")')
+
+
 def write_overview_xlsx(summary_path: Path, target: Path, pack) -> Path:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -81,15 +104,15 @@ def write_overview_xlsx(summary_path: Path, target: Path, pack) -> Path:
         if "error" in summary:
             continue
         number += 1
-        verdict = WriteOnlyCell(sheet, summary["verdict"])
+        verdict = _texts(sheet, [summary["verdict"]])[0]
         verdict.fill = fills[bool(summary["valid"])]
         annotated = summary.get("annotated")
-        sheet.append([
+        sheet.append(_texts(sheet, [
             number, summary["unit"], summary.get("year", ""), summary["file"], verdict,
             summary["errors"], summary["warnings"], summary["infos"], summary["not_run"], _main_problems(summary, names),
-            f'=HYPERLINK("{annotated}","打开")' if annotated else "", f'=HYPERLINK("{summary["report"]}","JSON")',
+            _link(sheet, annotated, "打开") if annotated else "", _link(sheet, summary["report"], "JSON"),
             summary.get("seconds", ""),
-        ])
+        ]))
     sheet.auto_filter.ref = f"A1:M{number + 1}"
 
     rules = workbook.create_sheet("规则")
@@ -98,9 +121,9 @@ def write_overview_xlsx(summary_path: Path, target: Path, pack) -> Path:
     rules.freeze_panes = "A2"
     heading(rules, ["规则", "名称", "级别", "有问题的单位数", "结果条数"])
     for rule in sorted(names, key=lambda r: (-units[r], r)):
-        rules.append([rule, names[rule], severities[rule], units[rule], findings[rule]])
+        rules.append(_texts(rules, [rule, names[rule], severities[rule], units[rule], findings[rule]]))
     for rule in sorted(set(units) - set(names)):  # reading problems (READ.*) and coverage
-        rules.append([rule, "", "", units[rule], findings[rule]])
+        rules.append(_texts(rules, [rule, "", "", units[rule], findings[rule]]))
 
     broken = workbook.create_sheet("无法校验")
     for letter, width in zip("ABC", (40, 90, 22)):
@@ -108,7 +131,7 @@ def write_overview_xlsx(summary_path: Path, target: Path, pack) -> Path:
     heading(broken, ["文件", "原因", "代码"])
     for summary in read_summaries(summary_path):
         if "error" in summary:
-            broken.append([summary["path"], summary["error"], summary.get("code", "")])
+            broken.append(_texts(broken, [summary["path"], summary["error"], summary.get("code", "")]))
 
     overview = workbook.create_sheet("概况", 0)
     overview.column_dimensions["A"].width = 16
@@ -117,7 +140,7 @@ def write_overview_xlsx(summary_path: Path, target: Path, pack) -> Path:
                          ("通过", passed), ("不通过", failed), ("无法校验", unreadable)):
         label_cell = WriteOnlyCell(overview, label)
         label_cell.font = bold
-        overview.append([label_cell, value])
+        overview.append(_texts(overview, [label_cell, value]))
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
     return target

@@ -29,7 +29,7 @@ from xlplugin.kinds.base import COMMON_PLACEHOLDERS, Where
 from xlplugin.layout import Layout, load_layout
 from xlplugin.yamlfile import check_keys, line_of, load_yaml
 
-__all__ = ["Rule", "Pack", "load_pack", "find_pack", "candidates", "semver", "BUNDLED_PACKS"]
+__all__ = ["Rule", "Pack", "load_pack", "find_pack", "candidates", "semver", "check_pack_id", "BUNDLED_PACKS"]
 
 BUNDLED_PACKS = Path(__file__).resolve().parent.parent / "rules"
 MANIFEST_KEYS = {
@@ -40,6 +40,8 @@ RULE_KEYS = {"id", "name", "kind", "severity", "message", "explanation", "tolera
 _TYPES = {"str": (str, int), "list": (list,), "expr": (str,), "dict": (dict,), "any": (str, list)}
 _SEMVER = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?")
 _ENGINE = re.compile(r">=\s*(\d+(?:\.\d+){0,2})")
+#: a pack id is also a folder name under the installed packs: no separators, no "..", no drive letters
+PACK_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}", re.IGNORECASE)
 
 
 def semver(text: str) -> tuple[int, int, int]:
@@ -48,6 +50,14 @@ def semver(text: str) -> tuple[int, int, int]:
     if not match:
         raise ValueError(text)
     return int(match.group(1)), int(match.group(2)), int(match.group(3))
+
+
+def check_pack_id(pack_id: object) -> str:
+    """``pack_id`` if it is safe as a folder name (``cq-2021``); raise ValueError otherwise."""
+    text = str(pack_id)
+    if not PACK_ID.fullmatch(text) or ".." in text:
+        raise ValueError(text)
+    return text
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -189,6 +199,10 @@ def load_pack(path: str | Path, _chain: tuple[str, ...] = ()) -> Pack:
         raise PackError("bad-pack", "pack.yaml 必须是“键: 值”的映射。", str(manifest_path))
     check_keys(manifest, MANIFEST_KEYS, {"id", "name", "version"}, "pack.yaml")
     shown = str(manifest_path)
+    try:
+        check_pack_id(manifest["id"])
+    except ValueError:
+        raise PackError("bad-id", f"id 只能由字母、数字和 . _ - 组成（以字母或数字开头，最长 64 个字符，如 cq-2021），不是“{manifest['id']}”。", shown, line_of(manifest, "id")) from None
     try:
         semver(str(manifest["version"]))
     except ValueError:

@@ -63,7 +63,7 @@ def install(archive: str | Path, extra_keys: list[Path] = (), allow_unsigned: bo
     if verification.status == "tampered" or (not verification.ok and not allow_unsigned):
         hint = "" if verification.status == "tampered" else "如确认来源可靠，可加 --allow-unsigned 安装。"
         raise PackError(f"pack-{verification.status}", f"拒绝安装：{verification.message}{hint}")
-    target = installed_root() / verification.pack_id / verification.version
+    target = _target(verification.pack_id, verification.version)
     staging = target.with_name(f".{verification.version}.installing")
     if staging.exists():
         shutil.rmtree(staging)
@@ -76,6 +76,25 @@ def install(archive: str | Path, extra_keys: list[Path] = (), allow_unsigned: bo
         shutil.rmtree(target)
     os.replace(staging, target)
     return _describe(target), verification
+
+
+def _target(pack_id: object, version: object) -> Path:
+    """``packs/<id>/<version>``, refusing an id or version that would name a folder elsewhere."""
+    from xlplugin.pack import check_pack_id, semver
+
+    try:
+        check_pack_id(pack_id)
+        semver(str(version))
+        if not isinstance(pack_id, str) or not isinstance(version, str):
+            raise ValueError(pack_id)
+    except ValueError:
+        raise PackError("bad-pack", f"规则包的 id“{pack_id}”或版本号“{version}”不合规范，拒绝安装。") from None
+    root = installed_root().resolve()
+    target = installed_root() / pack_id / version
+    resolved = target.resolve()
+    if resolved == root or not resolved.is_relative_to(root):
+        raise PackError("bad-pack", f"规则包的 id“{pack_id}”会把它安装到规则包目录之外，拒绝安装。")
+    return target
 
 
 def _describe(folder: Path) -> Installed:
