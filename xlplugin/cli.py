@@ -233,6 +233,23 @@ def batch(paths: tuple[Path, ...], out_dir: Path, pack_spec: str | None, annotat
 cli.add_command(pack_commands)
 
 
+@cli.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("."), show_default=True, help="输出目录。")
+def addin(out_dir: Path) -> None:
+    """生成 Excel 里的“校验”按钮：加载项 决算校验.xlam（“决算校验”选项卡：校验、清除标注、规则包），
+    和不装加载项也能用的 决算校验表样.xlsm（第一张表上有 校验、清除标注 按钮）。
+
+    由本机安装的 xlwings 的模板生成，保证其中的 VBA 与 xlwings 版本一致。"""
+    import xlwings
+
+    from xlplugin.addin import build_addin, build_macro_template
+
+    addin_path = build_addin(out_dir / "决算校验.xlam")
+    template = build_macro_template(out_dir / "决算校验表样.xlsm")
+    click.echo(f"已生成 {addin_path} 和 {template}（xlwings {xlwings.__version__}）。")
+    click.echo(f"安装加载项：xlwings addin install --file \"{addin_path.resolve()}\"")
+
+
 def main() -> None:
     """Console entry point: run the CLI, turning user errors into one-line Chinese messages."""
     try:

@@ -36,7 +36,7 @@ from xlplugin.errors import XlpluginError
 from xlplugin.findings import ERROR, INFO, WARNING, Report
 from xlplugin.xlcomments import HEADING, SEPARATOR
 
-__all__ = ["validate", "clear", "main", "read_book", "pack_spec", "STATE_SHEET", "CONFIG_KEY"]
+__all__ = ["validate", "clear", "show_pack", "ribbon", "main", "read_book", "pack_spec", "STATE_SHEET", "CONFIG_KEY"]
 
 STATE_SHEET = "_xlplugin_excel"
 CONFIG_KEY = "XLPLUGIN_PACK"
@@ -46,8 +46,18 @@ _MAX_ADDRESS = 250  # Excel refuses multi-area addresses longer than 255 charact
 
 
 def main() -> None:
-    """The entry the xlwings quickstart add-in calls (``RunPython "import …; ….main()"``)."""
+    """校验 the calling workbook: the entry for a sheet button (``RunPython "import xlplugin.excel as x; x.main()"``)."""
     validate()
+
+
+def ribbon(control_id: str, book=None):
+    """The add-in's one VBA callback passes the pressed button's id here (``workbooks/excel/customUI.xml``)."""
+    actions = {"xlplugin_validate": validate, "xlplugin_clear": clear, "xlplugin_pack": show_pack}
+    book = book if book is not None else _caller()
+    if control_id not in actions:
+        _alert(book, f"不认识的按钮“{control_id}”：加载项与 xlplugin 的版本可能不一致，请重新生成加载项（xlplugin addin）。", "无法执行")
+        return None
+    return actions[control_id](book)
 
 
 def validate(book=None, pack: str | None = None) -> Report | None:
@@ -77,6 +87,31 @@ def clear(book=None) -> int:
         return 0
     _alert(book, f"已清除 {restored} 个单元格的标注和“{RESULT_SHEET}”表。", "清除标注")
     return restored
+
+
+def show_pack(book=None) -> str | None:
+    """Say which pack 校验 will use and which are available; offer the place to choose one.
+
+    The choice is the ``XLPLUGIN_PACK`` row of the workbook's ``xlwings.conf`` sheet (created here,
+    with the current choice, when missing), so that it travels with the workbook."""
+    from xlplugin.pack import candidates
+
+    book = book if book is not None else _caller()
+    try:
+        spec = pack_spec(book)
+        available = sorted({f"{pack_id} {version}" for pack_id, version, _ in candidates()})
+        names = [s.name for s in book.sheets]
+        if CONFIG_SHEET not in names:
+            sheet = book.sheets.add(CONFIG_SHEET, after=book.sheets[len(book.sheets) - 1])
+            sheet.range("A1").value = [[CONFIG_KEY, spec or ""]]
+    except Exception as error:
+        _alert(book, _reason(error), "规则包")
+        return None
+    current = spec or "按表样自动选择"
+    _alert(book, f"正在使用：{current}\n可用的规则包：{'、'.join(available) or '无'}\n\n"
+                 f"要指定规则包，在本工作簿“{CONFIG_SHEET}”表的 B 列（{CONFIG_KEY} 一行）填写 id（如 cq-2021 或 cq-2021@1.0.0）"
+                 "或规则包路径；留空则按表样自动选择。", "规则包")
+    return spec
 
 
 # ---------------------------------------------------------------------------------------------
