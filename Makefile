@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test workbooks bench clean
+.PHONY: demo test workbooks excel bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 ## make workbooks: regenerate the committed template and sample workbooks from their sources
 workbooks: $(STAMP)
 	$(BIN)/python -m tools.build_workbooks
+
+## make excel: rebuild the add-in and the macro-enabled template in workbooks/excel/ from their
+## readable sources there (customUI.xml, RibbonMyAddin.bas, Module1.bas) and xlwings' templates
+excel: $(STAMP)
+	$(BIN)/xlplugin addin -o workbooks/excel
 
 ## make bench: print read, check and pack-test timings for the sample, then batch figures
 ## (200 generated workbooks: throughput, memory, bare read and an openpyxl + pandas baseline)
