@@ -155,3 +155,21 @@ def test_html_overview_in_headless_chromium(tmp_path, first_run):
     rows = dom.split("<tbody>")[1].split("</tbody>")[0].split("<tr")[1:]
     errors = [int(row.split("<td class=\"n\">")[1].split("<")[0]) for row in rows]
     assert errors == sorted(errors, reverse=True) and errors[0] > 0  # the script sorted the table
+
+
+def test_a_pack_edited_without_a_new_version_rechecks_everything(tmp_path, sample_path, corrected_path):
+    import shutil
+
+    pack_copy = tmp_path / "pack"
+    shutil.copytree(find_pack("cq-2021"), pack_copy)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_path, folder / "a.xlsx")
+    shutil.copy(corrected_path, folder / "b.xlsx")
+    out = tmp_path / "out"
+    assert run_batch([folder], out, pack_copy).checked == 2
+    assert run_batch([folder], out, pack_copy).skipped == 2
+    rules = pack_copy / "rules" / "公开01表.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("severity: 错误", "severity: 警告", 1), encoding="utf-8")
+    again = run_batch([folder], out, pack_copy)
+    assert (again.checked, again.skipped) == (2, 0)

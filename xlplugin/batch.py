@@ -48,6 +48,25 @@ def _pack(pack_dir: str):
     return _packs[pack_dir]
 
 
+def pack_fingerprint(pack) -> str:
+    """What the results depend on besides the workbook: the xlplugin version and every file of the pack
+    and of the packs it extends. A pack edited without a new version number still counts as changed."""
+    if pack.path not in _fingerprints:
+        from xlplugin import __version__
+
+        digest = hashlib.sha256(__version__.encode())
+        folders = [pack.path, *(case_file.parent.parent for case_file in pack.inherited_tests)]
+        for folder in dict.fromkeys(Path(f).resolve() for f in folders):
+            for file in sorted(folder.rglob("*")):
+                if file.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in file.relative_to(folder).parts):
+                    digest.update(file.relative_to(folder).as_posix().encode() + b"\0" + file.read_bytes())
+        _fingerprints[pack.path] = digest.hexdigest()[:24]
+    return _fingerprints[pack.path]
+
+
+_fingerprints: dict = {}
+
+
 def file_hash(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -73,7 +92,8 @@ def check_workbook(path: str, pack_dir: str, out_dir: str, annotate: bool = Fals
 
     started = time.perf_counter()
     pack = _pack(pack_dir)
-    summary = {"path": str(path), "file": Path(path).name, "pack": {"id": pack.id, "version": pack.version}, "annotate": annotate}
+    summary = {"path": str(path), "file": Path(path).name, "pack": {"id": pack.id, "version": pack.version},
+               "fingerprint": pack_fingerprint(pack), "annotate": annotate}
     try:
         check_workbook_file(path)  # a missing or unreadable file is a user's problem, said plainly
         summary["hash"] = file_hash(path)
@@ -173,6 +193,8 @@ def _previous(out: Path) -> dict[str, dict]:
 def _unchanged(item: dict | None, path: Path, pack, annotate: bool, out: Path) -> bool:
     if not item or "error" in item or item.get("pack") != {"id": pack.id, "version": pack.version}:
         return False
+    if item.get("fingerprint") != pack_fingerprint(pack):
+        return False
     if item.get("annotate") != annotate or not (out / item.get("report", "")).exists():
         return False
     if annotate and not (out / item.get("annotated", "")).exists():
@@ -195,6 +217,8 @@ def run_batch(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pack_dir = str(Path(pack_dir).resolve())
+    _packs.pop(pack_dir, None)  # a new run reads the pack as it is now (it may have been edited)
+    _fingerprints.clear()
     pack = _pack(pack_dir)
     files = discover(paths, out)
     previous = {} if force else _previous(out)
