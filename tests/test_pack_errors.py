@@ -48,6 +48,8 @@ CASES = [
     ("rules/公开01表.yaml", "  - id: CQ01-02\n", "  - id: CQ01-01\n", "duplicate-rule", "CQ01-01", "重复", 0),
     ("rules/公开05-08表.yaml", "    block: 人员经费\n", "    block: 人员\n", "unknown-block", "CQ06-01", "没有区块“人员”", None),
     ("rules/公开09表.yaml", "      - 公开09表[会议费].预算数", "      - 公开09表[会议费].预算数 + 1", "bad-expression", "CQ09-18", "不是单元格引用", None),
+    ("rules/公开01表.yaml", "    name: 本年收入合计等于各项收入之和\n", "    name: 本年收入合计等于各项收入之和\n    enabled: \"false\"\n", "bad-param", "CQ01-01",
+     "enabled 只能写 true 或 false", 1),
 ]
 
 

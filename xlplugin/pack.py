@@ -298,6 +298,7 @@ def _adjust(rules: list[Rule], manifest, shown: str) -> list[Rule]:
             raise PackError("unknown-rule", f"severity 中的规则“{rule_id}”不在所继承的规则包中。", shown, line_of(severities, rule_id))
         if severity not in SEVERITIES:
             raise PackError("bad-severity", f"规则 {rule_id} 的级别只能是 {'、'.join(SEVERITIES)}。", shown, line_of(severities, rule_id))
+    severities = {str(rule_id): severity for rule_id, severity in severities.items()}  # `1001: 警告` names rule "1001"
     adjusted = []
     for rule in rules:
         if rule.id in {str(r) for r in disabled}:
@@ -384,7 +385,7 @@ def _rule(item: object, container, index: int, layout: Layout, default_tolerance
         params=params,
         path=path,
         line=line,
-        enabled=bool(item.get("enabled", True)),
+        enabled=_enabled(item, where),
     )
 
 
@@ -397,3 +398,11 @@ def _check_message(message: str, module, where: Where, line: int | None) -> None
     for name in fields:
         if name not in allowed:
             raise where.error("bad-message", f"message 中的“{{{name}}}”不可用（可用：{'、'.join('{' + a + '}' for a in sorted(allowed))}）。", line)
+
+
+def _enabled(item: dict, where) -> bool:
+    # YAML's `enabled: "false"` is a non-empty string, which bool() would take for true
+    value = item.get("enabled", True)
+    if not isinstance(value, bool):
+        raise where.error("bad-param", f"enabled 只能写 true 或 false，不是“{value}”。", line_of(item, "enabled"))
+    return value
