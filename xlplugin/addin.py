@@ -27,6 +27,7 @@ from lxml import etree
 
 from xlplugin.ooxml import MAIN, NS, REL, Package
 from xlplugin.vba import replace_module
+from xlplugin.xlsheet import AFTER_LEGACY_DRAWING
 
 __all__ = ["build_addin", "build_macro_template", "template_path", "SOURCES", "MODULE", "BUTTONS"]
 
@@ -43,9 +44,8 @@ _TYPE_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 _REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-# CT_Worksheet: <drawing> comes before these (and after everything not listed)
-_AFTER_DRAWING = ("legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
-                  "webPublishItems", "tableParts", "extLst")
+# CT_Worksheet: <drawing> comes right before <legacyDrawing> and what follows it
+_AFTER_DRAWING = ("legacyDrawing", *AFTER_LEGACY_DRAWING)
 
 
 def template_path(name: str = "quickstart_addin_ribbon.xlam") -> Path:

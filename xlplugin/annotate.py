@@ -38,7 +38,7 @@ from xlplugin.xlsheet import SheetXml, build_sheet, plain_text, read_values
 from xlplugin.xlstyles import Styles, canonical, font, solid_fill
 
 __all__ = ["annotate", "clean", "read_explanations", "annotated_name", "cell_marks", "result_summary", "result_rows",
-           "Mark", "RESULT_SHEET", "RESULT_NAMES", "MANIFEST_SHEET", "FILLS", "HEADINGS"]
+           "Mark", "fill_for_verdict", "looks_like_result_sheet", "RESULT_SHEET", "RESULT_NAMES", "MANIFEST_SHEET", "FILLS", "HEADINGS"]
 
 RESULT_SHEET = "校验结果"
 MANIFEST_SHEET = "_xlplugin"
@@ -140,7 +140,7 @@ def annotate(
     by_sheet = cell_marks(report, parts)
     counts = styles.counts()
     taken = {name for name, _, _ in package.sheets()}
-    result_name = next(n for n in (RESULT_SHEET, *_OTHER_RESULT_NAMES) if n not in taken)  # a sheet of theirs has the name
+    result_name = next(n for n in RESULT_NAMES if n not in taken)  # a sheet of theirs has the name
     manifest = [[(h, 0) for h in _MANIFEST_HEADINGS], [("styles", 0)] + [(str(counts[t]), 0) for t in ("font", "fill", "border", "xf")]]
     if result_name != RESULT_SHEET:
         manifest.append([("result", 0), (result_name, 0)])
@@ -235,8 +235,18 @@ def _is_our_result_sheet(package: Package, name: str) -> bool:
     root = package.xml(part)
     if root.tag != f"{{{NS['m']}}}worksheet" or root.find("m:sheetData", NS) is None:
         return False
-    grid = read_values(root, _shared_strings(package))
-    return len(grid) >= 9 and grid[0][:1] == [RESULT_SHEET] and grid[8][:len(HEADINGS)] == HEADINGS
+    return looks_like_result_sheet(read_values(root, _shared_strings(package)))
+
+
+def fill_for_verdict(report: Report) -> str:
+    """The 结论 cell's fill: red with errors, yellow with warnings only, green when it passes."""
+    return FILLS[ERROR] if not report.valid else FILLS[WARNING] if report.count(WARNING) else "FFC6EFCE"
+
+
+def looks_like_result_sheet(rows) -> bool:
+    """Rows (from A1) laid out as our 校验结果: the title in A1 and :data:`HEADINGS` in row 9."""
+    rows = [list(row) for row in rows]
+    return len(rows) >= 9 and rows[0][:1] == [RESULT_SHEET] and rows[8][:len(HEADINGS)] == HEADINGS
 
 
 def _restore_cell(sheet: SheetXml, styles: Styles, ref: str, style: str, fill_xml: str, created: bool) -> bool:
@@ -381,7 +391,7 @@ def _result_sheet(report: Report, styles: Styles, pack_name: str, titles: dict[s
         return value, body
 
     badge = {s: styles.cell_format(font=font(bold=s == ERROR), fill=solid_fill(rgb), border=True, horizontal="center") for s, rgb in FILLS.items()}
-    verdict_fill = FILLS[ERROR] if not report.valid else (FILLS[WARNING] if report.count(WARNING) else "FFC6EFCE")
+    verdict_fill = fill_for_verdict(report)
     verdict = styles.cell_format(font=font(size=12, bold=True), fill=solid_fill(verdict_fill), vertical="center")
 
     summary = result_summary(report, pack_name, checked_at)

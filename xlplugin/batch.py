@@ -53,13 +53,13 @@ def pack_fingerprint(pack) -> str:
     and of the packs it extends. A pack edited without a new version number still counts as changed."""
     if pack.path not in _fingerprints:
         from xlplugin import __version__
+        from xlplugin.packfile import pack_files
 
         digest = hashlib.sha256(__version__.encode())
-        folders = [pack.path, *(case_file.parent.parent for case_file in pack.inherited_tests)]
+        folders = [pack.path, *pack.bases]
         for folder in dict.fromkeys(Path(f).resolve() for f in folders):
-            for file in sorted(folder.rglob("*")):
-                if file.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in file.relative_to(folder).parts):
-                    digest.update(file.relative_to(folder).as_posix().encode() + b"\0" + file.read_bytes())
+            for name, data in pack_files(folder).items():  # the files `pack build` would package
+                digest.update(name.encode() + b"\0" + data)
         _fingerprints[pack.path] = digest.hexdigest()[:24]
     return _fingerprints[pack.path]
 
@@ -126,9 +126,9 @@ def check_workbook(path: str, pack_dir: str, out_dir: str, annotate: bool = Fals
         )
         if annotate:
             from xlplugin.annotate import annotate as write_annotation
-            from xlplugin.annotate import read_explanations
+            from xlplugin.annotate import annotated_name, read_explanations
 
-            target = out / f"{stem}.校验{Path(path).suffix.lower()}"
+            target = annotated_name(out / f"{stem}{Path(path).suffix.lower()}")
             write_annotation(path, report, target, pack_name=pack.name, titles={t.id: t.title for t in pack.layout.tables},
                              explanations=read_explanations(book))
             summary["annotated"] = target.name

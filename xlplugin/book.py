@@ -85,10 +85,6 @@ class Sheet:
     def height(self) -> int:
         return len(self.rows)
 
-    @property
-    def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
-
     def value(self, row: int, col: int) -> object:
         """The raw value at (row, col); ``None`` outside the grid or for an empty cell."""
         if 0 <= row < len(self.rows):

@@ -22,7 +22,6 @@ from xlplugin.findings import ERROR, INFO, WARNING, Finding, NotRun, Operand, Ou
 from xlplugin.intervals import Verdict
 from xlplugin.kinds.base import fmt
 from xlplugin.locate import LocatedBook
-from xlplugin.narrative import find_quantities
 from xlplugin.pack import Pack, Rule
 
 __all__ = ["run_pack"]
@@ -88,7 +87,7 @@ def _coverage(context: Context, report: Report) -> list[Finding]:
             continue
         covered = context.covered.get(id(paragraph), set())
         missed = []
-        for start, end, quantity in find_quantities(paragraph):
+        for start, end, quantity in paragraph.quantities:
             report.narrative_numbers += 1
             if any(start < e and s < end for s, e in covered):
                 report.narrative_checked += 1

@@ -29,9 +29,10 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from xlplugin.annotate import (FILLS, HEADINGS, RESULT_NAMES, RESULT_SHEET, WIDTHS, cell_marks, read_explanations, result_rows,
-                               result_summary)
-from xlplugin.book import Book, Sheet, _whole_numbers_as_int
+from xlplugin.annotate import (FILLS, HEADINGS, RESULT_NAMES, RESULT_SHEET, WIDTHS, cell_marks, fill_for_verdict,
+                               looks_like_result_sheet,
+                               read_explanations, result_rows, result_summary)
+from xlplugin.book import Book, Sheet, _clean_row, _whole_numbers_as_int
 from xlplugin.errors import XlpluginError
 from xlplugin.findings import ERROR, INFO, WARNING, Report
 from xlplugin.xlcomments import HEADING, SEPARATOR
@@ -81,7 +82,7 @@ def clear(book=None) -> int:
     """Remove our marks, notes and sheets from ``book``; return how many cells were restored."""
     book = book if book is not None else _caller()
     try:
-        restored = _remove_annotations(book)
+        restored = _remove_annotations(book, *_ours(read_book(book, names=(STATE_SHEET, RESULT_SHEET))))
     except Exception as error:
         _alert(book, _reason(error), "无法清除标注")
         return 0
@@ -118,15 +119,17 @@ def show_pack(book=None) -> str | None:
 # Reading
 
 
-def read_book(book) -> Book:
-    """The workbook as the engine sees it: every sheet's used range, read in one call per sheet."""
+def read_book(book, names=None) -> Book:
+    """The workbook as the engine sees it: every sheet's used range (or only ``names``), one call per sheet."""
     sheets = []
     for sheet in book.sheets:
+        if names is not None and sheet.name not in names:
+            continue
         used = sheet.used_range
         values = used.options(ndim=2).value or [[None]]
         top, left = used.row - 1, used.column - 1  # the used range need not start at A1
         rows = [[None] * (left + len(values[0]))] * top + [[None] * left + _whole_numbers_as_int(list(r)) for r in values]
-        sheets.append(Sheet(sheet.name, [[None if c == "" else c for c in r] for r in rows], [], bool(sheet.visible)))
+        sheets.append(Sheet(sheet.name, [_clean_row(r) for r in rows], [], bool(sheet.visible)))
     return Book(sheets, str(getattr(book, "fullname", "") or book.name))
 
 
@@ -159,12 +162,12 @@ def _validate(book, pack_name: str | None) -> Report:
 
     model = read_book(book)
     explanations = read_explanations(model)
-    ours = {STATE_SHEET, _our_result_sheet(book)}
-    model.sheets = [s for s in model.sheets if s.name not in ours]
+    state, result_name = _ours(model)
+    model.sheets = [s for s in model.sheets if s.name not in (STATE_SHEET, result_name)]
     spec = pack_name or pack_spec(book)
     pack = load_pack(find_pack(spec) if spec else recognise(model))
     report = run_pack(pack, locate_book(model, pack.layout), book.name)
-    _remove_annotations(book)
+    _remove_annotations(book, state, result_name)
     titles = {t.id: t.title for t in pack.layout.tables}
     result_name = _write_result_sheet(book, report, pack.name, titles, explanations)
     _mark(book, report, result_name)
@@ -194,47 +197,37 @@ def _mark(book, report: Report, result_name: str) -> None:
     hidden.visible = False
 
 
-def _remove_annotations(book) -> int:
+def _ours(model: Book) -> tuple[list[list] | None, str | None]:
+    """Our state rows (sheet, cell, original colour) and our result sheet's name, from what was read.
+
+    Without the state sheet (deleted by hand), a 校验结果 in our layout is still ours; a
+    department's own sheet of that name is not."""
+    state_sheet = model.sheet(STATE_SHEET)
+    if state_sheet is None:
+        result = model.sheet(RESULT_SHEET)
+        return None, RESULT_SHEET if result is not None and looks_like_result_sheet(result.rows) else None
+    state = [(list(row) + [None] * 3)[:3] for row in state_sheet.rows[1:] if row and row[0]]
+    result_name = next((ref for sheet, ref, _ in state if sheet == _RESULT_ROW), None)
+    return [row for row in state if row[0] != _RESULT_ROW], result_name
+
+
+def _remove_annotations(book, state: list[list] | None, result_name: str | None) -> int:
     names = [s.name for s in book.sheets]
-    restored = 0
-    if STATE_SHEET in names:
-        state = book.sheets[STATE_SHEET].used_range.options(ndim=2).value[1:]
-        by_sheet: dict[str, dict[str, list[str]]] = {}
-        for sheet_name, ref, color in (row[:3] for row in state if row and row[0]):
-            if sheet_name == _RESULT_ROW:
-                if ref in names:
-                    book.sheets[ref].delete()
-            elif sheet_name in names:
-                by_sheet.setdefault(sheet_name, {}).setdefault(color or "", []).append(ref)
-        for sheet_name, colors in by_sheet.items():
-            sheet = book.sheets[sheet_name]
-            for color, refs in colors.items():
-                for address in _areas(refs):
-                    sheet.range(address).color = color or None
-                for ref in refs:
-                    _strip_note(sheet.range(ref))
-                restored += len(refs)
-        book.sheets[STATE_SHEET].delete()
-    elif _looks_like_ours(book, names):  # our sheet without its state (deleted by hand): still ours
-        book.sheets[RESULT_SHEET].delete()
-    return restored
-
-
-def _our_result_sheet(book) -> str | None:
-    names = [s.name for s in book.sheets]
-    if STATE_SHEET in names:
-        for row in book.sheets[STATE_SHEET].used_range.options(ndim=2).value:
-            if row and row[0] == _RESULT_ROW:
-                return row[1]
-    return RESULT_SHEET if _looks_like_ours(book, names) else None
-
-
-def _looks_like_ours(book, names: list[str]) -> bool:
-    """A 校验结果 sheet in our layout (title in A1, our headings in row 9); a department's own is kept."""
-    if RESULT_SHEET not in names:
-        return False
-    rows = book.sheets[RESULT_SHEET].range("A1:K9").value
-    return rows[0][0] == RESULT_SHEET and list(rows[8]) == list(HEADINGS)
+    by_sheet: dict[str, dict[str, list[str]]] = {}
+    for sheet_name, ref, color in state or []:
+        if sheet_name in names:
+            by_sheet.setdefault(sheet_name, {}).setdefault(color or "", []).append(ref)
+    for sheet_name, colors in by_sheet.items():
+        sheet = book.sheets[sheet_name]
+        for color, refs in colors.items():
+            for address in _areas(refs):
+                sheet.range(address).color = color or None
+            for ref in refs:
+                _strip_note(sheet.range(ref))
+    for name in (STATE_SHEET, result_name):
+        if name in names:
+            book.sheets[name].delete()
+    return sum(len(refs) for colors in by_sheet.values() for refs in colors.values())
 
 
 def _strip_note(cell) -> None:
@@ -268,7 +261,7 @@ def _write_result_sheet(book, report: Report, pack_name: str, titles: dict[str, 
     sheet.range(f"A1:A{header}").font.bold = True
     sheet.range(f"A{header}:K{header}").font.bold = True
     sheet.range(f"A{header}:K{header}").color = "#D9D9D9"
-    sheet.range("B2").color = "#" + (FILLS[ERROR] if not report.valid else FILLS[WARNING] if report.count(WARNING) else "FFC6EFCE")[2:]
+    sheet.range("B2").color = "#" + fill_for_verdict(report)[2:]
     for severity, refs in severities.items():
         for address in _areas(refs):
             sheet.range(address).color = "#" + FILLS[severity][2:]

@@ -29,10 +29,10 @@ from xlplugin.amounts import Amount, NumberFormatError, is_dash, normalize_text,
 from xlplugin.book import Book, FormulaWithoutValue, Sheet, a1
 from xlplugin.errors import TableNotFound, WorkbookError
 from xlplugin.layout import BlockSpec, Layout, RowSpec, TableSpec, label_body
+from xlplugin.findings import ERROR, INFO, WARNING
 
 __all__ = ["Value", "Row", "Block", "Table", "Problem", "LocatedBook", "locate_book", "locate_table"]
 
-ERROR, WARNING, INFO = "错误", "警告", "提示"
 HEADER_SEARCH_ROWS = 30
 _NOTE = re.compile(r"^(备注|注|说明)[:：]")
 _CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")

@@ -28,6 +28,8 @@ pattern is bounded, so matching is linear in the paragraph length.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -126,6 +128,11 @@ class Paragraph:
         if "," not in self.norm:
             return self.norm
         return "".join("，" if ch == "," and self.text[self.origin[i]] != "," else ch for i, ch in enumerate(self.norm))
+
+    @functools.cached_property
+    def quantities(self) -> list[tuple[int, int, "Quantity"]]:
+        """:func:`find_quantities` of this paragraph, found once (several rules and the coverage read them)."""
+        return find_quantities(self)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original character span of a normalised span."""

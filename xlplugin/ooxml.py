@@ -96,10 +96,6 @@ class Package:
             self._infos.pop(part, None)
             self._changed.add(part)
 
-    @property
-    def changed(self) -> set[str]:
-        return set(self._changed)
-
     def free_name(self, pattern: str) -> str:
         """The first ``pattern.format(n)`` (n = 1, 2, …) that is not a part yet."""
         number = 1

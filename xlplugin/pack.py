@@ -107,6 +107,8 @@ class Pack:
     extends: str | None = None
     #: case files of the packs this one extends (their cases of disabled rules are skipped)
     inherited_tests: list[Path] = field(default_factory=list)
+    #: folders of the packs this one extends, nearest last
+    bases: list[Path] = field(default_factory=list)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -247,6 +249,7 @@ def load_pack(path: str | Path, _chain: tuple[str, ...] = ()) -> Pack:
         path=folder,
         tests=_inside(folder, tests, manifest, "tests") if tests else None,
         inherited_tests=([*base.inherited_tests, base.tests] if base and base.tests else list(base.inherited_tests) if base else []),
+        bases=[*base.bases, base.path] if base else [],
         test_base=_inside(folder, test_base, manifest, "test_base") if test_base else (base.test_base if base else None),
         description=str(manifest.get("description", "")),
         changelog=list(changelog),

@@ -38,7 +38,7 @@ MAX_RATIO = 200
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def _pack_files(folder: Path) -> dict[str, bytes]:
+def pack_files(folder: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
@@ -83,7 +83,7 @@ def build(folder: str | Path, target: str | Path) -> Path:
 
     folder = Path(folder)
     pack = load_pack(folder)  # a derived pack carries only its own files; its base is installed separately
-    files = _pack_files(folder)
+    files = pack_files(folder)
     return _write_zip(Path(target), {**files, CONTENTS: _contents(pack.id, pack.version, files)})
 
 

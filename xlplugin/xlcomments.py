@@ -73,15 +73,6 @@ class SheetComments:
     def _authors(self) -> list[str]:
         return [a.text or "" for a in self.root.findall("m:authors/m:author", NS)] if self.root is not None else []
 
-    def texts(self) -> dict[str, tuple[str, str]]:
-        """Cell → (author, full text) of every comment on the sheet."""
-        authors = self._authors()
-        result = {}
-        for comment in self._comments():
-            author_id = int(comment.get("authorId", "0"))
-            result[comment.get("ref")] = (authors[author_id] if author_id < len(authors) else "", comment_text(comment))
-        return result
-
     # -- removing -----------------------------------------------------------------------------
 
     def remove_ours(self) -> None:

@@ -39,7 +39,7 @@ def plain_text(text: str) -> str:
 
 
 #: Worksheet children that must come after <legacyDrawing> (CT_Worksheet sequence).
-_AFTER_LEGACY_DRAWING = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
+AFTER_LEGACY_DRAWING = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
 
 
 class SheetXml:
@@ -122,7 +122,7 @@ class SheetXml:
             return
         element = etree.Element(f"{{{MAIN}}}legacyDrawing")
         element.set(f"{{{NS['r']}}}id", rel_id)
-        for name in _AFTER_LEGACY_DRAWING:
+        for name in AFTER_LEGACY_DRAWING:
             follower = self.root.find(f"m:{name}", NS)
             if follower is not None:
                 follower.addprevious(element)

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from xlplugin.expressions import ExpressionError, Ref, Slot, evaluate, is_condition, parse, refs_of, value_of
 from xlplugin.findings import Operand, Outcome
-from xlplugin.intervals import Interval, Verdict, compare
+from xlplugin.intervals import Interval, Verdict
 from xlplugin.kinds.base import check_refs
 from xlplugin.narrative import Paragraph, Quantity, Template, TemplateError
 
@@ -80,13 +80,14 @@ def matches(compiled: list[Template], context) -> list[Match]:
         if _skipped(paragraph, context):
             continue
         taken: list[tuple[int, int]] = []
+        here: list[Match] = []
         for template in compiled:
             for start, end, values, spans in template.match(paragraph):
                 if any(start < e and s < end for s, e in taken):
                     continue
                 taken.append((start, end))
-                found.append(Match(paragraph, start, end, values, spans))
-    found.sort(key=lambda m: (context.paragraphs.index(m.paragraph), m.start))
+                here.append(Match(paragraph, start, end, values, spans))
+        found.extend(sorted(here, key=lambda m: m.start))  # paragraphs are already in order
     return found
 
 

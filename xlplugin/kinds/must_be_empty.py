@@ -10,7 +10,7 @@ Parameter: ``cells`` — references ``表[行].列``. Example (公开09表: 预�
 
 Placeholders: the common ones plus ``{ref}``.
 """
-from xlplugin.kinds.required import cell_outcome, parse_refs
+from xlplugin.kinds.required import cell_outcome, prepare  # noqa: F401 (prepare: the same cells parameter)
 
 NAME = "must_be_empty"
 TITLE = "必须为空"
@@ -20,12 +20,8 @@ PLACEHOLDERS = ("ref",)
 MESSAGE = "{table}“{row}”的{column}（{cell}）应为空或“—”，实际填了 {actual}。"
 
 
-def prepare(params, layout, where):
-    return {"refs": parse_refs(params["cells"], layout, where)}
-
-
 def check(prepared, context):
     for ref in prepared["refs"]:
-        value = context.resolve(ref).operand.value
-        if value is not None and value != 0:
-            yield cell_outcome(context, ref, "空或“—”")
+        resolved = context.resolve(ref)
+        if resolved.operand.value is not None and resolved.operand.value != 0:
+            yield cell_outcome(resolved, ref, "空或“—”")

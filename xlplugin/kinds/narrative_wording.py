@@ -25,7 +25,6 @@ from decimal import Decimal
 from xlplugin.expressions import NotRunnable
 from xlplugin.findings import Operand, Outcome
 from xlplugin.intervals import Verdict
-from xlplugin.narrative import find_quantities
 
 NAME = "narrative_wording"
 TITLE = "措辞"
@@ -65,7 +64,7 @@ def check(prepared, context):
         if "leftovers" in prepared["checks"] and paragraph.cell not in context.skipped_cells:
             problems += [(m.span(), f"“{m.group(0)}”像是模板里没有替换掉的占位内容。") for m in _LEFTOVER.finditer(norm)]
         if "unit_slip" in prepared["checks"]:
-            for start, end, quantity in find_quantities(paragraph):
+            for start, end, quantity in paragraph.quantities:
                 if quantity.kind != "money" or quantity.text.endswith(("万元", "亿元")):
                     continue  # only an amount written in 元 can be a 万元 figure with the wrong unit
                 number = Decimal(quantity.text[:-1].replace(",", ""))

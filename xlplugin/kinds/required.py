@@ -40,8 +40,8 @@ def prepare(params, layout, where):
     return {"refs": parse_refs(params["cells"], layout, where)}
 
 
-def cell_outcome(context, ref, expected: str) -> Outcome:
-    resolved = context.resolve(ref)
+def cell_outcome(resolved, ref, expected: str) -> Outcome:
+    """The failure of one required (or must-be-empty) cell, from its resolved reference."""
     row = (resolved.row.code or resolved.row.label) if resolved.row else ref.row
     return Outcome(
         Verdict.FAIL, resolved.table.sheet.name, resolved.operand.cell, resolved.table.id, row, resolved.column,
@@ -52,5 +52,6 @@ def cell_outcome(context, ref, expected: str) -> Outcome:
 
 def check(prepared, context):
     for ref in prepared["refs"]:
-        if context.resolve(ref).operand.value is None:
-            yield cell_outcome(context, ref, "应填数字")
+        resolved = context.resolve(ref)
+        if resolved.operand.value is None:
+            yield cell_outcome(resolved, ref, "应填数字")
