@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test workbooks excel bench clean
+.PHONY: demo test workbooks excel lite bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ workbooks: $(STAMP)
 ## readable sources there (customUI.xml, RibbonMyAddin.bas, Module1.bas) and xlwings' templates
 excel: $(STAMP)
 	$(BIN)/xlplugin addin -o workbooks/excel
+
+## make lite: build the xlwings Lite kit in dist/lite/ (the wheel with the rule packs, main.py,
+## requirements.txt); LITE_URL is the web folder the wheel will be served from
+LITE_URL ?= https://example.gov.cn/xlplugin
+lite: $(STAMP)
+	$(BIN)/python -m tools.build_lite dist/lite $(LITE_URL)
 
 ## make bench: print read, check and pack-test timings for the sample, then batch figures
 ## (200 generated workbooks: throughput, memory, bare read and an openpyxl + pandas baseline)

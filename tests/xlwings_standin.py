@@ -10,9 +10,18 @@ It follows xlwings' documented behaviour where the door depends on it:
 - ``Range.color`` reads an ``(r, g, b)`` tuple or ``None`` and accepts ``#RRGGBB``, a tuple or
   ``None``; a multi-area address (``"A1,C3"``) colours every area;
 - ``Range.note`` is ``None`` or a note with ``text`` and ``delete()``; ``Range.add_note(text)``;
-- ``Sheets.add(name, after=...)`` refuses a duplicate name; ``App.alert(prompt, title=...)``.
+- ``Sheets.add(name, after=...)`` refuses a duplicate name; ``App.alert(prompt, title=...)``;
+- ``Range.set_colors(matrix)`` (xlwings 0.37.5+) colours a rectangle cell by cell: the matrix must
+  match the range's shape, at most 10,000 cells, ``...`` keeps a cell's fill, ``None`` clears it.
 
-A book is loaded from a real ``.xlsx`` (values, solid fills and comments via openpyxl), and
+``Book(..., lite=True)`` behaves as xlwings Lite's engine (``xlwings/pro/_xlremote.py``) does where
+it differs: cell values and which cells have notes arrive with the call, but reading ``Range.color``
+or ``Note.text`` raises ``NotImplementedError`` — they are fetched with ``await
+Range.get_colors()`` / ``await Note.get_text()`` (counted as ``await``, a round trip each) — and a
+multi-area address is not a range there.
+
+A book is loaded from a real ``.xlsx`` (values, solid fills and comments via openpyxl, imported only
+there, so that a pickled book can be used where openpyxl must not be loaded), and
 ``calls`` counts the round trips the door makes, which is what "in bulk" means inside Excel.
 """
 from __future__ import annotations
@@ -20,11 +29,24 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import openpyxl
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _HYPERLINK = re.compile(r'^=HYPERLINK\(".*?","(.*)"\)$')
+
+
+def column_index_from_string(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def get_column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _cell(ref: str) -> tuple[int, int]:
@@ -65,7 +87,16 @@ class Note:
 
     @property
     def text(self) -> str:
+        if self._sheet.book.lite:
+            raise NotImplementedError("Reading a note's text synchronously isn't supported on this engine. "
+                                      "Use 'await mynote.get_text()' to fetch it on demand.")
         return self._text
+
+    async def get_text(self) -> str:
+        if not self._sheet.book.lite:
+            raise NotImplementedError("get_text() is only supported in xlwings Lite")
+        self._sheet.book.calls["await"] += 1
+        return self._text if self._sheet._notes.get(self._cell) is self else None
 
     @text.setter
     def text(self, value: str) -> None:
@@ -74,7 +105,7 @@ class Note:
 
     def delete(self) -> None:
         self._sheet.book.calls["note"] += 1
-        self._sheet.notes.pop(self._cell, None)
+        self._sheet._notes.pop(self._cell, None)
 
 
 class Font:
@@ -152,8 +183,34 @@ class Range:
     # format -----------------------------------------------------------------------------------
     @property
     def color(self):
+        if self.sheet.book.lite:
+            raise NotImplementedError("Reading the fill color synchronously isn't supported on this engine. "
+                                      "Use 'await myrange.get_color()' to fetch it on demand.")
         self.sheet.book.calls["color-read"] += 1
         return self.sheet.colors.get(self.areas[0][:2])
+
+    async def get_colors(self):
+        if not self.sheet.book.lite:
+            raise NotImplementedError("get_colors() is only supported in xlwings Lite")
+        self.sheet.book.calls["await"] += 1
+        r0, c0, r1, c1 = self.areas[0]
+        return [[self.sheet.colors.get((r, c)) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
+
+    def set_colors(self, colors) -> None:
+        r0, c0, r1, c1 = self.areas[0]
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > 10_000:
+            raise ValueError("Range.set_colors() supports at most 10,000 cells per call")
+        if len(colors) != r1 - r0 + 1 or any(len(row) != c1 - c0 + 1 for row in colors):
+            raise ValueError(f"Expected {r1 - r0 + 1} rows of {c1 - c0 + 1} colors")
+        self.sheet.book.calls["color"] += 1
+        for i, row in enumerate(colors):
+            for j, color in enumerate(row):
+                if color is ...:
+                    continue
+                if color is None:
+                    self.sheet.colors.pop((r0 + i, c0 + j), None)
+                else:
+                    self.sheet.colors[(r0 + i, c0 + j)] = _rgb(color)
 
     @color.setter
     def color(self, value) -> None:
@@ -184,13 +241,15 @@ class Range:
     @property
     def note(self):
         self.sheet.book.calls["note-read"] += 1
-        return self.sheet.notes.get(self.areas[0][:2])
+        return self.sheet._notes.get(self.areas[0][:2])
 
     def add_note(self, text: str) -> Note:
+        if not self.sheet.book.notes_supported:
+            raise NotImplementedError("Notes require ExcelApi 1.18")
         self.sheet.book.calls["note"] += 1
         cell = self.areas[0][:2]
-        self.sheet.notes[cell] = Note(self.sheet, cell, text)
-        return self.sheet.notes[cell]
+        self.sheet._notes[cell] = Note(self.sheet, cell, text)
+        return self.sheet._notes[cell]
 
 
 class Sheet:
@@ -198,10 +257,17 @@ class Sheet:
         self.book, self.name = book, name
         self.values: dict[tuple[int, int], object] = {}
         self.colors: dict[tuple[int, int], tuple[int, int, int]] = {}
-        self.notes: dict[tuple[int, int], Note] = {}
+        self._notes: dict[tuple[int, int], Note] = {}
         self.bold: dict[tuple[int, int], bool] = {}
         self.widths: dict[int, float] = {}
         self.visible = True
+
+    @property
+    def notes(self) -> list[Note]:
+        """The sheet's notes (``Sheet.notes``); in Lite without ExcelApi 1.18 this raises."""
+        if not self.book.notes_supported:
+            raise NotImplementedError("Notes require ExcelApi 1.18")
+        return list(self._notes.values())
 
     def set(self, cell: tuple[int, int], value) -> None:
         if value is None or value == "":
@@ -222,7 +288,7 @@ class Sheet:
 
     @property
     def used_range(self) -> Range:
-        used = set(self.values) | set(self.colors) | set(self.notes)
+        used = set(self.values) | set(self.colors) | set(self._notes)
         if not used:
             return Range(self, [(1, 1, 1, 1)])
         rows, cols = [r for r, _ in used], [c for _, c in used]
@@ -231,6 +297,8 @@ class Sheet:
     def range(self, address, end=None) -> Range:
         if isinstance(address, tuple):
             return Range(self, [(address[0], address[1], address[0], address[1])])
+        if self.book.lite and "," in address:
+            raise LookupError(f"The address/named range '{address}' doesn't exist.")
         return Range(self, [_area(part) for part in address.split(",")])
 
     def __getitem__(self, address: str) -> Range:
@@ -276,17 +344,20 @@ class Sheets:
 
 
 class Book:
-    def __init__(self, name: str, fullname: str = ""):
-        self.name, self.fullname = name, fullname or name
+    def __init__(self, name: str, fullname: str = "", lite: bool = False):
+        self.name, self.fullname, self.lite = name, fullname or name, lite
+        self.notes_supported = True  # False: an Excel older than ExcelApi 1.18, where Lite has no notes
         self.app = App()
         self.sheets = Sheets(self)
         self.calls: Counter = Counter()
 
     @classmethod
-    def open(cls, path) -> "Book":
+    def open(cls, path, lite: bool = False) -> "Book":
         """The workbook as Excel would show it: cached values, solid fills, comments as notes."""
+        import openpyxl
+
         workbook = openpyxl.load_workbook(path, data_only=True)
-        book = cls(str(path).rsplit("/", 1)[-1], str(path))
+        book = cls(str(path).rsplit("/", 1)[-1], str(path), lite)
         for source in workbook.worksheets:
             sheet = book.sheets.add(source.title, after=book.sheets[len(book.sheets) - 1] if len(book.sheets) else None)
             sheet.visible = source.sheet_state == "visible"
@@ -298,13 +369,13 @@ class Book:
                     if fill is not None and fill.fill_type == "solid" and isinstance(fill.fgColor.rgb, str):
                         sheet.colors[key] = _rgb(fill.fgColor.rgb[-6:])
                     if cell.comment is not None:
-                        sheet.notes[key] = Note(sheet, key, cell.comment.text)
+                        sheet._notes[key] = Note(sheet, key, cell.comment.text)
         book.calls.clear()
         return book
 
     def notes(self) -> dict[tuple[str, str], str]:
         """Every note, by (sheet, A1 cell): for comparing with the file door's comments."""
-        return {(s.name, f"{get_column_letter(c)}{r}"): n.text for s in self.sheets for (r, c), n in s.notes.items()}
+        return {(s.name, f"{get_column_letter(c)}{r}"): n._text for s in self.sheets for (r, c), n in s._notes.items()}
 
     def fills(self) -> dict[tuple[str, str], str]:
         return {(s.name, f"{get_column_letter(c)}{r}"): "%02X%02X%02X" % rgb for s in self.sheets for (r, c), rgb in s.colors.items()}

@@ -16,9 +16,6 @@ from xlplugin import __version__
 from xlplugin.cli_pack import pack as pack_commands
 from xlplugin.errors import EXIT_CANNOT_CHECK, XlpluginError
 
-DEFAULT_LAYOUT = Path(__file__).resolve().parent.parent / "rules" / "chongqing-2021"
-
-
 def _layout_option(function):
     return click.option(
         "--layout",
@@ -31,8 +28,9 @@ def _layout_option(function):
 
 def _load_layout(layout_path: Path | None):
     from xlplugin.layout import load_layout
+    from xlplugin.pack import BUNDLED_PACKS  # the pack modules load only for commands that need them
 
-    path = layout_path or Path(os.environ.get("XLPLUGIN_LAYOUT", DEFAULT_LAYOUT))
+    path = layout_path or Path(os.environ.get("XLPLUGIN_LAYOUT", BUNDLED_PACKS / "chongqing-2021"))
     return load_layout(path)
 
 

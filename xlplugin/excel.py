@@ -21,6 +21,11 @@ the pack whose template fits the workbook (as ``xlplugin check`` does).
 State between runs lives in a very hidden sheet ``_xlplugin_excel`` (each marked cell and its
 original fill), so re-running replaces our marks instead of piling them up, and 说明 written in
 the previous 校验结果 sheet are carried over to the same finding.
+
+The steps are written once, for two surfaces (:class:`Surface`): desktop Excel, where every read is
+immediate, and xlwings Lite (:mod:`xlplugin.lite`), where fills and note texts are fetched on demand
+with ``await``. So the steps are coroutines; on the desktop they never wait and :func:`_finish`
+runs them to the end without an event loop.
 """
 from __future__ import annotations
 
@@ -37,7 +42,8 @@ from xlplugin.errors import XlpluginError
 from xlplugin.findings import ERROR, INFO, WARNING, Report
 from xlplugin.xlcomments import HEADING, SEPARATOR
 
-__all__ = ["validate", "clear", "show_pack", "ribbon", "main", "read_book", "pack_spec", "STATE_SHEET", "CONFIG_KEY"]
+__all__ = ["validate", "clear", "show_pack", "ribbon", "main", "read_book", "pack_spec", "check_book", "clear_book",
+           "Surface", "DESKTOP", "fill_hex", "STATE_SHEET", "CONFIG_KEY"]
 
 STATE_SHEET = "_xlplugin_excel"
 CONFIG_KEY = "XLPLUGIN_PACK"
@@ -66,9 +72,18 @@ def validate(book=None, pack: str | None = None) -> Report | None:
 
     Returns the report, or ``None`` when the workbook could not be checked (the reason is shown in
     a message box, never as a traceback)."""
-    book = book if book is not None else _caller()
+    return _finish(check_book(book if book is not None else _caller(), pack, DESKTOP))
+
+
+def clear(book=None) -> int:
+    """Remove our marks, notes and sheets from ``book``; return how many cells were restored."""
+    return _finish(clear_book(book if book is not None else _caller(), DESKTOP))
+
+
+async def check_book(book, pack: str | None, surface: "Surface") -> Report | None:
+    """The 校验 button on either surface: check, mark, list, and say the verdict in a message box."""
     try:
-        report = _validate(book, pack)
+        report = await _validate(book, pack, surface)
     except Exception as error:  # the finance officer sees one sentence, not a Python dialog
         _alert(book, _reason(error), "无法校验")
         return None
@@ -78,11 +93,11 @@ def validate(book=None, pack: str | None = None) -> Report | None:
     return report
 
 
-def clear(book=None) -> int:
-    """Remove our marks, notes and sheets from ``book``; return how many cells were restored."""
-    book = book if book is not None else _caller()
+async def clear_book(book, surface: "Surface") -> int:
+    """The 清除标注 button on either surface."""
     try:
-        restored = _remove_annotations(book, *_ours(read_book(book, names=(STATE_SHEET, RESULT_SHEET))))
+        surface.ready(book)
+        restored = await _remove_annotations(book, surface, *_ours(read_book(book, names=(STATE_SHEET, RESULT_SHEET))))
     except Exception as error:
         _alert(book, _reason(error), "无法清除标注")
         return 0
@@ -155,11 +170,12 @@ def pack_spec(book) -> str | None:
 # Checking
 
 
-def _validate(book, pack_name: str | None) -> Report:
+async def _validate(book, pack_name: str | None, surface: "Surface") -> Report:
     from xlplugin.engine import run_pack
     from xlplugin.locate import locate_book
     from xlplugin.pack import find_pack, load_pack, recognise
 
+    surface.ready(book)
     model = read_book(book)
     explanations = read_explanations(model)
     state, result_name = _ours(model)
@@ -167,29 +183,26 @@ def _validate(book, pack_name: str | None) -> Report:
     spec = pack_name or pack_spec(book)
     pack = load_pack(find_pack(spec) if spec else recognise(model))
     report = run_pack(pack, locate_book(model, pack.layout), book.name)
-    _remove_annotations(book, state, result_name)
+    await _remove_annotations(book, surface, state, result_name)
     titles = {t.id: t.title for t in pack.layout.tables}
-    result_name = _write_result_sheet(book, report, pack.name, titles, explanations)
-    _mark(book, report, result_name)
+    result_name = _write_result_sheet(book, surface, report, pack.name, titles, explanations)
+    await _mark(book, surface, report, result_name)
     return report
 
 
-def _mark(book, report: Report, result_name: str) -> None:
+async def _mark(book, surface: "Surface", report: Report, result_name: str) -> None:
     names = [s.name for s in book.sheets if s.name != result_name]
     state = [["sheet", "cell", "color"], [_RESULT_ROW, result_name, ""]]
     for sheet_name, cells in cell_marks(report, names).items():
         sheet = book.sheets[sheet_name]
-        for ref in cells:
-            state.append([sheet_name, ref, _hex(sheet.range(ref).color)])
-        for severity, rgb in FILLS.items():
-            refs = [ref for ref, mark in cells.items() if mark.severity == severity]
-            for address in _areas(refs):
-                sheet.range(address).color = "#" + rgb[2:]
+        originals = await surface.fills(sheet, list(cells))
+        state += [[sheet_name, ref, originals.get(ref, "")] for ref in cells]
+        surface.paint(sheet, {ref: "#" + FILLS[mark.severity][2:] for ref, mark in cells.items()})
         for ref, mark in cells.items():
             target = sheet.range(ref)
-            note = target.note
-            if note is not None and note.text:  # someone else's note: ours goes below theirs
-                note.text = f"{note.text}\n\n{SEPARATOR}\n{mark.text}"
+            theirs = await surface.note_text(target)
+            if theirs:  # someone else's note: ours goes below theirs
+                target.note.text = f"{theirs}\n\n{SEPARATOR}\n{mark.text}"
             else:
                 target.add_note(mark.text)
     hidden = book.sheets.add(STATE_SHEET, after=book.sheets[len(book.sheets) - 1])
@@ -211,47 +224,45 @@ def _ours(model: Book) -> tuple[list[list] | None, str | None]:
     return [row for row in state if row[0] != _RESULT_ROW], result_name
 
 
-def _remove_annotations(book, state: list[list] | None, result_name: str | None) -> int:
+async def _remove_annotations(book, surface: "Surface", state: list[list] | None, result_name: str | None) -> int:
     names = [s.name for s in book.sheets]
-    by_sheet: dict[str, dict[str, list[str]]] = {}
+    by_sheet: dict[str, dict[str, str]] = {}
     for sheet_name, ref, color in state or []:
         if sheet_name in names:
-            by_sheet.setdefault(sheet_name, {}).setdefault(color or "", []).append(ref)
-    for sheet_name, colors in by_sheet.items():
+            by_sheet.setdefault(sheet_name, {})[ref] = color or ""
+    for sheet_name, originals in by_sheet.items():
         sheet = book.sheets[sheet_name]
-        for color, refs in colors.items():
-            for address in _areas(refs):
-                sheet.range(address).color = color or None
-            for ref in refs:
-                _strip_note(sheet.range(ref))
+        surface.paint(sheet, originals)
+        for ref in originals:
+            await _strip_note(sheet.range(ref), surface)
     for name in (STATE_SHEET, result_name):
         if name in names:
             book.sheets[name].delete()
-    return sum(len(refs) for colors in by_sheet.values() for refs in colors.values())
+    return sum(len(originals) for originals in by_sheet.values())
 
 
-def _strip_note(cell) -> None:
-    note = cell.note
-    if note is None:
+async def _strip_note(cell, surface: "Surface") -> None:
+    text = await surface.note_text(cell)
+    if text is None:
         return
-    text = note.text or ""
     if text.startswith(HEADING):
-        note.delete()
+        cell.note.delete()
     elif SEPARATOR in text:
-        note.text = text.split(f"\n\n{SEPARATOR}", 1)[0]
+        cell.note.text = text.split(f"\n\n{SEPARATOR}", 1)[0]
 
 
-def _write_result_sheet(book, report: Report, pack_name: str, titles: dict[str, str], explanations) -> str:
+def _write_result_sheet(book, surface: "Surface", report: Report, pack_name: str, titles: dict[str, str],
+                        explanations) -> str:
     """Write 校验结果 (or, beside a department's own sheet of that name, the first free name); return its name."""
     summary = result_summary(report, pack_name, _dt.datetime.now())
     rows = [["校验结果"] + [None] * 10]
     rows += [[label, value] + [None] * 9 for label, value in summary]
     rows += [[None] * 11, list(HEADINGS)]
-    severities = {ERROR: [], WARNING: [], INFO: []}
+    fills = {"B2": "#" + fill_for_verdict(report)[2:]}
     for finding, values in result_rows(report, titles, explanations):
         if finding.cell:  # a link to the cell, as the file door's 校验结果 has
             values[5] = f'=HYPERLINK("#\'{finding.sheet.replace(chr(39), chr(39) * 2)}\'!{finding.cell}","{values[5]}")'
-        severities[finding.severity].append(f"B{len(rows) + 1}")
+        fills[f"B{len(rows) + 1}"] = "#" + FILLS[finding.severity][2:]
         rows.append([_cell_value(v) for v in values])
     taken = {s.name for s in book.sheets}
     name = next(n for n in RESULT_NAMES if n not in taken)
@@ -261,13 +272,64 @@ def _write_result_sheet(book, report: Report, pack_name: str, titles: dict[str, 
     sheet.range(f"A1:A{header}").font.bold = True
     sheet.range(f"A{header}:K{header}").font.bold = True
     sheet.range(f"A{header}:K{header}").color = "#D9D9D9"
-    sheet.range("B2").color = "#" + fill_for_verdict(report)[2:]
-    for severity, refs in severities.items():
-        for address in _areas(refs):
-            sheet.range(address).color = "#" + FILLS[severity][2:]
+    surface.paint(sheet, fills)
     for index, width in enumerate(WIDTHS):
-        sheet.range((1, index + 1)).column_width = width
+        sheet.range((1, index + 1)).column_width = surface.column_width(width)
     return name
+
+
+# ---------------------------------------------------------------------------------------------
+# Surfaces
+
+
+class Surface:
+    """What differs between the places the door runs: reading fills and note texts, painting fills,
+    and the unit of column widths. Everything else is the same xlwings calls on both."""
+
+    def ready(self, book) -> None:
+        """Refuse, before anything is written, a workbook this surface cannot mark."""
+
+    async def fills(self, sheet, refs: list[str]) -> dict[str, str]:
+        """The current fill of each cell as ``#RRGGBB``, or ``''`` for none."""
+        raise NotImplementedError
+
+    def paint(self, sheet, colors: dict[str, str]) -> None:
+        """Fill each cell with its ``#RRGGBB`` colour (``''``: no fill), in as few calls as possible."""
+        raise NotImplementedError
+
+    async def note_text(self, cell) -> str | None:
+        """The text of the cell's note, or ``None`` when it has none."""
+        raise NotImplementedError
+
+    def column_width(self, characters: float) -> float:
+        """A column width given in characters, in the unit ``Range.column_width`` takes here."""
+        raise NotImplementedError
+
+
+class _Desktop(Surface):
+    """Excel on Windows or macOS: reads are immediate, and a multi-area address colours many cells
+    in one call."""
+
+    async def fills(self, sheet, refs):
+        return {ref: fill_hex(sheet.range(ref).color) for ref in refs}
+
+    def paint(self, sheet, colors):
+        by_color: dict[str, list[str]] = {}
+        for ref, color in colors.items():
+            by_color.setdefault(color, []).append(ref)
+        for color, refs in by_color.items():
+            for address in _areas(refs):
+                sheet.range(address).color = color or None
+
+    async def note_text(self, cell):
+        note = cell.note
+        return None if note is None else (note.text or "")
+
+    def column_width(self, characters):
+        return characters
+
+
+DESKTOP = _Desktop()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,6 +342,17 @@ def _caller():
     return xw.Book.caller()
 
 
+def _finish(steps):
+    """Run the door's steps on the desktop surface, whose reads never wait: no event loop needed,
+    so the buttons work the same whether or not one is running (xlwings, Jupyter)."""
+    try:
+        steps.send(None)
+    except StopIteration as done:
+        return done.value
+    steps.close()
+    raise RuntimeError("the desktop surface waited for a read")
+
+
 def _alert(book, text: str, title: str) -> None:
     book.app.alert(text, title=f"xlplugin {title}")
 
@@ -287,10 +360,12 @@ def _alert(book, text: str, title: str) -> None:
 def _reason(error: Exception) -> str:
     if isinstance(error, XlpluginError):
         return error.message
+    if isinstance(error, NotImplementedError):  # xlwings says what this Excel or engine lacks
+        return f"这个 Excel 不支持校验要用到的功能（{error}）。请更新 Excel，或改用另一种校验按钮（见使用说明）。"
     return f"内部错误：{type(error).__name__}: {error}\n请把这条消息和工作簿一起发给规则包的发布单位。"
 
 
-def _hex(color) -> str:
+def fill_hex(color) -> str:
     """xlwings gives a fill as an (r, g, b) tuple or ``None``; we keep it as ``#RRGGBB`` or ''."""
     if not color:
         return ""

@@ -31,7 +31,17 @@ from xlplugin.yamlfile import check_keys, line_of, load_yaml
 
 __all__ = ["Rule", "Pack", "load_pack", "find_pack", "candidates", "semver", "check_pack_id", "BUNDLED_PACKS"]
 
-BUNDLED_PACKS = Path(__file__).resolve().parent.parent / "rules"
+
+
+def _bundled_packs() -> Path:
+    """The packs that come with xlplugin: ``xlplugin/_rules`` in an installed wheel (setup.cfg maps
+    ``rules/`` there), ``rules/`` beside the package in a checkout or an editable install."""
+    package = Path(__file__).resolve().parent
+    wheel_copy = package / "_rules"
+    return wheel_copy if wheel_copy.is_dir() else package.parent / "rules"
+
+
+BUNDLED_PACKS = _bundled_packs()
 MANIFEST_KEYS = {
     "id", "name", "version", "year", "region", "issuer", "template", "rules", "tests", "test_base", "tolerance",
     "description", "engine", "changelog", "extends", "disable", "severity",
