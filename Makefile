@@ -41,10 +41,12 @@ lite: $(STAMP)
 	$(BIN)/python -m tools.build_lite dist/lite $(LITE_URL)
 
 ## make bench: print read, check and pack-test timings for the sample, then batch figures
-## (200 generated workbooks: throughput, memory, bare read and an openpyxl + pandas baseline)
+## (200 generated workbooks: throughput, memory, bare read and an openpyxl + pandas baseline), then the
+## Excel doors (desktop and xlwings Lite, and Lite in Pyodide)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/batch_bench.py 200
+	$(BIN)/python benchmarks/lite_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

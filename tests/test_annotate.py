@@ -20,7 +20,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from helpers import copy_to, find_cell
-from xlplugin.annotate import FILLS, MANIFEST_SHEET, RESULT_SHEET, annotate, clean, read_explanations
+from xlplugin.annotate import MANIFEST_SHEET, annotate, clean
+from xlplugin.marks import FILLS, RESULT_SHEET, read_explanations
 from xlplugin.book import Book, parse_a1
 from xlplugin.cli import cli
 from xlplugin.engine import run_pack

@@ -6,14 +6,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-import pytest
 import python_calamine
 from click.testing import CliRunner
 from lxml import etree
 from openpyxl.chart import BarChart, Reference
 
 from helpers import copy_to, edit_workbook
-from xlplugin.annotate import FILLS, MANIFEST_SHEET, RESULT_SHEET, annotate, clean
+from xlplugin.annotate import MANIFEST_SHEET, annotate, clean
+from xlplugin.marks import FILLS, RESULT_SHEET
 from xlplugin.cli import cli
 from xlplugin.findings import ERROR, Finding, Report
 from xlplugin.xlsheet import plain_text, xml_text

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from openpyxl.comments import Comment
 
 from xlplugin import excel
-from xlplugin.annotate import MANIFEST_SHEET, RESULT_SHEET
+from xlplugin.annotate import MANIFEST_SHEET
+from xlplugin.marks import RESULT_SHEET, SEPARATOR
 from xlplugin.cli import cli
-from xlplugin.xlcomments import SEPARATOR
 from tests.xlwings_standin import Book
 
 OUR_SHEETS = {RESULT_SHEET, f"{RESULT_SHEET}（xlplugin）", MANIFEST_SHEET, excel.STATE_SHEET}

@@ -20,7 +20,7 @@ from oletools.olevba import VBA_Parser, decompress_stream
 
 from xlplugin import excel
 from xlplugin.addin import BUTTONS, SOURCES, build_addin, build_macro_template
-from xlplugin.annotate import RESULT_SHEET
+from xlplugin.marks import RESULT_SHEET
 from xlplugin.cli import cli
 from xlplugin.vba import VbaError, compress, decompress, module_source, replace_module
 from tests.test_annotate import _soffice

@@ -23,11 +23,11 @@ import pytest
 from hypothesis import given, strategies as st
 
 from xlplugin import __version__, excel, lite
-from xlplugin.annotate import RESULT_SHEET, cell_marks
+from xlplugin.marks import RESULT_SHEET, cell_marks
 from xlplugin.book import a1, parse_a1
 from tests.test_excel_door import OUR_SHEETS, commented_sample, file_door  # noqa: F401 (fixture)
 from tests.xlwings_standin import Book
-from tools import build_lite
+from tools import build_lite, pyodide_node
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT = ROOT / "workbooks" / "excel" / "lite"
@@ -184,43 +184,88 @@ def test_requirements_pin_xlwings_with_colour_matrices_and_name_this_version():
     assert "https://财政局.example/lite/" + build_lite.WHEEL in served.splitlines()
 
 
-def test_the_kits_wheel_runs_the_lite_door_on_its_own(sample_path, tmp_path):
-    """Build the kit, unpack the wheel away from this checkout, and run the Lite door from it the
-    way Pyodide would: no python-calamine, the rule pack found inside the wheel, and nothing
-    imported but xlplugin, lxml and PyYAML (both built for Pyodide)."""
-    wheel = build_lite.build(tmp_path / "kit", "https://example.gov.cn/xlplugin")
-    assert {p.name for p in (tmp_path / "kit").iterdir()} == {wheel.name, "main.py", "requirements.txt"}
-    with zipfile.ZipFile(wheel) as archive:
-        names = set(archive.namelist())
-        metadata = archive.read(f"xlplugin-{__version__}.dist-info/METADATA").decode()
-        archive.extractall(tmp_path / "site")
-    assert {"xlplugin/lite.py", "xlplugin/_rules/chongqing-2021/pack.yaml"} <= names
-    assert 'Requires-Dist: python-calamine<1,>=0.9; sys_platform != "emscripten"' in metadata
-
-    book = Book.open(sample_path, lite=True)
-    (tmp_path / "book.pickle").write_bytes(pickle.dumps(book))
-    (tmp_path / "standin" / "tests").mkdir(parents=True)  # the pickle names tests.xlwings_standin
-    (tmp_path / "standin" / "tests" / "xlwings_standin.py").write_bytes((ROOT / "tests" / "xlwings_standin.py").read_bytes())
-    program = """
-import asyncio, json, pickle, sys
+# Runs the Lite door from the unpacked wheel, the way xlwings Lite awaits a script; prints what it saw.
+PROGRAM = """
+import json, pickle, sys
 sys.modules["python_calamine"] = None  # not built for Pyodide
 book = pickle.load(open("book.pickle", "rb"))
 before = set(sys.modules)
 import xlplugin, xlplugin.lite, xlplugin.pack
-report = asyncio.run(xlplugin.lite.validate(book))
+report = await xlplugin.lite.validate(book)
 imported = {name.split(".")[0] for name in set(sys.modules) - before} - set(sys.stdlib_module_names)
-print(json.dumps({"xlplugin": xlplugin.__file__, "packs": str(xlplugin.pack.BUNDLED_PACKS),
-                  "errors": report.count("错误") if report else book.app.alerts,
-                  "imported": sorted(imported)}))
+print(json.dumps({"xlplugin": xlplugin.__file__, "packs": str(xlplugin.pack.BUNDLED_PACKS), "platform": sys.platform,
+                  "findings": [f.as_dict() for f in report.findings] if report else book.app.alerts,
+                  "notes": {f"{sheet}!{cell}": text for (sheet, cell), text in book.notes().items()},
+                  "imported": sorted(imported)}, default=str, ensure_ascii=False))
 """
-    paths = [tmp_path / "site", tmp_path / "standin", sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths)), "HOME": str(tmp_path)}
-    env.pop("XLPLUGIN_PACK", None)
-    done = subprocess.run([sys.executable, "-S", "-c", program], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert Path(result["xlplugin"]).is_relative_to(tmp_path / "site")
-    assert Path(result["packs"]) == tmp_path / "site" / "xlplugin" / "_rules"
-    assert result["errors"] == 13
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    """The kit built, its wheel unpacked into ``site/`` away from this checkout, the sample as a
+    pickled Lite stand-in book, and what the Lite door finds on it here (for comparison)."""
+    root = tmp_path_factory.mktemp("kit")
+    wheel = build_lite.build(root / "kit", "https://example.gov.cn/xlplugin")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(root / "site")
+    book = Book.open(build_lite.ROOT / "workbooks" / "samples" / "万盛人社局-2021-部门决算公开.xlsx", lite=True)
+    (root / "book.pickle").write_bytes(pickle.dumps(book))
+    (root / "standin" / "tests").mkdir(parents=True)  # the pickle names tests.xlwings_standin
+    (root / "standin" / "tests" / "xlwings_standin.py").write_bytes((ROOT / "tests" / "xlwings_standin.py").read_bytes())
+    (root / "program.py").write_text(PROGRAM, encoding="utf-8")
+    here, report = lite_door(build_lite.ROOT / "workbooks" / "samples" / "万盛人社局-2021-部门决算公开.xlsx")
+    return root, wheel, [f.as_dict() for f in report.findings], here.notes()
+
+
+def assert_ran_from_the_wheel(result, root, findings, notes):
+    assert Path(result["xlplugin"]).parts[-3:] == ("site", "xlplugin", "__init__.py")
+    assert Path(result["packs"]).parts[-3:] == ("site", "xlplugin", "_rules")
+    assert json.loads(json.dumps(findings, default=str, ensure_ascii=False)) == result["findings"]
+    assert {f"{sheet}!{cell}": text for (sheet, cell), text in notes.items()} == result["notes"]
     cython = {name for name in result["imported"] if "cython" in name}  # lxml's compiled runtime
     assert set(result["imported"]) - cython <= {"xlplugin", "lxml", "yaml", "_yaml"}
+
+
+def test_the_kit_holds_the_wheel_with_the_packs_and_the_scripts(kit):
+    root, wheel, _, _ = kit
+    assert {p.name for p in (root / "kit").iterdir()} == {wheel.name, "main.py", "requirements.txt"}
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read(f"xlplugin-{__version__}.dist-info/METADATA").decode()
+    assert {"xlplugin/lite.py", "xlplugin/marks.py", "xlplugin/_rules/chongqing-2021/pack.yaml"} <= names
+    assert not any(name.startswith(("tests/", "tools/")) for name in names)
+    assert 'Requires-Dist: python-calamine<1,>=0.9; sys_platform != "emscripten"' in metadata
+
+
+def test_the_kits_wheel_runs_the_lite_door_apart_from_the_checkout(kit):
+    """CPython without site-packages' .pth files (so not the editable checkout), python-calamine
+    missing as in Pyodide: the rule pack is found inside the wheel and nothing is imported but
+    xlplugin, lxml and PyYAML (both built for Pyodide)."""
+    root, _, findings, notes = kit
+    program = "import asyncio\nasync def main():\n" + "".join(f"    {line}\n" for line in PROGRAM.strip().splitlines()) + \
+              "asyncio.run(main())\n"
+    paths = [root / "site", root / "standin", sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths)), "HOME": str(root)}
+    env.pop("XLPLUGIN_PACK", None)
+    done = subprocess.run([sys.executable, "-S", "-c", program], cwd=root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["platform"] == sys.platform
+    assert_ran_from_the_wheel(result, root, findings, notes)
+
+
+def test_the_kits_wheel_runs_the_lite_door_in_pyodide(kit):
+    """The real thing's Python: WebAssembly CPython from Pyodide, run by Node.js. Pyodide's own
+    package index is not reachable here, so PyYAML comes as its pure-Python source (Pyodide ships
+    a built one) and the door must not need lxml at all, which it does not."""
+    root, _, findings, notes = kit
+    pyodide = pyodide_node.pyodide_dir()
+    if pyodide is None:
+        pytest.skip("Node.js is not installed here (CI installs it)")
+    paths = [root / "site", root / "standin", pyodide_node.pure_yaml(root / "pure-yaml")]
+    done = pyodide_node.run(pyodide, root / "program.py", root, paths)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["platform"] == "emscripten"
+    assert_ran_from_the_wheel(result, root, findings, notes)
+    assert "lxml" not in result["imported"]

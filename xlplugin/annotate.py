@@ -27,65 +27,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from lxml import etree
-
-from xlplugin.book import Book
-from xlplugin.findings import ERROR, INFO, SEVERITIES, WARNING, Finding, Report
-from xlplugin.kinds.base import fmt
+from xlplugin.findings import ERROR, Finding, Report
+from xlplugin.marks import (FILLS, HEADINGS, RESULT_NAMES, RESULT_SHEET, WIDTHS, cell_marks, fill_for_verdict,
+                            looks_like_result_sheet, result_rows, result_summary)
 from xlplugin.ooxml import NS, Package, parse_xml
-from xlplugin.xlcomments import HEADING, SheetComments
+from xlplugin.xlcomments import SheetComments
 from xlplugin.xlsheet import SheetXml, build_sheet, plain_text, read_values
 from xlplugin.xlstyles import Styles, canonical, font, solid_fill
 
-__all__ = ["annotate", "clean", "read_explanations", "annotated_name", "cell_marks", "result_summary", "result_rows",
-           "Mark", "fill_for_verdict", "looks_like_result_sheet", "RESULT_SHEET", "RESULT_NAMES", "MANIFEST_SHEET", "FILLS", "HEADINGS"]
+__all__ = ["annotate", "clean", "annotated_name", "MANIFEST_SHEET"]
 
-RESULT_SHEET = "校验结果"
 MANIFEST_SHEET = "_xlplugin"
-FILLS = {ERROR: "FFFFC7CE", WARNING: "FFFFEB9C", INFO: "FFDDEBF7"}
-_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
-HEADINGS = ["序号", "级别", "规则", "规则名称", "表", "位置", "问题", "应为", "实际", "差额", "说明"]
-WIDTHS = [6, 6, 9, 28, 10, 15, 72, 12, 12, 10, 40]
 _MANIFEST_HEADINGS = ["sheet", "cell", "style", "fill", "created"]
-# Our result sheet's name when the department has a sheet of its own called 校验结果 (the manifest
-# records which one was used).
-_OTHER_RESULT_NAMES = tuple(f"{RESULT_SHEET}（xlplugin{'' if n == 1 else n}）" for n in range(1, 100))
-RESULT_NAMES = (RESULT_SHEET, *_OTHER_RESULT_NAMES)  # ours, or the first free one when a sheet of theirs has the name
 _STYLE_REFERENCE = re.compile(rb'\s(?:s|style)="(\d+)"')
-
-
-@dataclass(frozen=True)
-class Mark:
-    """What one cell gets: the fill of its most severe finding and our comment (heading + body)."""
-
-    severity: str
-    heading: str
-    body: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.heading}\n{self.body}"
-
-
-def cell_marks(report: Report, sheet_names) -> dict[str, dict[str, Mark]]:
-    """Sheet → cell → :class:`Mark`, for every finding on a sheet in ``sheet_names``.
-
-    Both doors mark from this: the file door (:func:`annotate`) and the Excel door
-    (:mod:`xlplugin.excel`), so a cell looks the same whichever door checked it."""
-    grouped: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-    for finding in report.findings:
-        places = [(finding.sheet, finding.cell)] + finding.also_mark  # a narrative claim: its table cells too
-        for sheet, cell in dict.fromkeys(places):
-            if cell and sheet in sheet_names:
-                grouped[sheet][cell].append(finding)
-    return {
-        sheet: {
-            ref: Mark(min((f.severity for f in findings), key=_RANK.__getitem__), _comment_heading(findings),
-                      "\n\n".join(_comment_entry(f) for f in findings))
-            for ref, findings in cells.items()
-        }
-        for sheet, cells in grouped.items()
-    }
 
 
 @dataclass(frozen=True)
@@ -100,26 +54,6 @@ class Annotation:
 def annotated_name(path: Path) -> Path:
     """``报表.xlsx`` → ``报表.校验.xlsx`` (the suffix, and so .xlsm macros, is kept)."""
     return path.with_name(f"{path.stem}.校验{path.suffix}")
-
-
-def read_explanations(book: Book) -> dict[tuple[str, str], str]:
-    """说明 the department wrote in a previous 校验结果 sheet, by (rule, location)."""
-    # ours under another name first: it is only used when the department has a 校验结果 of its own
-    sheet = next((s for s in map(book.sheet, (*_OTHER_RESULT_NAMES, RESULT_SHEET)) if s is not None), None)
-    if sheet is None:
-        return {}
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.rows]
-    header = next((i for i, row in enumerate(rows) if {"规则", "位置", "说明"} <= set(row)), None)
-    if header is None:
-        return {}
-    columns = {name: rows[header].index(name) for name in ("规则", "位置", "说明")}
-    notes = {}
-    for row in rows[header + 1:]:
-        padded = row + [""] * (len(HEADINGS) - len(row))
-        note = padded[columns["说明"]].strip()
-        if note:
-            notes[(padded[columns["规则"]], padded[columns["位置"]])] = note
-    return notes
 
 
 def annotate(
@@ -238,17 +172,6 @@ def _is_our_result_sheet(package: Package, name: str) -> bool:
     return looks_like_result_sheet(read_values(root, _shared_strings(package)))
 
 
-def fill_for_verdict(report: Report) -> str:
-    """The 结论 cell's fill: red with errors, yellow with warnings only, green when it passes."""
-    return FILLS[ERROR] if not report.valid else FILLS[WARNING] if report.count(WARNING) else "FFC6EFCE"
-
-
-def looks_like_result_sheet(rows) -> bool:
-    """Rows (from A1) laid out as our 校验结果: the title in A1 and :data:`HEADINGS` in row 9."""
-    rows = [list(row) for row in rows]
-    return len(rows) >= 9 and rows[0][:1] == [RESULT_SHEET] and rows[8][:len(HEADINGS)] == HEADINGS
-
-
 def _restore_cell(sheet: SheetXml, styles: Styles, ref: str, style: str, fill_xml: str, created: bool) -> bool:
     cell = sheet.cell(ref)
     if cell is None:
@@ -310,29 +233,6 @@ def _shared_strings(package: Package) -> list[str]:
 # Texts
 
 
-def _comment_heading(findings: list[Finding]) -> str:
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-    return HEADING + "，".join(f"{s} {n}" for s, n in counts.items() if n)
-
-
-def _comment_entry(finding: Finding) -> str:
-    lines = [f"[{finding.severity}] {finding.rule} {finding.name}", finding.message]
-    if finding.expected is not None or finding.actual is not None:
-        figures = [f"应为 {_text(finding.expected)}", f"实际 {_text(finding.actual)}"]
-        if finding.difference is not None:
-            figures.append(f"差 {_text(finding.difference)}")
-        lines.append("；".join(figures))
-    return "\n".join(lines)
-
-
-def _text(value) -> str:
-    return fmt(value) if value is None or not isinstance(value, str) else value
-
-
-def _location(finding: Finding) -> str:
-    return f"{finding.sheet}!{finding.cell}" if finding.cell else (finding.table or "")
-
-
 def _link(finding: Finding) -> str:
     return "'" + finding.sheet.replace("'", "''") + "'!" + finding.cell
 
@@ -341,36 +241,6 @@ def _lines(text: str, width: float) -> int:
     from xlplugin.display import display_width
 
     return max(1, -(-display_width(text) // int(width - 1)))
-
-
-def result_summary(report: Report, pack_name: str, checked_at: _dt.datetime) -> list[tuple[str, str]]:
-    """The 校验结果 sheet's heading block: (label, value) for 结论, 工作簿, 规则包, 校验时间, 结果数, 按表."""
-    per_table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for finding in report.findings:
-        per_table[finding.table or "工作簿"][finding.severity] += 1
-    by_table = "；".join(
-        f"{table}：" + "、".join(f"{s} {counts[s]}" for s in SEVERITIES if counts.get(s)) for table, counts in per_table.items()
-    )
-    return [
-        ("结论", report.verdict),
-        ("工作簿", report.workbook),
-        ("规则包", f"{report.pack_id} {report.pack_version}  {pack_name}".rstrip()),
-        ("校验时间", checked_at.strftime("%Y-%m-%d %H:%M")),
-        ("结果数", f"错误 {report.count(ERROR)} · 警告 {report.count(WARNING)} · 提示 {report.count(INFO)} · 未执行规则 {len(report.not_run)}"),
-        ("按表", by_table or "无"),
-    ]
-
-
-def result_rows(report: Report, titles: dict[str, str], explanations: dict[tuple[str, str], str]) -> list[tuple[Finding, list]]:
-    """The 校验结果 list, 错误 first, then 警告, 提示: each finding with its row's values under :data:`HEADINGS`."""
-    rows = []
-    ordered = sorted(report.findings, key=lambda f: _RANK[f.severity])
-    for number, finding in enumerate(ordered, start=1):
-        location = _location(finding)
-        table = finding.table + (f" {titles[finding.table]}" if finding.table in titles else "")
-        rows.append((finding, [number, finding.severity, finding.rule, finding.name, table, location, finding.message,
-                               finding.expected, finding.actual, finding.difference, explanations.get((finding.rule, location), "")]))
-    return rows
 
 
 def _result_sheet(report: Report, styles: Styles, pack_name: str, titles: dict[str, str],

@@ -126,7 +126,8 @@ def check_workbook(path: str, pack_dir: str, out_dir: str, annotate: bool = Fals
         )
         if annotate:
             from xlplugin.annotate import annotate as write_annotation
-            from xlplugin.annotate import annotated_name, read_explanations
+            from xlplugin.annotate import annotated_name
+            from xlplugin.marks import read_explanations
 
             target = annotated_name(out / f"{stem}{Path(path).suffix.lower()}")
             write_annotation(path, report, target, pack_name=pack.name, titles={t.id: t.title for t in pack.layout.tables},

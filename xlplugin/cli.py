@@ -156,7 +156,8 @@ def check(workbook: Path, pack_spec: str | None, output_format: str, output: Pat
 
 
 def _write_annotation(workbook: Path, book, report, pack, annotate_to: Path | None, in_place: bool) -> None:
-    from xlplugin.annotate import annotate, annotated_name, read_explanations
+    from xlplugin.annotate import annotate, annotated_name
+    from xlplugin.marks import read_explanations
 
     target = annotate_to or (workbook if in_place else annotated_name(workbook))
     if in_place:

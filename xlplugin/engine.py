@@ -18,7 +18,7 @@ from decimal import Decimal
 from xlplugin.book import parse_a1
 from xlplugin.context import Context
 from xlplugin.expressions import NotRunnable
-from xlplugin.findings import ERROR, INFO, WARNING, Finding, NotRun, Operand, Outcome, Report
+from xlplugin.findings import ERROR, INFO, WARNING, Finding, NotRun, Outcome, Report
 from xlplugin.intervals import Verdict
 from xlplugin.kinds.base import fmt
 from xlplugin.locate import LocatedBook

@@ -34,13 +34,11 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from xlplugin.annotate import (FILLS, HEADINGS, RESULT_NAMES, RESULT_SHEET, WIDTHS, cell_marks, fill_for_verdict,
-                               looks_like_result_sheet,
-                               read_explanations, result_rows, result_summary)
 from xlplugin.book import Book, Sheet, _clean_row, _whole_numbers_as_int
 from xlplugin.errors import XlpluginError
 from xlplugin.findings import ERROR, INFO, WARNING, Report
-from xlplugin.xlcomments import HEADING, SEPARATOR
+from xlplugin.marks import (FILLS, HEADING, HEADINGS, RESULT_NAMES, RESULT_SHEET, SEPARATOR, WIDTHS, cell_marks,
+                            fill_for_verdict, looks_like_result_sheet, read_explanations, result_rows, result_summary)
 
 __all__ = ["validate", "clear", "show_pack", "ribbon", "main", "read_book", "pack_spec", "check_book", "clear_book",
            "Surface", "DESKTOP", "fill_hex", "STATE_SHEET", "CONFIG_KEY"]

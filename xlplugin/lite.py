@@ -4,8 +4,8 @@ xlwings Lite runs Python (Pyodide) inside the Excel add-in and calls a workbook'
 functions with the workbook; ``workbooks/excel/lite/main.py`` is that script file, three lines per
 button::
 
-    @script(button="[xlplugin_check]校验结果!A1")
-    async def 校验(book: xw.Book):
+    @script(name="校验", button="[xlplugin_check]公开01表!F2", show_taskpane=True)
+    async def check(book: xw.Book):
         await lite.validate(book)
 
 The steps are the desktop door's (:mod:`xlplugin.excel`): the same reading, pack, engine, marks,
@@ -17,8 +17,9 @@ addresses. Column widths are in points there.
 
 Which pack: as on the desktop (``XLPLUGIN_PACK`` set in xlwings Lite's environment variables, the
 workbook's ``xlwings.conf`` sheet, else the template decides), looked up among the packs bundled
-in the xlplugin wheel. Only pure-Python packages or packages built for Pyodide are imported on
-this path (lxml, PyYAML); the file reader python-calamine is not needed and not installed there.
+in the xlplugin wheel. This path imports xlplugin and PyYAML (built for Pyodide) only: not lxml,
+which only the file door needs, and not the file reader python-calamine, which is not installed
+there. ``tests/test_lite_door.py`` runs it in Pyodide.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 they can be replaced or removed later and the user's own comments are never lost.
 
 Our comments carry the author ``xlplugin``. When a cell already has someone else's comment, our text
-is appended after a separator line (:data:`SEPARATOR`) instead of replacing it; removing our
+is appended after a separator line (:data:`xlplugin.marks.SEPARATOR`) instead of replacing it; removing our
 annotations cuts the comment back at that separator. The VML drawing (which Excel needs to show a
 comment) is edited as text: its shapes are appended before ``</xml>`` and removed by cell, because
 Excel's own VML is not always well-formed XML.
@@ -14,14 +14,13 @@ import re
 from lxml import etree
 
 from xlplugin.book import parse_a1
+from xlplugin.marks import HEADING, SEPARATOR
 from xlplugin.ooxml import MAIN, NS, REL_COMMENTS, REL_VML, TYPE_COMMENTS, TYPE_VML, Package
 from xlplugin.xlsheet import SheetXml, plain_text, xml_text
 
-__all__ = ["SheetComments", "AUTHOR", "SEPARATOR", "comment_text"]
+__all__ = ["SheetComments", "AUTHOR", "comment_text"]
 
 AUTHOR = "xlplugin"
-HEADING = "xlplugin 校验："
-SEPARATOR = "—— xlplugin 校验 ——"
 # VML written by Excel uses the prefixes v:, o:, x:; other programs use their own (ns0:…), so the
 # patterns accept any prefix.
 _SHAPE = re.compile(r"<(\w+:)?shape\b[^>]*>.*?</\1shape>", re.S)

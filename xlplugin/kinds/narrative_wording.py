@@ -22,7 +22,6 @@ ones plus ``{quote}`` and ``{problem}``.
 import re
 from decimal import Decimal
 
-from xlplugin.expressions import NotRunnable
 from xlplugin.findings import Operand, Outcome
 from xlplugin.intervals import Verdict
 
