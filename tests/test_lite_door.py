@@ -55,6 +55,13 @@ def test_the_lite_door_gives_the_file_doors_findings_and_marks(which, request, t
     assert book.app.alerts[-1][1] == "xlplugin 校验完成"
 
 
+def test_what_lite_says_stays_in_its_output_pane(sample_path, capsys):
+    book, report = lite_door(sample_path)
+    assert capsys.readouterr().out == f"【xlplugin 校验完成】{book.app.alerts[-1][0]}\n"
+    asyncio.run(lite.show_pack(book))
+    assert capsys.readouterr().out.startswith("【xlplugin 规则包】正在使用：")
+
+
 def test_the_lite_door_leaves_what_the_desktop_door_leaves(sample_path):
     desktop = Book.open(sample_path)
     excel.validate(desktop)
@@ -249,7 +256,9 @@ def test_the_kits_wheel_runs_the_lite_door_apart_from_the_checkout(kit):
     env.pop("XLPLUGIN_PACK", None)
     done = subprocess.run([sys.executable, "-S", "-c", program], cwd=root, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    said, last = done.stdout.strip().splitlines()[:-1], done.stdout.strip().splitlines()[-1]
+    assert said and said[0].startswith("【xlplugin 校验完成】结论：不通过")  # the output pane's copy of the box
+    result = json.loads(last)
     assert result["platform"] == sys.platform
     assert_ran_from_the_wheel(result, root, findings, notes)
 

@@ -60,7 +60,7 @@ def ribbon(control_id: str, book=None):
     actions = {"xlplugin_validate": validate, "xlplugin_clear": clear, "xlplugin_pack": show_pack}
     book = book if book is not None else _caller()
     if control_id not in actions:
-        _alert(book, f"不认识的按钮“{control_id}”：加载项与 xlplugin 的版本可能不一致，请重新生成加载项（xlplugin addin）。", "无法执行")
+        DESKTOP.say(book, f"不认识的按钮“{control_id}”：加载项与 xlplugin 的版本可能不一致，请重新生成加载项（xlplugin addin）。", "无法执行")
         return None
     return actions[control_id](book)
 
@@ -83,11 +83,11 @@ async def check_book(book, pack: str | None, surface: "Surface") -> Report | Non
     try:
         report = await _validate(book, pack, surface)
     except Exception as error:  # the finance officer sees one sentence, not a Python dialog
-        _alert(book, _reason(error), "无法校验")
+        surface.say(book, _reason(error), "无法校验")
         return None
     counts = f"错误 {report.count(ERROR)} · 警告 {report.count(WARNING)} · 提示 {report.count(INFO)}"
     tail = f"\n另有 {len(report.not_run)} 条规则未执行（不算通过）。" if report.not_run else ""
-    _alert(book, f"结论：{report.verdict}\n{counts}{tail}\n\n详见“{RESULT_SHEET}”表；有问题的单元格已着色并加批注。", "校验完成")
+    surface.say(book, f"结论：{report.verdict}\n{counts}{tail}\n\n详见“{RESULT_SHEET}”表；有问题的单元格已着色并加批注。", "校验完成")
     return report
 
 
@@ -97,13 +97,13 @@ async def clear_book(book, surface: "Surface") -> int:
         surface.ready(book)
         restored = await _remove_annotations(book, surface, *_ours(read_book(book, names=(STATE_SHEET, RESULT_SHEET))))
     except Exception as error:
-        _alert(book, _reason(error), "无法清除标注")
+        surface.say(book, _reason(error), "无法清除标注")
         return 0
-    _alert(book, f"已清除 {restored} 个单元格的标注和“{RESULT_SHEET}”表。", "清除标注")
+    surface.say(book, f"已清除 {restored} 个单元格的标注和“{RESULT_SHEET}”表。", "清除标注")
     return restored
 
 
-def show_pack(book=None) -> str | None:
+def show_pack(book=None, surface: "Surface | None" = None) -> str | None:
     """Say which pack 校验 will use and which are available; offer the place to choose one.
 
     The choice is the ``XLPLUGIN_PACK`` row of the workbook's ``xlwings.conf`` sheet (created here,
@@ -111,6 +111,7 @@ def show_pack(book=None) -> str | None:
     from xlplugin.pack import candidates
 
     book = book if book is not None else _caller()
+    surface = surface or DESKTOP
     try:
         spec = pack_spec(book)
         available = sorted({f"{pack_id} {version}" for pack_id, version, _ in candidates()})
@@ -119,10 +120,10 @@ def show_pack(book=None) -> str | None:
             sheet = book.sheets.add(CONFIG_SHEET, after=book.sheets[len(book.sheets) - 1])
             sheet.range("A1").value = [[CONFIG_KEY, spec or ""]]
     except Exception as error:
-        _alert(book, _reason(error), "规则包")
+        surface.say(book, _reason(error), "规则包")
         return None
     current = spec or "按表样自动选择"
-    _alert(book, f"正在使用：{current}\n可用的规则包：{'、'.join(available) or '无'}\n\n"
+    surface.say(book, f"正在使用：{current}\n可用的规则包：{'、'.join(available) or '无'}\n\n"
                  f"要指定规则包，在本工作簿“{CONFIG_SHEET}”表的 B 列（{CONFIG_KEY} 一行）填写 id（如 cq-2021 或 cq-2021@1.0.0）"
                  "或规则包路径；留空则按表样自动选择。", "规则包")
     return spec
@@ -287,6 +288,10 @@ class Surface:
     def ready(self, book) -> None:
         """Refuse, before anything is written, a workbook this surface cannot mark."""
 
+    def say(self, book, text: str, title: str) -> None:
+        """Tell the finance officer, in a message box."""
+        book.app.alert(text, title=f"xlplugin {title}")
+
     async def fills(self, sheet, refs: list[str]) -> dict[str, str]:
         """The current fill of each cell as ``#RRGGBB``, or ``''`` for none."""
         raise NotImplementedError
@@ -349,10 +354,6 @@ def _finish(steps):
         return done.value
     steps.close()
     raise RuntimeError("the desktop surface waited for a read")
-
-
-def _alert(book, text: str, title: str) -> None:
-    book.app.alert(text, title=f"xlplugin {title}")
 
 
 def _reason(error: Exception) -> str:

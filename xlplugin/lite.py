@@ -46,7 +46,7 @@ async def clear(book) -> int:
 
 async def show_pack(book) -> str | None:
     """规则包: say which pack 校验 uses, and offer the ``xlwings.conf`` sheet to choose another."""
-    return _show_pack(book)
+    return _show_pack(book, LITE)
 
 
 class LiteSurface(Surface):
@@ -60,6 +60,10 @@ class LiteSurface(Surface):
                 "excel-without-notes",
                 "这个版本的 Excel 不能由加载项添加批注（需要 ExcelApi 1.18，Microsoft 365 和 Excel 网页版的当前版本都有）。"
                 "请更新 Excel，或改用桌面版的“校验”按钮。") from error
+
+    def say(self, book, text, title):
+        super().say(book, text, title)
+        print(f"【xlplugin {title}】{text}")  # xlwings Lite's output pane keeps it after the box is closed
 
     async def fills(self, sheet, refs):
         found = {}
