@@ -191,3 +191,25 @@ def test_malformed_claims_name_file_line_and_rule(tmp_path):
     with pytest.raises(PackError) as caught:
         load_pack(target)
     assert caught.value.code == "bad-template" and "规则 CQW-31" in caught.value.message
+
+
+@pytest.mark.parametrize("before, after, code, rule, says", [
+    # a 文字 slot used as a number in a check: refused when the pack loads, not "not run" at check time
+    ("template: 培训费支出{金额:值}", "template: 培训费支出{文字:值}", "text-slot", "CQW-31", "{值}（文字）"),
+    ('checks: [direction, rate]\n    template:\n      - "{金额:本年},较[上年决算数|上年支出数|上年|年初预算数|年初预算]{方向:方向}{金额:变动}',
+     'checks: [direction, rate]\n    template:\n      - "{金额:本年},较[上年决算数|上年支出数|上年|年初预算数|年初预算]{方向:方向}{文字:变动}',
+     "bad-template", "CQW-50", "{文字:变动}"),
+    ("收入总计{金额},较上年决算数{方向:方向}{金额:值}", "收入总计{金额},较上年决算数{方向:方向}{文字:值}", "bad-template", "CQW-60", "数字槽"),
+])
+def test_a_slot_that_is_not_a_number_cannot_be_computed_with(tmp_path, before, after, code, rule, says):
+    target = tmp_path / "pack"
+    shutil.copytree(BUNDLED_PACKS / "chongqing-2021", target, ignore=shutil.ignore_patterns("*.xlsx"))
+    path = target / "rules" / "情况说明.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(before) == 1
+    path.write_text(text.replace(before, after), encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        load_pack(target)
+    error = caught.value
+    assert error.code == code and f"规则 {rule}" in error.message and says in error.message
+    assert error.line and str(error.path).endswith("情况说明.yaml")

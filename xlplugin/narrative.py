@@ -234,6 +234,8 @@ class TemplateError(ValueError):
     """A template that cannot be compiled; the message says where."""
 
 
+#: slot types whose value is a number (a Quantity) and so may take part in checks
+NUMBER_SLOTS = ("金额", "百分比", "百分点", "数")
 #: slot type → (pattern of the value, pattern of its unit)
 _SLOT_PATTERNS = {
     "金额": (_NUMBER, "万元|亿元|元"),
@@ -308,7 +310,7 @@ class Template:
                 name = self.names[group]
                 spans[name] = found.span(group)
                 raw = found.group(group)
-                if kind in ("金额", "百分比", "百分点", "数"):
+                if kind in NUMBER_SLOTS:
                     values[name] = quantity(raw, found.group(group + "u") or None)
                 elif kind == "科目":
                     values[name] = self.subjects[raw]

@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from xlplugin.expressions import NotRunnable, Slot, value_of
 from xlplugin.intervals import ZERO, Interval, Verdict
 from xlplugin.kinds.claimbase import Resolver, cover, expression, matches, outcome, quoted_compare, slot_names, templates
+from xlplugin.narrative import NUMBER_SLOTS
 
 NAME = "claim_change"
 TITLE = "增减变化"
@@ -47,6 +48,11 @@ def prepare(params, layout, where):
     for needed in ("变动", "方向"):
         if needed not in names:
             raise where.error("bad-template", f"模板必须含有 {{金额:变动}} 和 {{方向:方向}}（缺少“{needed}”）。")
+    wrong = [f"{{{kind}:{name}}}" for name, kind in names.items()
+             if name in ("变动", "本年", "幅度") and kind not in NUMBER_SLOTS or name in ("方向", "方向2") and kind != "方向"]
+    if wrong:
+        raise where.error("bad-template", f"模板中 {'、'.join(wrong)} 的类型不对：变动、本年、幅度须是数字槽"
+                                          "（如 {金额:变动}、{百分比:幅度}），方向、方向2 须是 {方向:…}。")
     current = expression(params["current"], layout, where, names, "current") if params.get("current") else None
     if current is None and "本年" not in names:
         raise where.error("bad-template", "模板没有 {金额:本年} 时，必须用 current 指明本年数从哪里来。")

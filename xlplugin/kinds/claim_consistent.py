@@ -25,6 +25,7 @@ from collections import Counter
 from xlplugin.expressions import NotRunnable, evaluate
 from xlplugin.intervals import Interval, Verdict
 from xlplugin.kinds.claimbase import condition, cover, matches, outcome, slot_names, templates
+from xlplugin.narrative import NUMBER_SLOTS
 
 NAME = "claim_consistent"
 TITLE = "前后一致"
@@ -37,7 +38,7 @@ _DOWN = ("减少", "下降", "降低")
 
 def prepare(params, layout, where):
     compiled = templates(params, layout, where)
-    if "值" not in slot_names(compiled):
+    if slot_names(compiled).get("值") not in NUMBER_SLOTS:
         raise where.error("bad-template", "每个模板都要有名为“值”的数字槽，如 {金额:值}。")
     when = condition(params["when"], layout, where) if params.get("when") else None
     return {"templates": compiled, "when": when}

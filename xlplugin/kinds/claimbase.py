@@ -9,7 +9,7 @@ from xlplugin.expressions import ExpressionError, Ref, Slot, evaluate, is_condit
 from xlplugin.findings import Operand, Outcome
 from xlplugin.intervals import Interval, Verdict
 from xlplugin.kinds.base import check_refs
-from xlplugin.narrative import Paragraph, Quantity, Template, TemplateError
+from xlplugin.narrative import NUMBER_SLOTS, Paragraph, Quantity, Template, TemplateError
 
 
 def templates(params: dict, layout, where, key: str = "template") -> list[Template]:
@@ -26,8 +26,9 @@ def templates(params: dict, layout, where, key: str = "template") -> list[Templa
     return compiled
 
 
-def expression(text: str, layout, where, slots: set[str], key: str):
-    """Parse a check over slots and table references; ``表[{类}]`` rows take a bound 科目 code."""
+def expression(text: str, layout, where, slots: dict[str, str], key: str):
+    """Parse a check over slots (name → slot type) and table references; ``表[{类}]`` rows take a
+    bound 科目 code. A slot used as a value must hold a number."""
     try:
         tree = parse(str(text))
     except ExpressionError as error:
@@ -35,6 +36,10 @@ def expression(text: str, layout, where, slots: set[str], key: str):
     unknown = [s.name for s in refs_of(tree, Slot) if s.name not in slots]
     if unknown:
         raise where.error("unknown-slot", f"{key}“{text}”用到了模板中没有的槽：{'、'.join(unknown)}（模板有：{'、'.join(sorted(slots)) or '无'}）")
+    words = sorted({f"{{{s.name}}}（{slots[s.name]}）" for s in refs_of(tree, Slot) if slots[s.name] not in NUMBER_SLOTS})
+    if words:
+        raise where.error("text-slot", f"{key}“{text}”把不是数字的槽当作数值：{'、'.join(words)}。只有"
+                                       f"{'、'.join(NUMBER_SLOTS)}槽能参与计算；科目、文字槽可以写在行的位置，如 公开05表[{{类}}].合计。")
     check_refs([r for r in map(_sample, refs_of(tree)) if r is not None], layout, where)
     return tree
 
@@ -47,11 +52,16 @@ def _sample(ref: Ref) -> Ref | None:
     return Ref(ref.table, "201", ref.column, ref.block) if ref.row.startswith("{") and ref.row.endswith("}") else None
 
 
-def slot_names(compiled: list[Template]) -> set[str]:
-    names = set(compiled[0].names.values())
-    for template in compiled[1:]:
-        names &= set(template.names.values())
-    return names
+def slot_names(compiled: list[Template]) -> dict[str, str]:
+    """The slots every wording has, name → type (a name that is not a number in some wording counts
+    as not a number)."""
+    kinds: dict[str, str] = {}
+    for template in compiled:
+        for group, kind in template.slots:
+            name = template.names[group]
+            if kind not in NUMBER_SLOTS or name not in kinds:
+                kinds[name] = kind
+    return {name: kinds[name] for name in kinds if all(name in t.names.values() for t in compiled)}
 
 
 @dataclass
@@ -188,7 +198,7 @@ def cover(context, match: Match, names=None) -> None:
 
 
 def condition(text, layout, where, key="when"):
-    tree = expression(text, layout, where, set(), key)
+    tree = expression(text, layout, where, {}, key)
     if not is_condition(tree):
         raise where.error("bad-expression", f"{key} 必须是比较。")
     return tree
