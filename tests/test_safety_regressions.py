@@ -242,3 +242,30 @@ def test_a_unit_named_like_a_formula_through_a_real_batch(tmp_path, sample_path)
     assert changed and summary["unit"] == '=HYPERLINK("http://x","点我")', summary
     cell = openpyxl.load_workbook(out / "汇总.xlsx")["单位"]["B2"]
     assert (cell.value, cell.data_type) == (summary["unit"], "s")
+
+
+def test_a_unit_name_with_hash_and_percent_still_links_to_its_files(tmp_path, sample_path):
+    """'#' would cut a link short (Excel's HYPERLINK and browsers take it as a place inside the
+    file) and '%' needs percent-encoding in the page: every link must reach its file."""
+    from urllib.parse import unquote
+
+    workbook = openpyxl.load_workbook(sample_path)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(max_row=6):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("公开部门"):
+                    cell.value = "公开部门：社保局#2 分局 100%"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    workbook.save(folder / "单位.xlsx")
+    out = tmp_path / "out"
+    CliRunner().invoke(cli, ["batch", str(folder), "--out", str(out), "--annotate"])
+    summary = next(read_summaries(out / SUMMARY_FILE))
+    assert summary["unit"] == "社保局#2分局100%" and "#" not in summary["report"] + summary["annotated"]
+    page = (out / "汇总.html").read_text(encoding="utf-8")
+    links = re.findall(r"<a href='([^']+)'>", page)
+    assert len(links) == 2 and all("%25" in link for link in links)
+    assert all((out / unquote(link)).is_file() for link in links)
+    sheet = openpyxl.load_workbook(out / "汇总.xlsx")["单位"]
+    targets = [re.match(r'=HYPERLINK\("([^"]+)"', c.value).group(1) for c in sheet[2] if c.data_type == "f"]
+    assert targets and all((out / target).is_file() for target in targets)

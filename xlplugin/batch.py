@@ -35,7 +35,9 @@ __all__ = ["check_workbook", "run_batch", "discover", "BatchResult", "SUMMARY_FI
 SUMMARY_FILE = "汇总.jsonl"
 #: Files a department might send as its workbook; the wrong kinds are listed as "could not check".
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".csv"}
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+# Not in file names: what Windows forbids, and "#", which Excel's HYPERLINK and a browser's link
+# both take as the start of a place inside the file.
+_UNSAFE = re.compile(r'[\\/:*?"<>|#\x00-\x1f]')
 _packs: dict[str, object] = {}
 
 

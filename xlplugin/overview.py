@@ -17,6 +17,7 @@ import json
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 __all__ = ["write_overview_xlsx", "write_overview_html", "read_summaries"]
 
@@ -179,7 +180,8 @@ document.querySelectorAll("table.sortable").forEach(table => {
       sortBy(table, index, th.dataset.type === "n", descending);
     });
   });
-  const wanted = decodeURIComponent(location.hash.replace(/^#sort=/, ""));
+  let wanted = "";
+  try { wanted = decodeURIComponent(location.hash.replace(/^#sort=/, "")); } catch (error) { /* a malformed #sort= */ }
   table.querySelectorAll("th").forEach((th, index) => {
     if (wanted && th.textContent === wanted) { th.dataset.order = "desc"; sortBy(table, index, th.dataset.type === "n", true); }
   });
@@ -206,6 +208,12 @@ def _bars(title: str, items: list[tuple[str, int]], colour: str) -> str:
             f"aria-label='{html.escape(title)}'>{''.join(rows)}</svg></div>")
 
 
+def _href(file_name: str) -> str:
+    """A link to an output file beside the page: percent-encoded, so that "%" or a space in a unit's
+    name still leads to its file."""
+    return html.escape(quote(file_name))
+
+
 def write_overview_html(summary_path: Path, target: Path, pack) -> Path:
     names = {r.id: r.name for r in pack.rules}
     units, _, passed, failed, unreadable = _rule_counts(summary_path)
@@ -216,13 +224,13 @@ def write_overview_html(summary_path: Path, target: Path, pack) -> Path:
             broken.append(f"<tr><td>{html.escape(summary['path'])}</td><td>{html.escape(summary['error'])}</td></tr>")
             continue
         problems_per_unit[summary["unit"]] = summary["errors"] + summary["warnings"]
-        link = f"<a href='{html.escape(summary['annotated'])}'>标注副本</a>" if summary.get("annotated") else ""
+        link = f"<a href='{_href(summary['annotated'])}'>标注副本</a>" if summary.get("annotated") else ""
         state = "pass" if summary["valid"] else "fail"
         rows.append(
             f"<tr class='{state}'><td>{html.escape(summary['unit'])}</td><td>{html.escape(summary['file'])}</td>"
             f"<td class='n'>{summary['errors']}</td><td class='n'>{summary['warnings']}</td><td>{html.escape(summary['verdict'])}</td>"
             f"<td class='n'>{summary['infos']}</td><td>{html.escape(_main_problems(summary, names))}</td>"
-            f"<td>{link} <a href='{html.escape(summary['report'])}'>JSON</a></td></tr>"
+            f"<td>{link} <a href='{_href(summary['report'])}'>JSON</a></td></tr>"
         )
     by_rule = [(f"{rule} {names.get(rule, '')}", count) for rule, count in units.most_common(15)]
     by_unit = [(unit, count) for unit, count in problems_per_unit.most_common(20) if count]
