@@ -270,3 +270,38 @@ def test_our_result_sheet_without_the_manifest_is_still_removed(tmp_path, sample
     workbook.save(stripped)
     cleaned = clean_cli(stripped, tmp_path)
     assert RESULT_SHEET not in sheet_names(cleaned)
+
+
+# ---------------------------------------------------------------------------------------------
+# More comments on one sheet than one shape-id block holds
+
+
+def test_more_than_1023_comments_on_a_sheet_get_ids_of_their_own(tmp_path, sample_path):
+    """A drawing's idmap blocks own 1,024 shape ids each: past 1,023 notes the sheet claims another
+    block no other drawing uses, so every shape id in the workbook is unique and inside its drawing's
+    blocks (Excel repairs the file otherwise)."""
+    import re
+
+    findings = [Finding("T-01", "测试", ERROR, "公开03表", f"M{row}", "公开03表", "x", "值", Decimal(1), Decimal(2), None, [], "测试")
+                for row in range(1, 1101)]
+    findings.append(Finding("T-02", "测试", ERROR, "公开01表", "B6", "公开01表", "x", "值", Decimal(1), Decimal(2), None, [], "测试"))
+    report = Report("many.xlsx", "test", "1", findings)
+    target = annotate(sample_path, report, tmp_path / "a.xlsx", checked_at=WHEN).path
+    drawings = {name: data.decode() for name, data in parts(target).items() if name.endswith(".vml")}
+    assert len(drawings) == 2
+    owned, seen = {}, []
+    for name, vml in drawings.items():
+        blocks = [int(b) for b in re.search(r'idmap v:ext="edit" data="([\d,]+)"', vml).group(1).split(",")]
+        ids = [int(n) for n in re.findall(r'id="_x0000_s(\d+)"', vml)]
+        assert all(i // 1024 in blocks for i in ids), name
+        owned[name] = blocks
+        seen += ids
+    assert len(seen) == len(set(seen)) == 1101
+    assert sorted(len(b) for b in owned.values()) == [1, 2]
+    all_blocks = [b for blocks in owned.values() for b in blocks]
+    assert len(all_blocks) == len(set(all_blocks))
+    book = openpyxl.load_workbook(target)
+    assert sum(1 for row in book["公开03表"].iter_rows() for c in row if c.comment is not None) == 1100
+
+    cleaned = clean(target, tmp_path / "b.xlsx").path
+    assert not [name for name in parts(cleaned) if name.endswith(".vml")]

@@ -148,12 +148,9 @@ class SheetComments:
 
     def _add_shape(self, ref: str) -> None:
         if self.vml is None:
-            self.vml = _new_vml(_free_idmap(self.package))
+            self.vml = _new_vml(max(_used_blocks(self.package)) + 1)
         row, col = parse_a1(ref)
-        numbers = [int(n) for n in _SHAPE_NUMBER.findall(self.vml)]
-        idmap = _IDMAP.search(self.vml)
-        block = int(re.findall(r"\d+", idmap.group(1))[0]) if idmap else 1
-        number = max(numbers + [block * 1024]) + 1
+        number = self._next_shape_number()
         shape = (
             f'<v:shape {_VML_NAMESPACES} id="_x0000_s{number}" type="#_x0000_t202" style="position:absolute;margin-left:60pt;margin-top:2pt;'
             f'width:320pt;height:130pt;z-index:{number % 1024};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
@@ -165,6 +162,22 @@ class SheetComments:
         )
         closing = self.vml.rfind("</xml>")
         self.vml = self.vml[:closing] + shape + self.vml[closing:]
+
+    def _next_shape_number(self) -> int:
+        """A shape id inside this drawing's id blocks: the idmap's blocks own ids ``1024 × block``
+        to ``1024 × block + 1023``. Past 1,023 comments a block is full: a block no drawing of the
+        workbook uses is added to the idmap (as Excel does), so no two shapes share an id."""
+        numbers = [int(n) for n in _SHAPE_NUMBER.findall(self.vml)]
+        idmap = _IDMAP.search(self.vml)
+        blocks = [int(n) for n in re.findall(r"\d+", idmap.group(1))] if idmap else [1]
+        number = max(numbers + [blocks[0] * 1024]) + 1
+        if number // 1024 in blocks:
+            return number
+        block = max(_used_blocks(self.package) + blocks) + 1
+        if idmap:
+            start, end = idmap.span(1)
+            self.vml = self.vml[:start] + ",".join(map(str, blocks + [block])) + self.vml[end:]
+        return block * 1024 + 1
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -208,13 +221,14 @@ def _shape_cell(shape: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def _free_idmap(package: Package) -> int:
+def _used_blocks(package: Package) -> list[int]:
+    """The shape-id blocks the workbook's drawings claim in their idmaps (and 0)."""
     used = [0]
     for name in package.names:
         if name.endswith(".vml"):
             for match in _IDMAP.finditer(package.read(name).decode("utf-8", "replace")):
                 used += [int(n) for n in re.findall(r"\d+", match.group(1))]
-    return max(used) + 1
+    return used
 
 
 def _new_vml(idmap: int) -> str:
