@@ -50,6 +50,9 @@ CASES = [
     ("rules/公开09表.yaml", "      - 公开09表[会议费].预算数", "      - 公开09表[会议费].预算数 + 1", "bad-expression", "CQ09-18", "不是单元格引用", None),
     ("rules/公开01表.yaml", "    name: 本年收入合计等于各项收入之和\n", "    name: 本年收入合计等于各项收入之和\n    enabled: \"false\"\n", "bad-param", "CQ01-01",
      "enabled 只能写 true 或 false", 1),
+    ("rules/绩效自评.yaml", "    checks: [blank, within_weight]", "    checks: [blank, within_weights]", "bad-param", "CQP-10",
+     "未知的检查“within_weights”（可用：", 0),
+    ("rules/情况说明.yaml", "    checks: [leftovers]", "    checks: [leftover]", "bad-param", "CQW-91", "未知的检查“leftover”", 0),
 ]
 
 

@@ -9,6 +9,7 @@ from xlplugin.errors import PackError
 from xlplugin.findings import Operand, Outcome
 from xlplugin.intervals import Interval, Verdict, compare, total
 from xlplugin.layout import BlockSpec, Layout, TableSpec
+from xlplugin.yamlfile import line_of
 
 #: Placeholders every message template may use.
 COMMON_PLACEHOLDERS = ("table", "row", "column", "cell", "expected", "actual", "difference")
@@ -67,6 +68,15 @@ def fixed_row(spec: TableSpec, block: BlockSpec, key: str, where: Where) -> str:
         if wanted in {normalize_text(row.id), normalize_text(row.code or ""), normalize_text(row.label)}:
             return row.id
     raise where.error("unknown-row", f"{spec.id}的区块“{block.id}”中没有行“{key}”。")
+
+
+def selected_checks(params: dict, available: tuple[str, ...], where: Where) -> set[str]:
+    """The ``checks`` a rule selects among a kind's ``available`` ones (all of them when omitted)."""
+    checks = params.get("checks", list(available))
+    unknown = [str(c) for c in checks if c not in available]
+    if unknown:
+        raise where.error("bad-param", f"未知的检查“{'、'.join(unknown)}”（可用：{'、'.join(available)}）。", line_of(checks))
+    return set(checks)
 
 
 def fmt(value: Decimal | None) -> str:

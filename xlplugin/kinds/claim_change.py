@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from xlplugin.expressions import NotRunnable, Slot, value_of
 from xlplugin.intervals import ZERO, Interval, Verdict
+from xlplugin.kinds.base import selected_checks
 from xlplugin.kinds.claimbase import Resolver, cover, expression, matches, outcome, quoted_compare, slot_names, templates
 from xlplugin.narrative import NUMBER_SLOTS
 
@@ -56,11 +57,7 @@ def prepare(params, layout, where):
     current = expression(params["current"], layout, where, names, "current") if params.get("current") else None
     if current is None and "本年" not in names:
         raise where.error("bad-template", "模板没有 {金额:本年} 时，必须用 current 指明本年数从哪里来。")
-    checks = params.get("checks", list(CHECKS))
-    unknown = [c for c in checks if c not in CHECKS]
-    if unknown:
-        raise where.error("bad-param", f"未知的检查“{'、'.join(map(str, unknown))}”（可用：{'、'.join(CHECKS)}）。")
-    return {"templates": compiled, "current": current, "text": params["template"], "checks": set(checks)}
+    return {"templates": compiled, "current": current, "text": params["template"], "checks": selected_checks(params, CHECKS, where)}
 
 
 def check(prepared, context):

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from xlplugin.findings import Operand, Outcome
 from xlplugin.intervals import Verdict
+from xlplugin.kinds.base import selected_checks
 
 NAME = "narrative_wording"
 TITLE = "措辞"
@@ -41,10 +42,7 @@ _REASON = re.compile(r"原因")
 
 
 def prepare(params, layout, where):
-    unknown = [c for c in params["checks"] if c not in CHECKS]
-    if unknown:
-        raise where.error("bad-param", f"未知的检查“{'、'.join(map(str, unknown))}”（可用：{'、'.join(CHECKS)}）。")
-    return {"checks": list(params["checks"])}
+    return {"checks": selected_checks(params, CHECKS, where)}
 
 
 def check(prepared, context):

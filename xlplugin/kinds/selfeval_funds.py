@@ -23,7 +23,7 @@ from decimal import Decimal
 from xlplugin.expressions import ExpressionError, parse, refs_of, value_of
 from xlplugin.findings import Operand, Outcome
 from xlplugin.intervals import Interval, Verdict
-from xlplugin.kinds.base import check_refs
+from xlplugin.kinds.base import check_refs, selected_checks
 from xlplugin.kinds.claimbase import quoted_compare
 from xlplugin.narrative import Quantity
 
@@ -39,9 +39,7 @@ RATE, SCORE, WEIGHT, SPENT, BUDGET = "执行率(%)", "执行率得分", "执行�
 
 
 def prepare(params, layout, where):
-    checks = params.get("checks", list(CHECKS))
-    if any(c not in CHECKS for c in checks):
-        raise where.error("bad-param", f"checks 只能是 {'、'.join(CHECKS)}。")
+    checks = selected_checks(params, CHECKS, where)
     agree = {}
     for label, text in (params.get("agree") or {}).items():
         try:
@@ -50,7 +48,7 @@ def prepare(params, layout, where):
             raise where.error("bad-expression", f"agree.{label}“{text}”写法有误：{error}") from None
         check_refs(refs_of(tree), layout, where)
         agree[str(label)] = (str(text), tree)
-    return {"kinds": params.get("kinds"), "checks": set(checks), "agree": agree}
+    return {"kinds": params.get("kinds"), "checks": checks, "agree": agree}
 
 
 def quoted(entry) -> Quantity:

@@ -31,6 +31,7 @@ from decimal import Decimal
 from xlplugin.amounts import normalize_text
 from xlplugin.findings import Operand, Outcome
 from xlplugin.intervals import Interval, Verdict
+from xlplugin.kinds.base import selected_checks
 from xlplugin.kinds.claimbase import quoted_compare
 from xlplugin.kinds.selfeval_funds import quoted
 
@@ -45,13 +46,11 @@ _NATURE = {"≥": ">=", ">=": ">=", "＞": ">", ">": ">", "≤": "<=", "<=": "<=
 
 
 def prepare(params, layout, where):
-    checks = params.get("checks", list(CHECKS))
-    if any(c not in CHECKS for c in checks):
-        raise where.error("bad-param", f"checks 只能是 {'、'.join(CHECKS)}。")
+    checks = selected_checks(params, CHECKS, where)
     exceeded = params.get("equal_exceeded", "full")
     if exceeded not in ("full", "partial"):
         raise where.error("bad-param", "equal_exceeded 只能是 full 或 partial。")
-    return {"kinds": params.get("kinds"), "checks": set(checks), "exceeded": exceeded}
+    return {"kinds": params.get("kinds"), "checks": checks, "exceeded": exceeded}
 
 
 def check(prepared, context):
