@@ -105,8 +105,11 @@ class Context:
         return self.resolve(ref).interval
 
     def row_interval(self, table: Table, block: Block, row: Row, column: str) -> tuple[Interval, Operand]:
+        """One cell of a block row, with its operand named as the expression language writes it
+        (``公开01表[收入/本年收入合计].决算数`` where the table has several blocks)."""
         value = row.values[column]
-        ref = f"{table.id}[{row.key}].{column}"
+        path = f"{block.spec.id}/{row.key}" if len(table.blocks) > 1 else row.key
+        ref = f"{table.id}[{path}].{column}"
         return self.interval_of(value, ref), _operand(ref, table, value)
 
     @staticmethod

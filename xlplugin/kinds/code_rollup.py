@@ -16,7 +16,7 @@ finds nothing on the corrected sample except rounding (提示: 合计 9,909.15 v
 Placeholders: the common ones plus ``{children}`` (the child codes summed).
 """
 from xlplugin.intervals import Verdict
-from xlplugin.kinds.base import block_spec, outcome, sum_outcome, table_spec, value_columns
+from xlplugin.kinds.base import block_spec, outcome, sum_relation, table_spec, value_columns
 
 NAME = "code_rollup"
 TITLE = "科目汇总"
@@ -57,13 +57,8 @@ def check(prepared, context):
     for parent, children, label in groups:
         names = "、".join(c.code for c in children) or "无"
         for column in prepared["columns"]:
-            left, left_operand = context.row_interval(table, block, parent, column)
-            operands, parts = [left_operand], []
-            for child in children:
-                interval, operand = context.row_interval(table, block, child, column)
-                operands.append(operand)
-                parts.append((1, interval))
-            verdict, right = sum_outcome(left, parts, context.tolerance)
+            parts = [(1, child, column) for child in children]
+            verdict, left, right, operands = sum_relation(context, table, block, (parent, column), parts)
             if verdict is not Verdict.PASS:
                 where = (table.sheet.name, parent.values[column].cell, table.id)
                 yield outcome(verdict, where, label, column, left, right, operands, children=names)

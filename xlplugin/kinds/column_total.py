@@ -15,7 +15,7 @@ subtracts), ``columns`` (optional; default every value column of the block). Exa
 Placeholders: the common ones plus ``{parts}`` (the part rows).
 """
 from xlplugin.intervals import Verdict
-from xlplugin.kinds.base import block_spec, fixed_row, outcome, signed, sum_outcome, table_spec, value_columns
+from xlplugin.kinds.base import block_spec, fixed_row, outcome, signed, sum_relation, table_spec, value_columns
 
 NAME = "column_total"
 TITLE = "列合计"
@@ -49,13 +49,8 @@ def check(prepared, context):
 
         raise NotRunnable(f"{table.id}中找不到行：{'、'.join(missing)}")
     for column in prepared["columns"]:
-        left, left_operand = context.row_interval(table, block, total_row, column)
-        operands, parts = [left_operand], []
-        for sign, row, _ in part_rows:
-            interval, operand = context.row_interval(table, block, row, column)
-            operands.append(operand)
-            parts.append((sign, interval))
-        verdict, right = sum_outcome(left, parts, context.tolerance)
+        parts = [(sign, row, column) for sign, row, _ in part_rows]
+        verdict, left, right, operands = sum_relation(context, table, block, (total_row, column), parts)
         if verdict is not Verdict.PASS:
             where = (table.sheet.name, total_row.values[column].cell, table.id)
             yield outcome(verdict, where, total_row.label, column, left, right, operands, parts=prepared["label"])

@@ -19,7 +19,7 @@ Rows whose total and parts are all blank are skipped (nothing to check). Example
 fails on the published sample's row 229 (其他支出): 本年支出合计 35.00 but 基本支出 and 项目支出 blank.
 Placeholders: the common ones plus ``{parts}`` (the part columns, joined with + and -).
 """
-from xlplugin.kinds.base import block_spec, fixed_row, outcome, signed, sum_outcome, table_spec, value_columns
+from xlplugin.kinds.base import block_spec, fixed_row, outcome, signed, sum_relation, table_spec, value_columns
 from xlplugin.intervals import Verdict
 
 NAME = "row_total"
@@ -53,13 +53,8 @@ def check(prepared, context):
         total_value = row.values[prepared["total"]]
         if total_value.status == "blank" and all(row.values[name].status in ("blank", "dash") for _, name in prepared["parts"]):
             continue
-        left, left_operand = context.row_interval(table, block, row, prepared["total"])
-        operands, parts = [left_operand], []
-        for sign, name in prepared["parts"]:
-            interval, operand = context.row_interval(table, block, row, name)
-            operands.append(operand)
-            parts.append((sign, interval))
-        verdict, right = sum_outcome(left, parts, context.tolerance)
+        parts = [(sign, row, name) for sign, name in prepared["parts"]]
+        verdict, left, right, operands = sum_relation(context, table, block, (row, prepared["total"]), parts)
         if verdict is not Verdict.PASS:
             where = (table.sheet.name, total_value.cell, table.id)
             yield outcome(verdict, where, row.code or row.label or row.key, prepared["total"], left, right, operands, parts=prepared["label"])
