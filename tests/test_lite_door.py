@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from xlplugin import __version__, excel, lite
-from xlplugin.marks import RESULT_SHEET, cell_marks
+from xlplugin.marks import RESULT_SHEET, SEPARATOR, cell_marks
 from xlplugin.book import a1, parse_a1
 from tests.test_excel_door import OUR_SHEETS, commented_sample, file_door  # noqa: F401 (fixture)
 from tests.xlwings_standin import Book
@@ -101,6 +101,66 @@ def test_lite_round_trips_are_few(sample_path):
     assert book.calls["color"] <= len(marks) + 2  # + the result sheet's header row and column
     assert book.calls["read"] <= len(book.sheets)
     assert marked > 5 * book.calls["color"]
+
+
+def test_rerun_and_clear_read_everything_before_writing(sample_path):
+    """In Lite a read after queued writes first sends them to Excel: the door reads all it needs
+    (old notes, fills, existing notes) before it writes, so a re-run costs one such trip, not one
+    per marked cell."""
+    book, _ = lite_door(sample_path)
+    book.calls.clear()
+    book.pending = False  # the script ended: xlwings Lite sent its writes
+    asyncio.run(lite.validate(book))
+    assert book.calls["flush"] == 1
+    book.calls.clear()
+    book.pending = False
+    asyncio.run(lite.clear(book))
+    assert book.calls["flush"] == 0
+
+
+@pytest.mark.parametrize("is_lite", [False, True], ids=["desktop", "lite"])
+def test_a_cell_with_an_empty_note_of_theirs(sample_path, tmp_path, is_lite):
+    """xlwings refuses add_note on a cell that has a note, even an empty one: ours goes below it,
+    as the file door does, and clearing gives the empty note back."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    copy = tmp_path / "空批注.xlsx"
+    workbook = openpyxl.load_workbook(sample_path)
+    workbook["公开03表"]["C22"].comment = Comment("", "张会计")
+    workbook.save(copy)
+    _, file_notes, _ = file_door(copy, tmp_path)
+    book = Book.open(copy, lite=is_lite)
+    report = asyncio.run(lite.validate(book)) if is_lite else excel.validate(book)
+    assert report is not None, book.app.alerts
+    assert theirs(book.notes()) == file_notes
+    assert book.notes()[("公开03表", "C22")].startswith(f"\n\n{SEPARATOR}\n")
+    asyncio.run(lite.clear(book)) if is_lite else excel.clear(book)
+    assert book.notes()[("公开03表", "C22")] == ""
+
+
+def test_a_run_that_stops_half_way_can_still_be_cleared(sample_path, monkeypatch):
+    """The record of original fills is written before the first mark: if marking fails (here the
+    tenth note), 清除标注 still restores every cell."""
+    book = Book.open(sample_path, lite=True)
+    before = (book.notes(), book.fills())
+    from tests import xlwings_standin
+
+    added = []
+    original = xlwings_standin.Range.add_note
+
+    def failing(self, text):
+        added.append(text)
+        if len(added) == 10:
+            raise RuntimeError("Excel 拒绝了这次写入")
+        return original(self, text)
+
+    monkeypatch.setattr(xlwings_standin.Range, "add_note", failing)
+    assert asyncio.run(lite.validate(book)) is None
+    assert "内部错误" in book.app.alerts[-1][0] and book.fills() != before[1]
+    monkeypatch.setattr(xlwings_standin.Range, "add_note", original)
+    assert asyncio.run(lite.clear(book)) > 0
+    assert (book.notes(), book.fills()) == before
 
 
 def test_errors_in_lite_are_a_message_not_a_traceback(sample_path):
@@ -240,6 +300,11 @@ def test_the_kit_holds_the_wheel_with_the_packs_and_the_scripts(kit):
         names = set(archive.namelist())
         metadata = archive.read(f"xlplugin-{__version__}.dist-info/METADATA").decode()
     assert {"xlplugin/lite.py", "xlplugin/marks.py", "xlplugin/_rules/chongqing-2021/pack.yaml"} <= names
+    from xlplugin.packfile import pack_files
+
+    for pack in (ROOT / "rules").iterdir():  # every file a pack build would take, for each bundled pack
+        shipped = {n.removeprefix(f"xlplugin/_rules/{pack.name}/") for n in names if n.startswith(f"xlplugin/_rules/{pack.name}/")}
+        assert shipped == set(pack_files(pack))
     assert not any(name.startswith(("tests/", "tools/")) for name in names)
     assert 'Requires-Dist: python-calamine<1,>=0.9; sys_platform != "emscripten"' in metadata
 

@@ -18,7 +18,9 @@ It follows xlwings' documented behaviour where the door depends on it:
 it differs: cell values and which cells have notes arrive with the call, but reading ``Range.color``
 or ``Note.text`` raises ``NotImplementedError`` — they are fetched with ``await
 Range.get_colors()`` / ``await Note.get_text()`` (counted as ``await``, a round trip each) — and a
-multi-area address is not a range there.
+multi-area address is not a range there; reading column widths or fonts raises too, and the used range
+covers values only. Writes are queued there and sent when the script ends or before the next awaited
+read: ``calls["flush"]`` counts those extra trips.
 
 A book is loaded from a real ``.xlsx`` (values, solid fills and comments via openpyxl, imported only
 there, so that a pickled book can be used where openpyxl must not be loaded), and
@@ -95,16 +97,16 @@ class Note:
     async def get_text(self) -> str:
         if not self._sheet.book.lite:
             raise NotImplementedError("get_text() is only supported in xlwings Lite")
-        self._sheet.book.calls["await"] += 1
+        self._sheet.book.awaited()
         return self._text if self._sheet._notes.get(self._cell) is self else None
 
     @text.setter
     def text(self, value: str) -> None:
-        self._sheet.book.calls["note"] += 1
+        self._sheet.book.wrote("note")
         self._text = value
 
     def delete(self) -> None:
-        self._sheet.book.calls["note"] += 1
+        self._sheet.book.wrote("note")
         self._sheet._notes.pop(self._cell, None)
 
 
@@ -114,11 +116,13 @@ class Font:
 
     @property
     def bold(self):
+        if self._range.sheet.book.lite:
+            raise NotImplementedError("Reading font properties synchronously isn't supported on this engine.")
         return all(self._range.sheet.bold.get(c, False) for c in self._range.cells())
 
     @bold.setter
     def bold(self, value: bool) -> None:
-        self._range.sheet.book.calls["format"] += 1
+        self._range.sheet.book.wrote("format")
         for cell in self._range.cells():
             self._range.sheet.bold[cell] = bool(value)
 
@@ -169,7 +173,7 @@ class Range:
 
     @value.setter
     def value(self, data) -> None:
-        self.sheet.book.calls["write"] += 1
+        self.sheet.book.wrote("write")
         r0, c0 = self.areas[0][:2]
         if not isinstance(data, (list, tuple)):
             for cell in self.cells():
@@ -192,7 +196,7 @@ class Range:
     async def get_colors(self):
         if not self.sheet.book.lite:
             raise NotImplementedError("get_colors() is only supported in xlwings Lite")
-        self.sheet.book.calls["await"] += 1
+        self.sheet.book.awaited()
         r0, c0, r1, c1 = self.areas[0]
         return [[self.sheet.colors.get((r, c)) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
 
@@ -202,7 +206,7 @@ class Range:
             raise ValueError("Range.set_colors() supports at most 10,000 cells per call")
         if len(colors) != r1 - r0 + 1 or any(len(row) != c1 - c0 + 1 for row in colors):
             raise ValueError(f"Expected {r1 - r0 + 1} rows of {c1 - c0 + 1} colors")
-        self.sheet.book.calls["color"] += 1
+        self.sheet.book.wrote("color")
         for i, row in enumerate(colors):
             for j, color in enumerate(row):
                 if color is ...:
@@ -214,7 +218,7 @@ class Range:
 
     @color.setter
     def color(self, value) -> None:
-        self.sheet.book.calls["color"] += 1
+        self.sheet.book.wrote("color")
         rgb = _rgb(value)
         for cell in self.cells():
             if rgb is None:
@@ -228,11 +232,13 @@ class Range:
 
     @property
     def column_width(self):
+        if self.sheet.book.lite:
+            raise NotImplementedError("Reading the column width synchronously isn't supported on this engine.")
         return self.sheet.widths.get(self.column)
 
     @column_width.setter
     def column_width(self, value) -> None:
-        self.sheet.book.calls["format"] += 1
+        self.sheet.book.wrote("format")
         for _, c0, _, c1 in self.areas:
             for c in range(c0, c1 + 1):
                 self.sheet.widths[c] = value
@@ -244,9 +250,13 @@ class Range:
         return self.sheet._notes.get(self.areas[0][:2])
 
     def add_note(self, text: str) -> Note:
+        if not text:
+            raise ValueError("Note text must not be empty")
+        if self.sheet._notes.get(self.areas[0][:2]) is not None:
+            raise ValueError("This cell already has a note")
         if not self.sheet.book.notes_supported:
             raise NotImplementedError("Notes require ExcelApi 1.18")
-        self.sheet.book.calls["note"] += 1
+        self.sheet.book.wrote("note")
         cell = self.areas[0][:2]
         self.sheet._notes[cell] = Note(self.sheet, cell, text)
         return self.sheet._notes[cell]
@@ -288,7 +298,8 @@ class Sheet:
 
     @property
     def used_range(self) -> Range:
-        used = set(self.values) | set(self.colors) | set(self._notes)
+        # Excel counts formatted cells as used; xlwings Lite sends the values' extent only.
+        used = set(self.values) if self.book.lite else set(self.values) | set(self.colors) | set(self._notes)
         if not used:
             return Range(self, [(1, 1, 1, 1)])
         rows, cols = [r for r, _ in used], [c for _, c in used]
@@ -305,6 +316,7 @@ class Sheet:
         return self.range(address)
 
     def delete(self) -> None:
+        self.book.wrote("sheet")
         self.book.sheets._remove(self)
 
 
@@ -327,6 +339,7 @@ class Sheets:
         raise KeyError(key)
 
     def add(self, name=None, before=None, after=None) -> Sheet:
+        self._book.wrote("sheet")
         name = name or f"Sheet{len(self._items) + 1}"
         if any(s.name.lower() == name.lower() for s in self._items):
             raise ValueError(f"Sheet named '{name}' already present in workbook")
@@ -347,9 +360,21 @@ class Book:
     def __init__(self, name: str, fullname: str = "", lite: bool = False):
         self.name, self.fullname, self.lite = name, fullname or name, lite
         self.notes_supported = True  # False: an Excel older than ExcelApi 1.18, where Lite has no notes
+        self.pending = False  # Lite: writes queued since the last round trip
         self.app = App()
         self.sheets = Sheets(self)
         self.calls: Counter = Counter()
+
+    def wrote(self, kind: str) -> None:
+        self.calls[kind] += 1
+        self.pending = self.lite
+
+    def awaited(self) -> None:
+        """An awaited read: in xlwings Lite it first sends the queued writes to Excel (a flush)."""
+        self.calls["await"] += 1
+        if self.pending:
+            self.calls["flush"] += 1
+            self.pending = False
 
     @classmethod
     def open(cls, path, lite: bool = False) -> "Book":
@@ -371,6 +396,7 @@ class Book:
                     if cell.comment is not None:
                         sheet._notes[key] = Note(sheet, key, cell.comment.text)
         book.calls.clear()
+        book.pending = False
         return book
 
     def notes(self) -> dict[tuple[str, str], str]:

@@ -40,8 +40,8 @@ def build(out: Path, url: str) -> Path:
     # setuptools stages the wheel in build/ and never empties it: a module deleted since the last
     # build would still ship.
     shutil.rmtree(ROOT / "build", ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(ROOT)],
-                   check=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(out), str(ROOT)], check=True)
     shutil.copyfile(SOURCES / "main.py", out / "main.py")
     (out / "requirements.txt").write_text(requirements(url), encoding="utf-8")
     return out / WHEEL

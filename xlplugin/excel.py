@@ -18,7 +18,7 @@ Which pack: ``validate(pack=...)``, else ``XLPLUGIN_PACK`` from the environment,
 workbook's ``xlwings.conf`` sheet, else from the user's ``~/.xlwings/xlwings.conf``; without any,
 the pack whose template fits the workbook (as ``xlplugin check`` does).
 
-State between runs lives in a very hidden sheet ``_xlplugin_excel`` (each marked cell and its
+State between runs lives in a hidden sheet ``_xlplugin_excel`` (each marked cell and its
 original fill), so re-running replaces our marks instead of piling them up, and 说明 written in
 the previous 校验结果 sheet are carried over to the same finding.
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from abc import ABC, abstractmethod
 from decimal import Decimal
 from pathlib import Path
 
@@ -191,22 +192,29 @@ async def _validate(book, pack_name: str | None, surface: "Surface") -> Report:
 
 async def _mark(book, surface: "Surface", report: Report, result_name: str) -> None:
     names = [s.name for s in book.sheets if s.name != result_name]
+    marks = cell_marks(report, names)
+    # Every read first (in xlwings Lite a read after a write costs a round trip), then the record
+    # of what we change, then the changes: a run that stops half-way can still be cleared.
     state = [["sheet", "cell", "color"], [_RESULT_ROW, result_name, ""]]
-    for sheet_name, cells in cell_marks(report, names).items():
+    notes: dict[tuple[str, str], str | None] = {}
+    for sheet_name, cells in marks.items():
         sheet = book.sheets[sheet_name]
         originals = await surface.fills(sheet, list(cells))
         state += [[sheet_name, ref, originals.get(ref, "")] for ref in cells]
-        surface.paint(sheet, {ref: "#" + FILLS[mark.severity][2:] for ref, mark in cells.items()})
-        for ref, mark in cells.items():
-            target = sheet.range(ref)
-            theirs = await surface.note_text(target)
-            if theirs:  # someone else's note: ours goes below theirs
-                target.note.text = f"{theirs}\n\n{SEPARATOR}\n{mark.text}"
-            else:
-                target.add_note(mark.text)
+        for ref in cells:
+            notes[sheet_name, ref] = await surface.note_text(sheet.range(ref))
     hidden = book.sheets.add(STATE_SHEET, after=book.sheets[len(book.sheets) - 1])
     hidden.range("A1").value = state
     hidden.visible = False
+    for sheet_name, cells in marks.items():
+        sheet = book.sheets[sheet_name]
+        surface.paint(sheet, {ref: "#" + FILLS[mark.severity][2:] for ref, mark in cells.items()})
+        for ref, mark in cells.items():
+            target, theirs = sheet.range(ref), notes[sheet_name, ref]
+            if theirs is None:
+                target.add_note(mark.text)
+            else:  # someone else's note, even an empty one: ours goes below theirs
+                target.note.text = f"{theirs}\n\n{SEPARATOR}\n{mark.text}"
 
 
 def _ours(model: Book) -> tuple[list[list] | None, str | None]:
@@ -229,19 +237,22 @@ async def _remove_annotations(book, surface: "Surface", state: list[list] | None
     for sheet_name, ref, color in state or []:
         if sheet_name in names:
             by_sheet.setdefault(sheet_name, {})[ref] = color or ""
+    notes = {(sheet_name, ref): await surface.note_text(book.sheets[sheet_name].range(ref))
+             for sheet_name, originals in by_sheet.items() for ref in originals}  # reads before writes
     for sheet_name, originals in by_sheet.items():
         sheet = book.sheets[sheet_name]
         surface.paint(sheet, originals)
         for ref in originals:
-            await _strip_note(sheet.range(ref), surface)
+            _strip_note(sheet.range(ref), notes[sheet_name, ref])
     for name in (STATE_SHEET, result_name):
         if name in names:
             book.sheets[name].delete()
     return sum(len(originals) for originals in by_sheet.values())
 
 
-async def _strip_note(cell, surface: "Surface") -> None:
-    text = await surface.note_text(cell)
+def _strip_note(cell, text: str | None) -> None:
+    """Take our part out of the cell's note (its text was read before): all of it, or what follows
+    the separator below a department's own note."""
     if text is None:
         return
     if text.startswith(HEADING):
@@ -281,7 +292,7 @@ def _write_result_sheet(book, surface: "Surface", report: Report, pack_name: str
 # Surfaces
 
 
-class Surface:
+class Surface(ABC):
     """What differs between the places the door runs: reading fills and note texts, painting fills,
     and the unit of column widths. Everything else is the same xlwings calls on both."""
 
@@ -292,21 +303,21 @@ class Surface:
         """Tell the finance officer, in a message box."""
         book.app.alert(text, title=f"xlplugin {title}")
 
+    @abstractmethod
     async def fills(self, sheet, refs: list[str]) -> dict[str, str]:
         """The current fill of each cell as ``#RRGGBB``, or ``''`` for none."""
-        raise NotImplementedError
 
+    @abstractmethod
     def paint(self, sheet, colors: dict[str, str]) -> None:
         """Fill each cell with its ``#RRGGBB`` colour (``''``: no fill), in as few calls as possible."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def note_text(self, cell) -> str | None:
         """The text of the cell's note, or ``None`` when it has none."""
-        raise NotImplementedError
 
+    @abstractmethod
     def column_width(self, characters: float) -> float:
         """A column width given in characters, in the unit ``Range.column_width`` takes here."""
-        raise NotImplementedError
 
 
 class _Desktop(Surface):
