@@ -96,7 +96,7 @@ def test_cli_annotated_copy_beside_the_input(tmp_path, sample_path):
     assert result.exit_code == 1
     target = tmp_path / f"{source.stem}.校验.xlsx"
     assert target.exists() and digest(source) == before
-    assert "已写入标注副本" in result.stderr and "69 个单元格" in result.stderr
+    assert "已写入标注副本" in result.stderr and "66 个单元格" in result.stderr
 
     workbook = openpyxl.load_workbook(target)
     cell = workbook["公开03表"]["C60"]
@@ -112,15 +112,15 @@ def test_cli_annotated_copy_beside_the_input(tmp_path, sample_path):
     assert workbook.sheetnames[-2:] == [RESULT_SHEET, MANIFEST_SHEET]
     assert workbook[MANIFEST_SHEET].sheet_state == "veryHidden"
     assert results["B2"].value.startswith("不通过：13 个错误")
-    assert results["B6"].value == "错误 13 · 警告 13 · 提示 49 · 未执行规则 0"
+    assert results["B6"].value == "错误 13 · 警告 13 · 提示 43 · 未执行规则 0"
     assert [c.value for c in results[9]] == ["序号", "级别", "规则", "规则名称", "表", "位置", "问题", "应为", "实际", "差额", "说明"]
     rows = list(results.iter_rows(min_row=10, max_row=84, values_only=True))
-    assert len([r for r in rows if r[0]]) == 75
+    assert len([r for r in rows if r[0]]) == 69
     assert [r[1] for r in rows[:13]] == [ERROR] * 13  # errors first
     first = rows[0]
     assert first[2] == "CQ03-01" and first[5] == "公开03表!C22" and first[8] == Decimal("10.79") or first[8] == 10.79
     assert results["F10"].hyperlink.location == "'公开03表'!C22"
-    assert results.freeze_panes == "A10" and results.auto_filter.ref == "A9:K84"
+    assert results.freeze_panes == "A10" and results.auto_filter.ref == "A9:K78"
     # a narrative finding marks its paragraph and the table cell it was compared with
     paragraph = workbook["情况说明"]["A27"]
     assert paragraph.fill.fgColor.rgb == FILLS[ERROR] and "CQW-50" in paragraph.comment.text

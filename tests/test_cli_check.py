@@ -15,8 +15,8 @@ def test_text_report_on_the_sample(sample_path):
     assert result.exit_code == 1
     out = result.output
     assert "结论：不通过：13 个错误必须修改后再公开，另有 13 个警告需写明说明" in out
-    assert "错误 13 · 警告 13 · 提示 49 · 未执行 0" in out
-    assert "情况说明：177 个数字，136 个由规则核对。" in out
+    assert "错误 13 · 警告 13 · 提示 43 · 未执行 0" in out
+    assert "情况说明：177 个数字，156 个由规则核对。" in out
     assert out.index("\n公开01表 收入支出决算总表\n") < out.index("\n公开03表 支出决算表\n") < out.index("\n公开05表 一般公共")
     assert "[错误] C60    CQ03-01 本年支出合计等于各类支出之和" in out
     assert "\x1b[" not in out  # no colour codes when not a terminal
@@ -25,7 +25,7 @@ def test_text_report_on_the_sample(sample_path):
 def test_colour_on_a_terminal_and_level_filter(sample_path):
     result = CliRunner().invoke(cli, ["check", str(sample_path), "--level", "error"], color=True)
     assert "\x1b[31m" in result.output  # red 错误
-    assert "[警告]" not in result.output and "另有 62 条较低级别的结果未显示" in result.output
+    assert "[警告]" not in result.output and "另有 56 条较低级别的结果未显示" in result.output
 
 
 def test_json_report(corrected_path, tmp_path):
@@ -34,7 +34,7 @@ def test_json_report(corrected_path, tmp_path):
     assert result.exit_code == 0 and "结论：通过" in result.output
     report = json.loads(output.read_text(encoding="utf-8"))
     assert report["workbook"] == corrected_path.name
-    assert report["pack"] == {"id": "cq-2021", "version": "1.0.0"}
+    assert report["pack"] == {"id": "cq-2021", "version": "1.1.0"}
     assert report["summary"]["errors"] == 0 and report["summary"]["warnings"] == 0 and report["summary"]["not_run"] == 0
     assert report["not_run"] == []
     finding = report["findings"][0]
@@ -64,7 +64,7 @@ def test_exit_code_two_for_bad_input_and_bad_pack(tmp_path, sample_path):
 
 
 def test_pack_by_id_and_version(corrected_path):
-    result = CliRunner().invoke(cli, ["check", str(corrected_path), "--pack", "cq-2021@1.0.0", "--level", "warning"])
+    result = CliRunner().invoke(cli, ["check", str(corrected_path), "--pack", "cq-2021@1.1.0", "--level", "warning"])
     assert result.exit_code == 0 and "结论：通过" in result.output
 
 

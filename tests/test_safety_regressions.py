@@ -70,7 +70,7 @@ def _hostile_archive(tmp_path, pack_id: str, version: str = "1.0.0"):
     with zipfile.ZipFile(build(CITY, tmp_path / "good.zip")) as archive:
         entries = {name: archive.read(name) for name in archive.namelist()}
     entries["pack.yaml"] = (entries["pack.yaml"].decode("utf-8").replace("\nid: cq-2021\n", f"\nid: {json.dumps(pack_id)}\n")
-                            .replace("\nversion: 1.0.0\n", f"\nversion: {json.dumps(version)}\n").encode("utf-8"))
+                            .replace("\nversion: 1.1.0\n", f"\nversion: {json.dumps(version)}\n").encode("utf-8"))
     files = {name: data for name, data in entries.items() if name != "CONTENTS.json"}
     entries["CONTENTS.json"] = json.dumps({"format": 1, "pack": {"id": pack_id, "version": version},
                                            "files": {n: hashlib.sha256(d).hexdigest() for n, d in sorted(files.items())}}).encode("utf-8")
@@ -105,7 +105,7 @@ def test_install_never_touches_a_folder_outside_the_packs_folder(tmp_path, how):
 
 def test_a_good_pack_still_installs(tmp_path):
     result = run("pack", "install", build(CITY, tmp_path / "good.zip"), "--allow-unsigned")
-    assert result.exit_code == 0 and find_pack("cq-2021@1.0.0").is_relative_to(installed_root())
+    assert result.exit_code == 0 and find_pack("cq-2021@1.1.0").is_relative_to(installed_root())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def template(layout_path: Path | None, output: Path) -> None:
 
 @cli.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--pack", "pack_spec", default=None, help="规则包：目录、pack.yaml、.zip 或 id（如 cq-2021、cq-2021@1.0.0）；不写时按工作簿的表样自动选择。")
+@click.option("--pack", "pack_spec", default=None, help="规则包：目录、pack.yaml、.zip 或 id（如 cq-2021、cq-2021@1.1.0）；不写时按工作簿的表样自动选择。")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="报告格式。")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="把报告写入文件（默认输出到屏幕）。")
 @click.option("--level", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True, help="文字报告显示到哪一级（error 只看错误）。")

@@ -47,7 +47,7 @@ MANIFEST_KEYS = {
     "description", "engine", "changelog", "extends", "disable", "severity",
 }
 RULE_KEYS = {"id", "name", "kind", "severity", "message", "explanation", "tolerance", "enabled"}
-_TYPES = {"str": (str, int), "list": (list,), "expr": (str,), "dict": (dict,), "any": (str, list)}
+_TYPES = {"str": (str, int), "int": (int,), "list": (list,), "expr": (str,), "dict": (dict,), "any": (str, list)}
 _SEMVER = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?")
 _ENGINE = re.compile(r">=\s*(\d+(?:\.\d+){0,2})")
 #: a pack id is also a folder name under the installed packs: no separators, no "..", no drive letters
@@ -149,7 +149,7 @@ def candidates(wanted: str | None = None) -> list[tuple[str, str, Path]]:
 
 def find_pack(spec: str | Path | None) -> Path:
     """A pack folder from a path (folder, pack.yaml or .zip) or an id (``cq-2021`` for its newest
-    version, ``cq-2021@1.0.0``) among the installed and bundled packs. ``None`` is ``cq-2021``."""
+    version, ``cq-2021@1.1.0``) among the installed and bundled packs. ``None`` is ``cq-2021``."""
     if spec is None:
         spec = "cq-2021"
     path = Path(spec)
@@ -282,7 +282,7 @@ def _check_engine(manifest, shown: str) -> None:
 
 
 def _base(manifest, folder: Path, shown: str, chain: tuple[str, ...]) -> "Pack | None":
-    """The pack this one extends: ``extends: cq-2021@1.0.0`` (an id) or a relative folder."""
+    """The pack this one extends: ``extends: cq-2021@1.1.0`` (an id) or a relative folder."""
     spec = manifest.get("extends")
     if spec is None:
         return None
