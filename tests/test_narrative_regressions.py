@@ -162,3 +162,55 @@ def test_claim_change_keeps_the_sentences_it_could_check(change_rule):
 def test_claim_change_with_no_sentence_it_could_check_is_not_run(change_rule):
     with pytest.raises(NotRunnable, match="都无法核对"):
         list(claim_change.check(change_rule, _Context(["一般公共服务支出较上年增加5万元，增长5%。"])))
+
+
+# ---------------------------------------------------------------------------------------------
+# 原因合计: which amounts are a change's reasons
+
+
+def _reasons_rule(**extra):
+    from xlplugin.kinds import claim_reasons
+
+    params = {"template": "较[上年决算数|上年|年初预算数]{方向:方向}{金额:变动}", **extra}
+    return claim_reasons, claim_reasons.prepare(params, load_pack(find_pack("cq-2021")).layout, _Where())
+
+
+def test_reasons_in_the_next_sentence_belong_to_the_change_before_them():
+    kind, rule = _reasons_rule()
+    context = _Context(["收入较上年决算数增加100万元，增长10%。主要原因一是甲增加60万元；二是乙增加30万元。"
+                        "较年初预算数增加20万元，主要原因是中途追加。"])
+    outcomes = list(kind.check(rule, context))
+    assert [(o.cell, o.verdict, o.expected, o.actual) for o in outcomes] == [("A1", Verdict.FAIL, Decimal("90"), Decimal("100"))]
+    assert outcomes[0].details["reasons"] == "增加 60万元、增加 30万元"
+    assert [o.ref for o in outcomes[0].operands][-2:] == ["原因1", "原因2"]
+
+
+def test_reasons_further_away_or_after_another_change_are_not_taken():
+    kind, rule = _reasons_rule()
+    assert list(kind.check(rule, _Context(["较上年减少50万元。另有说明。主要原因一是甲减少20万元；二是乙减少20万元。"]))) == []
+    # the second change's reasons are not the first one's
+    context = _Context(["较上年增加10万元，较年初预算数增加30万元，主要原因一是甲增加20万元；二是乙增加10万元。"])
+    assert list(kind.check(rule, context)) == []
+
+
+def test_one_reason_is_not_a_breakdown_unless_the_rule_says_so():
+    text = ["较上年增加100万元，主要原因是甲增加60万元。"]
+    kind, rule = _reasons_rule()
+    assert list(kind.check(rule, _Context(text))) == []
+    kind, rule = _reasons_rule(min_reasons=1)
+    assert [o.verdict for o in kind.check(rule, _Context(text))] == [Verdict.FAIL]
+
+
+@pytest.mark.parametrize("amounts, verdict", [("60.4万元；二是乙增加39.6", None), ("60.45万元；二是乙增加39.6", Verdict.ROUNDING)])
+def test_reasons_are_summed_with_their_printed_precision(amounts, verdict):
+    kind, rule = _reasons_rule()
+    context = _Context([f"较上年增加100万元，主要原因一是甲增加{amounts}万元。"])
+    assert [o.verdict for o in kind.check(rule, context)] == ([verdict] if verdict else [])
+    assert len(context.covered) == 3  # both reasons and the change count as checked
+
+
+def test_a_reasons_template_needs_direction_and_change():
+    from xlplugin.kinds import claim_reasons
+
+    with pytest.raises(ValueError, match="bad-template"):
+        claim_reasons.prepare({"template": "较上年{金额:变动}"}, load_pack(find_pack("cq-2021")).layout, _Where())
