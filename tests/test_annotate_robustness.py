@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 import python_calamine
 from click.testing import CliRunner
 from lxml import etree
@@ -276,32 +277,62 @@ def test_our_result_sheet_without_the_manifest_is_still_removed(tmp_path, sample
 # More comments on one sheet than one shape-id block holds
 
 
-def test_more_than_1023_comments_on_a_sheet_get_ids_of_their_own(tmp_path, sample_path):
+def _with_their_comments(sample_path, tmp_path, quote):
+    """The sample with a department's note on 公开03表 and 公开01表 (openpyxl's VML: block 1 on both),
+    its idmap attribute quoted with ``quote``."""
+    import re
+    import shutil as _shutil
+
+    from openpyxl.comments import Comment
+
+    def add(workbook):
+        workbook["公开03表"]["A1"].comment = Comment("财务科备注", "张会计")
+        workbook["公开01表"]["A1"].comment = Comment("财务科备注", "张会计")
+
+    path = edit_workbook(copy_to(sample_path, tmp_path, "带批注.xlsx"), add)
+    if quote == "'":
+        rewritten = tmp_path / "单引号.xlsx"
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename.endswith(".vml"):
+                    data = re.sub(rb'data="([\d,]+)"', rb"data='\1'", data)
+                target.writestr(item, data)
+        _shutil.move(rewritten, path)
+    return path
+
+
+@pytest.mark.parametrize("start", ["ours", 'theirs"', "theirs'"])
+def test_more_than_1023_comments_on_a_sheet_get_ids_of_their_own(tmp_path, sample_path, start):
     """A drawing's idmap blocks own 1,024 shape ids each: past 1,023 notes the sheet claims another
-    block no other drawing uses, so every shape id in the workbook is unique and inside its drawing's
-    blocks (Excel repairs the file otherwise)."""
+    block no other drawing uses, so the new shape ids are unique and inside their drawing's blocks
+    (Excel repairs the file otherwise) — in a drawing of ours, and in one another program wrote,
+    however it quotes its idmap."""
     import re
 
+    source = sample_path if start == "ours" else _with_their_comments(sample_path, tmp_path, start[-1])
     findings = [Finding("T-01", "测试", ERROR, "公开03表", f"M{row}", "公开03表", "x", "值", Decimal(1), Decimal(2), None, [], "测试")
                 for row in range(1, 1101)]
     findings.append(Finding("T-02", "测试", ERROR, "公开01表", "B6", "公开01表", "x", "值", Decimal(1), Decimal(2), None, [], "测试"))
     report = Report("many.xlsx", "test", "1", findings)
-    target = annotate(sample_path, report, tmp_path / "a.xlsx", checked_at=WHEN).path
+    target = annotate(source, report, tmp_path / "a.xlsx", checked_at=WHEN).path
     drawings = {name: data.decode() for name, data in parts(target).items() if name.endswith(".vml")}
     assert len(drawings) == 2
-    owned, seen = {}, []
+    # the department's own shapes keep their ids (openpyxl gives the first shape on every sheet the same one)
+    theirs = {int(n) for name, data in parts(source).items() if name.endswith(".vml") for n in re.findall(rb'id="_x0000_s(\d+)"', data)}
+    owned, ours = {}, []
     for name, vml in drawings.items():
-        blocks = [int(b) for b in re.search(r'idmap v:ext="edit" data="([\d,]+)"', vml).group(1).split(",")]
+        blocks = [int(b) for b in re.search(r"idmap\b[^>]*data=[\"']([\d,]+)", vml).group(1).split(",")]
         ids = [int(n) for n in re.findall(r'id="_x0000_s(\d+)"', vml)]
-        assert all(i // 1024 in blocks for i in ids), name
+        assert all(i // 1024 in blocks for i in ids) and len(ids) == len(set(ids)), name
         owned[name] = blocks
-        seen += ids
-    assert len(seen) == len(set(seen)) == 1101
-    assert sorted(len(b) for b in owned.values()) == [1, 2]
-    all_blocks = [b for blocks in owned.values() for b in blocks]
-    assert len(all_blocks) == len(set(all_blocks))
+        ours += [i for i in ids if i not in theirs]
+    assert len(ours) == len(set(ours))
+    # ours: block 1 and one more for the notes past 1,023; theirs: block 1 is shared, so ours come after
+    assert sorted(len(b) for b in owned.values()) == ([1, 2] if start == "ours" else [2, 3])
     book = openpyxl.load_workbook(target)
-    assert sum(1 for row in book["公开03表"].iter_rows() for c in row if c.comment is not None) == 1100
+    notes = sum(1 for row in book["公开03表"].iter_rows() for c in row if c.comment is not None)
+    assert notes == 1100 + (start != "ours")
 
     cleaned = clean(target, tmp_path / "b.xlsx").path
-    assert not [name for name in parts(cleaned) if name.endswith(".vml")]
+    assert len([name for name in parts(cleaned) if name.endswith(".vml")]) == (0 if start == "ours" else 2)

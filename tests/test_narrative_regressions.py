@@ -201,16 +201,67 @@ def test_one_reason_is_not_a_breakdown_unless_the_rule_says_so():
     assert [o.verdict for o in kind.check(rule, _Context(text))] == [Verdict.FAIL]
 
 
-@pytest.mark.parametrize("amounts, verdict", [("60.4万元；二是乙增加39.6", None), ("60.45万元；二是乙增加39.6", Verdict.ROUNDING)])
-def test_reasons_are_summed_with_their_printed_precision(amounts, verdict):
+@pytest.mark.parametrize("text, verdicts", [
+    # the change is the sum rounded as printed: right; only the amounts' own rounding explains it: 提示
+    ("较上年增加100万元，主要原因一是甲增加60.45万元；二是乙增加39.6万元。", []),
+    ("较上年增加100.05万元，主要原因一是甲增加60.4万元；二是乙增加39.6万元。", [Verdict.ROUNDING]),
+    ("较上年减少100万元，主要原因一是甲减少60万元；二是乙减少30万元。", [Verdict.FAIL]),
+    ("较上年减少100万元，主要原因一是甲减少了60万元；二是乙减少40万元。", []),
+    # a 其中 clause breaks an item down and is not counted again
+    ("较上年减少200万元，主要原因一是基本支出减少150万元，其中人员经费减少100万元、公用经费减少50万元；二是项目支出减少50万元。", []),
+    # the reasons end with the sentence, also at ！
+    ("较上年减少100万元，主要原因一是甲减少60万元；二是乙减少40万元！另外丙增加30万元。", []),
+])
+def test_reasons_are_summed_as_printed(text, verdicts):
     kind, rule = _reasons_rule()
-    context = _Context([f"较上年增加100万元，主要原因一是甲增加{amounts}万元。"])
-    assert [o.verdict for o in kind.check(rule, context)] == ([verdict] if verdict else [])
-    assert len(context.covered) == 3  # both reasons and the change count as checked
+    assert [o.verdict for o in kind.check(rule, _Context([text]))] == verdicts
 
 
-def test_a_reasons_template_needs_direction_and_change():
+@pytest.mark.parametrize("text", [
+    # two changes in one sentence: each has its own reasons
+    "收入较上年减少100万元，主要原因是甲减少50万元，乙减少50万元，支出较上年减少100万元，主要原因是丙减少60万元、丁减少40万元。",
+    # the reasons explain another figure (a sub-item, or a figure the templates do not know)
+    "收入较上年减少200万元，其中财政拨款收入增加50万元，主要原因是甲增加30万元，乙增加20万元。",
+    "结转较上年减少200万元。财政拨款收入800万元，增加50万元，主要原因是甲增加30万元，乙增加20万元。",
+    # amounts that cannot be signed for sure: approximate, 分别, negated
+    "较上年减少100万元，主要原因一是甲减少约20万元；二是乙减少40万元；三是丙减少30万元。",
+    "较上年增加50万元，主要原因是甲、乙分别增加30万元、20万元，丙增加5万元，丁增加5万元。",
+    "较上年减少100万元，主要原因一是甲未减少40万元；二是乙减少40万元；三是丙减少60万元。",
+])
+def test_reasons_that_do_not_break_this_change_down_are_not_judged(text):
+    kind, rule = _reasons_rule()
+    assert list(kind.check(rule, _Context([text]))) == []
+
+
+def test_a_reported_sum_reads_like_the_sentence():
+    kind, rule = _reasons_rule()
+    context = _Context(["较上年减少100万元，主要原因一是甲减少60万元；二是乙减少30万元。"])
+    (result,) = kind.check(rule, context)
+    assert result.details["listed"] == "减少 90.00 万元" and result.details["change"] == "减少 100万元"
+    assert result.details["reasons"] == "减少 60万元、减少 30万元"
+    assert len(context.covered) == 3  # the change and both reasons count as checked
+
+
+@pytest.mark.parametrize("template", ["较上年{金额:变动}", "较上年{方向:方向}{百分比:变动}",
+                                      ["较上年{方向:方向}{金额:变动}", "较年初预算{方向:方向}{数:变动}"]])
+def test_a_reasons_template_needs_direction_and_a_money_change_in_every_wording(template):
     from xlplugin.kinds import claim_reasons
 
     with pytest.raises(ValueError, match="bad-template"):
-        claim_reasons.prepare({"template": "较上年{金额:变动}"}, load_pack(find_pack("cq-2021")).layout, _Where())
+        claim_reasons.prepare({"template": template}, load_pack(find_pack("cq-2021")).layout, _Where())
+
+
+@pytest.mark.parametrize("kind_name, params, code", [
+    # an optional slot with the wrong type in one wording only
+    ("claim_change", {"template": ["{科目:类}较上年{方向:方向}{金额:变动}。", "{科目:类}较上年{方向:方向}{金额:变动},{方向:方向2}{文字:幅度}"],
+                      "current": "公开05表[{类}].合计"}, "bad-template"),
+    ("claim_change", {"template": ["较上年{文字:方向}{金额:变动}", "较上年{方向:方向}{金额:变动}"], "current": "公开05表[合计].合计"}, "bad-template"),
+    # a slot a check computes with is text in one wording
+    ("claim", {"template": ["培训费支出{金额:值}", "培训费{文字:值}"], "checks": ["{值} == 公开09表[培训费].决算数"]}, "text-slot"),
+])
+def test_slot_types_are_checked_in_every_wording(kind_name, params, code):
+    import importlib
+
+    kind = importlib.import_module(f"xlplugin.kinds.{kind_name}")
+    with pytest.raises(ValueError, match=code):
+        kind.prepare(params, load_pack(find_pack("cq-2021")).layout, _Where())

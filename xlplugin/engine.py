@@ -76,7 +76,7 @@ def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: l
     return report
 
 
-NARRATIVE_KINDS = ("claim", "claim_change", "claim_consistent", "narrative_wording", "narrative_statement")
+NARRATIVE_KINDS = ("claim", "claim_change", "claim_consistent", "claim_reasons", "narrative_wording", "narrative_statement")
 
 
 def _coverage(context: Context, report: Report) -> list[Finding]:

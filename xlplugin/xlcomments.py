@@ -26,7 +26,7 @@ AUTHOR = "xlplugin"
 _SHAPE = re.compile(r"<(\w+:)?shape\b[^>]*>.*?</\1shape>", re.S)
 _SHAPE_CELL = re.compile(r"<(?:\w+:)?Row>\s*(\d+)\s*</(?:\w+:)?Row>\s*<(?:\w+:)?Column>\s*(\d+)\s*</(?:\w+:)?Column>")
 _SHAPE_NUMBER = re.compile(r"_x0000_s(\d+)")
-_IDMAP = re.compile(r'<(?:\w+:)?idmap\b[^>]*data="([\d,\s]+)"')
+_IDMAP = re.compile(r'<(?:\w+:)?idmap\b[^>]*data=["\']([\d,\s]+)["\']')
 _VML_NAMESPACES = (
     'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
     'xmlns:x="urn:schemas-microsoft-com:office:excel"'
@@ -62,6 +62,8 @@ class SheetComments:
         self.vml_part = vml[0] if vml else None
         self.root = package.xml(self.comments_part) if self.comments_part else None
         self.vml = package.read(self.vml_part).decode("utf-8") if self.vml_part else None
+        self._blocks: list[int] | None = None  # the drawing's shape-id blocks, once read
+        self._own: list[int] = []  # those of them no other drawing claims
         self.dirty = False
 
     # -- reading ------------------------------------------------------------------------------
@@ -165,18 +167,25 @@ class SheetComments:
 
     def _next_shape_number(self) -> int:
         """A shape id inside this drawing's id blocks: the idmap's blocks own ids ``1024 × block``
-        to ``1024 × block + 1023``. Past 1,023 comments a block is full: a block no drawing of the
-        workbook uses is added to the idmap (as Excel does), so no two shapes share an id."""
-        numbers = [int(n) for n in _SHAPE_NUMBER.findall(self.vml)]
+        to ``1024 × block + 1023``. Our shapes go in a block no other drawing of the workbook claims
+        (openpyxl, for one, gives every sheet block 1); when there is none, or it is full (past 1,023
+        notes), a free block is added to the idmap, as Excel does, so no two shapes share an id."""
         idmap = _IDMAP.search(self.vml)
-        blocks = [int(n) for n in re.findall(r"\d+", idmap.group(1))] if idmap else [1]
-        number = max(numbers + [blocks[0] * 1024]) + 1
-        if number // 1024 in blocks:
-            return number
-        block = max(_used_blocks(self.package) + blocks) + 1
+        if self._blocks is None:  # a drawing without a readable idmap: Excel takes it as block 1
+            self._blocks = [int(n) for n in re.findall(r"\d+", idmap.group(1))] if idmap else [1]
+            others = _used_blocks(self.package, skip=self.vml_part)
+            self._own = [block for block in self._blocks if block not in others]
+        numbers = [int(n) for n in _SHAPE_NUMBER.findall(self.vml)]
+        for block in self._own:
+            number = max([n for n in numbers if n // 1024 == block] + [block * 1024]) + 1
+            if number // 1024 == block:
+                return number
+        block = max(_used_blocks(self.package) + self._blocks) + 1
+        self._blocks.append(block)
+        self._own.append(block)
         if idmap:
             start, end = idmap.span(1)
-            self.vml = self.vml[:start] + ",".join(map(str, blocks + [block])) + self.vml[end:]
+            self.vml = self.vml[:start] + ",".join(map(str, self._blocks)) + self.vml[end:]
         return block * 1024 + 1
 
     # -- saving -------------------------------------------------------------------------------
@@ -221,11 +230,11 @@ def _shape_cell(shape: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def _used_blocks(package: Package) -> list[int]:
-    """The shape-id blocks the workbook's drawings claim in their idmaps (and 0)."""
+def _used_blocks(package: Package, skip: str | None = None) -> list[int]:
+    """The shape-id blocks the workbook's drawings (but ``skip``) claim in their idmaps (and 0)."""
     used = [0]
     for name in package.names:
-        if name.endswith(".vml"):
+        if name.endswith(".vml") and name != skip:
             for match in _IDMAP.finditer(package.read(name).decode("utf-8", "replace")):
                 used += [int(n) for n in re.findall(r"\d+", match.group(1))]
     return used

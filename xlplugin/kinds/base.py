@@ -98,11 +98,11 @@ def sum_outcome(
     return compare(left, "==", right, tolerance), right
 
 
-def sum_relation(context, table, block, total: tuple, parts: list[tuple]) -> tuple[Verdict, Interval, Interval, list[Operand]]:
-    """Judge ``total == Σ sign·part`` over cells of one block: ``total`` is (row, column), each part
-    (sign, row, column). Returns the verdict, the total's interval, the sum's interval and the
-    operands (the total first)."""
-    left, left_operand = context.row_interval(table, block, *total)
+def sum_relation(context, table, block, whole: tuple, parts: list[tuple]) -> tuple[Verdict, Interval, Interval, list[Operand]]:
+    """Judge ``whole == Σ sign·part`` over cells of one block: ``whole`` is (row, column), each part
+    (sign, row, column). Returns the verdict, the whole's interval, the sum's interval and the
+    operands (the whole first)."""
+    left, left_operand = context.row_interval(table, block, *whole)
     operands, signed_parts = [left_operand], []
     for sign, row, column in parts:
         interval, operand = context.row_interval(table, block, row, column)

@@ -30,7 +30,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from xlplugin.expressions import NotRunnable, Slot, value_of
 from xlplugin.intervals import ZERO, Interval, Verdict
 from xlplugin.kinds.base import selected_checks
-from xlplugin.kinds.claimbase import Resolver, cover, expression, matches, outcome, quoted_compare, slot_names, templates
+from xlplugin.kinds.claimbase import (Resolver, cover, expression, matches, outcome, quoted_compare, slot_names, templates,
+                                     wrong_types)
 from xlplugin.narrative import NUMBER_SLOTS
 
 NAME = "claim_change"
@@ -49,8 +50,8 @@ def prepare(params, layout, where):
     for needed in ("变动", "方向"):
         if needed not in names:
             raise where.error("bad-template", f"模板必须含有 {{金额:变动}} 和 {{方向:方向}}（缺少“{needed}”）。")
-    wrong = [f"{{{kind}:{name}}}" for name, kind in names.items()
-             if name in ("变动", "本年", "幅度") and kind not in NUMBER_SLOTS or name in ("方向", "方向2") and kind != "方向"]
+    numbers, direction = set(NUMBER_SLOTS), {"方向"}
+    wrong = wrong_types(compiled, {"变动": numbers, "本年": numbers, "幅度": numbers, "方向": direction, "方向2": direction})
     if wrong:
         raise where.error("bad-template", f"模板中 {'、'.join(wrong)} 的类型不对：变动、本年、幅度须是数字槽"
                                           "（如 {金额:变动}、{百分比:幅度}），方向、方向2 须是 {方向:…}。")

@@ -38,7 +38,7 @@ _DOWN = ("减少", "下降", "降低")
 
 def prepare(params, layout, where):
     compiled = templates(params, layout, where)
-    if slot_names(compiled).get("值") not in NUMBER_SLOTS:
+    if not set(NUMBER_SLOTS) >= slot_names(compiled).get("值", {"无"}):
         raise where.error("bad-template", "每个模板都要有名为“值”的数字槽，如 {金额:值}。")
     when = condition(params["when"], layout, where) if params.get("when") else None
     return {"templates": compiled, "when": when}

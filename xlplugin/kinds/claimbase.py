@@ -26,9 +26,9 @@ def templates(params: dict, layout, where, key: str = "template") -> list[Templa
     return compiled
 
 
-def expression(text: str, layout, where, slots: dict[str, str], key: str):
-    """Parse a check over slots (name → slot type) and table references; ``表[{类}]`` rows take a
-    bound 科目 code. A slot used as a value must hold a number."""
+def expression(text: str, layout, where, slots: dict[str, set[str]], key: str):
+    """Parse a check over slots (name → slot types, from :func:`slot_names`) and table references;
+    ``表[{类}]`` rows take a bound 科目 code. A slot used as a value must hold a number in every wording."""
     try:
         tree = parse(str(text))
     except ExpressionError as error:
@@ -36,7 +36,8 @@ def expression(text: str, layout, where, slots: dict[str, str], key: str):
     unknown = [s.name for s in refs_of(tree, Slot) if s.name not in slots]
     if unknown:
         raise where.error("unknown-slot", f"{key}“{text}”用到了模板中没有的槽：{'、'.join(unknown)}（模板有：{'、'.join(sorted(slots)) or '无'}）")
-    words = sorted({f"{{{s.name}}}（{slots[s.name]}）" for s in refs_of(tree, Slot) if slots[s.name] not in NUMBER_SLOTS})
+    words = sorted({f"{{{s.name}}}（{'、'.join(sorted(slots[s.name] - set(NUMBER_SLOTS)))}）" for s in refs_of(tree, Slot)
+                    if not slots[s.name] <= set(NUMBER_SLOTS)})
     if words:
         raise where.error("text-slot", f"{key}“{text}”把不是数字的槽当作数值：{'、'.join(words)}。只有"
                                        f"{'、'.join(NUMBER_SLOTS)}槽能参与计算；科目、文字槽可以写在行的位置，如 公开05表[{{类}}].合计。")
@@ -52,16 +53,24 @@ def _sample(ref: Ref) -> Ref | None:
     return Ref(ref.table, "201", ref.column, ref.block) if ref.row.startswith("{") and ref.row.endswith("}") else None
 
 
-def slot_names(compiled: list[Template]) -> dict[str, str]:
-    """The slots every wording has, name → type (a name that is not a number in some wording counts
-    as not a number)."""
-    kinds: dict[str, str] = {}
+def slot_types(compiled: list[Template]) -> dict[str, set[str]]:
+    """Every slot any wording has, name → the types it has across the wordings."""
+    types: dict[str, set[str]] = {}
     for template in compiled:
         for group, kind in template.slots:
-            name = template.names[group]
-            if kind not in NUMBER_SLOTS or name not in kinds:
-                kinds[name] = kind
-    return {name: kinds[name] for name in kinds if all(name in t.names.values() for t in compiled)}
+            types.setdefault(template.names[group], set()).add(kind)
+    return types
+
+
+def slot_names(compiled: list[Template]) -> dict[str, set[str]]:
+    """The slots every wording has (the ones a check may use), name → their types."""
+    return {name: kinds for name, kinds in slot_types(compiled).items() if all(name in t.names.values() for t in compiled)}
+
+
+def wrong_types(compiled: list[Template], wanted: dict[str, set[str]]) -> list[str]:
+    """``{类型:名}`` of each slot, in any wording, whose type is not one ``wanted`` allows for its name."""
+    return [f"{{{kind}:{name}}}" for name, kinds in slot_types(compiled).items() if name in wanted
+            for kind in sorted(kinds) if kind not in wanted[name]]
 
 
 @dataclass
