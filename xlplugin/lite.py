@@ -28,7 +28,7 @@ from xlplugin.errors import XlpluginError
 from xlplugin.excel import Surface, check_book, clear_book, fill_hex, show_pack as _show_pack
 from xlplugin.findings import Report
 
-__all__ = ["validate", "clear", "show_pack", "LiteSurface", "LITE"]
+__all__ = ["validate", "clear", "show_pack", "boxes", "LiteSurface", "LITE"]
 
 #: ``Range.set_colors`` takes at most this many cells in one call.
 MAX_CELLS = 10_000
