@@ -15,19 +15,17 @@ import asyncio
 import contextlib
 import io
 import json
-import pickle
 import statistics
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.xlwings_standin import Book  # noqa: E402
-from tools import build_lite, pyodide_node  # noqa: E402
+from tools import pyodide_node  # noqa: E402
 from tools.build_workbooks import SAMPLE  # noqa: E402
 from xlplugin import excel, lite  # noqa: E402
 
@@ -84,16 +82,9 @@ def pyodide() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        wheel = build_lite.build(root / "kit", "https://example.gov.cn/xlplugin")
-        with zipfile.ZipFile(wheel) as archive:
-            archive.extractall(root / "site")
-        (root / "book.pickle").write_bytes(pickle.dumps(Book.open(SAMPLE, lite=True)))
-        (root / "standin" / "tests").mkdir(parents=True)
-        (root / "standin" / "tests" / "xlwings_standin.py").write_bytes((ROOT / "tests" / "xlwings_standin.py").read_bytes())
-        (root / "program.py").write_text(PROGRAM, encoding="utf-8")
+        paths = pyodide_node.stage_lite_run(root, Book.open(SAMPLE, lite=True), PROGRAM)
         start = time.perf_counter()
-        done = pyodide_node.run(package, root / "program.py", root,
-                                [root / "site", root / "standin", pyodide_node.pure_yaml(root / "pure-yaml")])
+        done = pyodide_node.run(package, root / "program.py", root, [*paths, pyodide_node.pure_yaml(root / "pure-yaml")])
         wall = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(done.stderr[-2000:])

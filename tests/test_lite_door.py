@@ -12,7 +12,6 @@ import asyncio
 import importlib.util
 import json
 import os
-import pickle
 import subprocess
 import sys
 import sysconfig
@@ -269,19 +268,13 @@ print(json.dumps({"xlplugin": xlplugin.__file__, "packs": str(xlplugin.pack.BUND
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
-    """The kit built, its wheel unpacked into ``site/`` away from this checkout, the sample as a
-    pickled Lite stand-in book, and what the Lite door finds on it here (for comparison)."""
+    """The kit built and staged to run away from this checkout (:func:`tools.pyodide_node.stage_lite_run`),
+    and what the Lite door finds on the sample here (for comparison)."""
     root = tmp_path_factory.mktemp("kit")
-    wheel = build_lite.build(root / "kit", "https://example.gov.cn/xlplugin")
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(root / "site")
-    book = Book.open(build_lite.ROOT / "workbooks" / "samples" / "万盛人社局-2021-部门决算公开.xlsx", lite=True)
-    (root / "book.pickle").write_bytes(pickle.dumps(book))
-    (root / "standin" / "tests").mkdir(parents=True)  # the pickle names tests.xlwings_standin
-    (root / "standin" / "tests" / "xlwings_standin.py").write_bytes((ROOT / "tests" / "xlwings_standin.py").read_bytes())
-    (root / "program.py").write_text(PROGRAM, encoding="utf-8")
-    here, report = lite_door(build_lite.ROOT / "workbooks" / "samples" / "万盛人社局-2021-部门决算公开.xlsx")
-    return root, wheel, [f.as_dict() for f in report.findings], here.notes()
+    sample = build_lite.ROOT / "workbooks" / "samples" / "万盛人社局-2021-部门决算公开.xlsx"
+    paths = pyodide_node.stage_lite_run(root, Book.open(sample, lite=True), PROGRAM)
+    here, report = lite_door(sample)
+    return root, paths, [f.as_dict() for f in report.findings], here.notes()
 
 
 def assert_ran_from_the_wheel(result, root, findings, notes):
@@ -294,7 +287,8 @@ def assert_ran_from_the_wheel(result, root, findings, notes):
 
 
 def test_the_kit_holds_the_wheel_with_the_packs_and_the_scripts(kit):
-    root, wheel, _, _ = kit
+    root, _, _, _ = kit
+    wheel = root / "kit" / build_lite.WHEEL
     assert {p.name for p in (root / "kit").iterdir()} == {wheel.name, "main.py", "requirements.txt"}
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -313,10 +307,10 @@ def test_the_kits_wheel_runs_the_lite_door_apart_from_the_checkout(kit):
     """CPython without site-packages' .pth files (so not the editable checkout), python-calamine
     missing as in Pyodide: the rule pack is found inside the wheel and nothing is imported but
     xlplugin, lxml and PyYAML (both built for Pyodide)."""
-    root, _, findings, notes = kit
+    root, staged, findings, notes = kit
     program = "import asyncio\nasync def main():\n" + "".join(f"    {line}\n" for line in PROGRAM.strip().splitlines()) + \
               "asyncio.run(main())\n"
-    paths = [root / "site", root / "standin", sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    paths = [*staged, sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths)), "HOME": str(root)}
     env.pop("XLPLUGIN_PACK", None)
     done = subprocess.run([sys.executable, "-S", "-c", program], cwd=root, env=env, capture_output=True, text=True)
@@ -332,11 +326,11 @@ def test_the_kits_wheel_runs_the_lite_door_in_pyodide(kit):
     """The real thing's Python: WebAssembly CPython from Pyodide, run by Node.js. Pyodide's own
     package index is not reachable here, so PyYAML comes as its pure-Python source (Pyodide ships
     a built one) and the door must not need lxml at all, which it does not."""
-    root, _, findings, notes = kit
+    root, staged, findings, notes = kit
     pyodide = pyodide_node.pyodide_dir()
     if pyodide is None:
         pytest.skip("Node.js is not installed here (CI installs it)")
-    paths = [root / "site", root / "standin", pyodide_node.pure_yaml(root / "pure-yaml")]
+    paths = [*staged, pyodide_node.pure_yaml(root / "pure-yaml")]
     done = pyodide_node.run(pyodide, root / "program.py", root, paths)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

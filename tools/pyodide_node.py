@@ -44,6 +44,25 @@ def pure_yaml(into: Path) -> Path:
     return into
 
 
+def stage_lite_run(root: Path, book, program: str) -> list[Path]:
+    """Lay out ``root`` to run the Lite door as xlwings Lite would, away from this checkout: the
+    kit's wheel (built by ``make lite``'s code) unpacked in ``site/``, ``book`` (a Lite stand-in,
+    ``tests/xlwings_standin.py``) pickled as ``book.pickle`` with its module beside it, and
+    ``program.py``. Returns the folders to put first on ``sys.path`` (wheel, stand-in)."""
+    import pickle
+    import zipfile
+
+    from tools.build_lite import build
+
+    with zipfile.ZipFile(build(root / "kit", "https://example.gov.cn/xlplugin")) as archive:
+        archive.extractall(root / "site")
+    (root / "book.pickle").write_bytes(pickle.dumps(book))
+    (root / "standin" / "tests").mkdir(parents=True, exist_ok=True)  # the pickle names tests.xlwings_standin
+    (root / "standin" / "tests" / "xlwings_standin.py").write_bytes((ROOT / "tests" / "xlwings_standin.py").read_bytes())
+    (root / "program.py").write_text(program, encoding="utf-8")
+    return [root / "site", root / "standin"]
+
+
 def run(pyodide: Path, program: Path, workdir: Path, paths: list[Path], timeout: int = 300) -> subprocess.CompletedProcess:
     """Run ``program`` (top-level ``await`` allowed) in Pyodide with ``workdir`` as the working
     directory and ``paths`` first on ``sys.path``; host folders keep their paths under ``/host``."""

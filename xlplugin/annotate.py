@@ -68,10 +68,10 @@ def annotate(
 ) -> Annotation:
     """Write ``target``: ``source`` with ``report``'s findings marked (``source`` is only read)."""
     package = Package(source)
-    _remove(package)
+    _, _, worksheets = _remove(package)
     styles = Styles(package)
-    parts = {name: part for name, part, _ in _worksheets(package)}
-    by_sheet = cell_marks(report, parts)
+    sheets = {name: (part, sheet) for name, part, sheet in worksheets}
+    by_sheet = cell_marks(report, sheets)
     counts = styles.counts()
     taken = {name for name, _, _ in package.sheets()}
     result_name = next(n for n in RESULT_NAMES if n not in taken)  # a sheet of theirs has the name
@@ -79,8 +79,7 @@ def annotate(
     if result_name != RESULT_SHEET:
         manifest.append([("result", 0), (result_name, 0)])
     for sheet_name, cells in by_sheet.items():
-        part = parts[sheet_name]
-        sheet = SheetXml(package.xml(part))
+        part, sheet = sheets[sheet_name]
         comments = SheetComments(package, part, sheet)
         for ref, mark in cells.items():
             existing = sheet.cell(ref)
@@ -101,19 +100,19 @@ def annotate(
 def clean(source: str | Path, target: str | Path) -> Annotation:
     """Write ``target``: ``source`` without any xlplugin annotation, in its original look."""
     package = Package(source)
-    restored, sheets = _remove(package)
+    restored, sheets, _ = _remove(package)
     return Annotation(package.save(target), restored, sheets)
 
 
-def _remove(package: Package) -> tuple[int, tuple[str, ...]]:
-    """Remove our comments, fills and sheets from ``package`` in memory."""
+def _remove(package: Package) -> tuple[int, tuple[str, ...], list[tuple[str, str, SheetXml]]]:
+    """Remove our comments, fills and sheets from ``package`` in memory. Returns how many cells were
+    restored, the sheets touched, and the remaining worksheets as parsed (for :func:`annotate`)."""
     manifest, counts, result_name = _read_manifest(package)
     result_name = result_name if result_name is not None else (RESULT_SHEET if _is_our_result_sheet(package, RESULT_SHEET) else None)
     styles = Styles(package)
     restored, touched = 0, []
-    for name, part, sheet in _worksheets(package):
-        if name in (result_name, MANIFEST_SHEET):
-            continue
+    worksheets = [w for w in _worksheets(package) if w[0] not in (result_name, MANIFEST_SHEET)]
+    for name, part, sheet in worksheets:
         comments = SheetComments(package, part, sheet)
         comments.remove_ours()
         drawing_before = sheet.legacy_drawing_id()
@@ -133,7 +132,7 @@ def _remove(package: Package) -> tuple[int, tuple[str, ...]]:
     styles.save()
     if not any(name.endswith(".vml") for name in package.names):
         package.drop_default_type("vml")
-    return restored, tuple(touched)
+    return restored, tuple(touched), worksheets
 
 
 def _used_formats(package: Package) -> set[int]:

@@ -211,17 +211,16 @@ def batch(paths: tuple[Path, ...], out_dir: Path, pack_spec: str | None, annotat
 
     退出码：0 全部通过；1 有单位存在错误；2 有文件无法校验。"""
     from xlplugin.batch import progress_printer, run_batch
-    from xlplugin.overview import write_overview_html, write_overview_xlsx
+    from xlplugin.overview import tally, write_overview_html, write_overview_xlsx
     from xlplugin.pack import find_pack, load_pack
 
     pack_dir = find_pack(pack_spec)
     loaded = load_pack(pack_dir)
     result = run_batch(paths, out_dir, pack_dir, annotate=annotate, jobs=jobs, force=force, progress=progress_printer())
-    workbook = write_overview_xlsx(result.summary_path, out_dir / "汇总.xlsx", loaded)
-    page = write_overview_html(result.summary_path, out_dir / "汇总.html", loaded)
-    from xlplugin.overview import read_summaries
-
-    invalid = sum(1 for s in read_summaries(result.summary_path) if "error" not in s and not s["valid"])
+    counted = tally(result.summary_path)
+    workbook = write_overview_xlsx(result.summary_path, out_dir / "汇总.xlsx", loaded, counted)
+    page = write_overview_html(result.summary_path, out_dir / "汇总.html", loaded, counted)
+    invalid = counted.failed
     click.echo(
         f"共 {result.total} 个文件：校验 {result.checked} 个，未变化跳过 {result.skipped} 个，无法校验 {result.failed} 个；"
         f"有错误的单位 {invalid} 个。用时 {result.seconds:.1f} 秒。\n汇总：{workbook}、{page}"

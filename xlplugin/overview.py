@@ -15,11 +15,12 @@ from __future__ import annotations
 import html
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
 
-__all__ = ["write_overview_xlsx", "write_overview_html", "read_summaries"]
+__all__ = ["write_overview_xlsx", "write_overview_html", "read_summaries", "tally", "Tally"]
 
 UNIT_HEADINGS = ["序号", "单位", "年度", "文件", "结论", "错误", "警告", "提示", "未执行规则", "主要问题", "标注副本", "报告", "耗时（秒）"]
 
@@ -31,19 +32,30 @@ def read_summaries(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def _rule_counts(path: Path) -> tuple[Counter, Counter, int, int, int]:
-    units, findings = Counter(), Counter()
-    passed = failed = unreadable = 0
+@dataclass
+class Tally:
+    """The batch in numbers: per rule the units with findings and the findings, and the units that
+    passed, failed or could not be checked. Counted once, for both overviews and the CLI's verdict."""
+
+    units: Counter = field(default_factory=Counter)
+    findings: Counter = field(default_factory=Counter)
+    passed: int = 0
+    failed: int = 0
+    unreadable: int = 0
+
+
+def tally(path: Path) -> Tally:
+    counted = Tally()
     for summary in read_summaries(path):
         if "error" in summary:
-            unreadable += 1
+            counted.unreadable += 1
             continue
-        passed += bool(summary["valid"])
-        failed += not summary["valid"]
+        counted.passed += bool(summary["valid"])
+        counted.failed += not summary["valid"]
         for rule, count in summary.get("failed_rules", {}).items():
-            units[rule] += 1
-            findings[rule] += count
-    return units, findings, passed, failed, unreadable
+            counted.units[rule] += 1
+            counted.findings[rule] += count
+    return counted
 
 
 def _main_problems(summary: dict, names: dict[str, str]) -> str:
@@ -74,14 +86,15 @@ def _link(sheet, target: str, label: str):
     return WriteOnlyCell(sheet, f'=HYPERLINK("{target.replace(chr(34), "")}","{label}")')
 
 
-def write_overview_xlsx(summary_path: Path, target: Path, pack) -> Path:
+def write_overview_xlsx(summary_path: Path, target: Path, pack, counted: Tally | None = None) -> Path:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
     names = {r.id: r.name for r in pack.rules}
     severities = {r.id: r.severity for r in pack.rules}
-    units, findings, passed, failed, unreadable = _rule_counts(summary_path)
+    counted = counted or tally(summary_path)
+    units, findings = counted.units, counted.findings
     workbook = Workbook(write_only=True)
     bold = Font(name="宋体", bold=True)
     header_fill = PatternFill("solid", fgColor="FFD9D9D9")
@@ -137,8 +150,9 @@ def write_overview_xlsx(summary_path: Path, target: Path, pack) -> Path:
     overview = workbook.create_sheet("概况", 0)
     overview.column_dimensions["A"].width = 16
     overview.column_dimensions["B"].width = 60
-    for label, value in (("规则包", f"{pack.id} {pack.version} {pack.name}"), ("工作簿", passed + failed + unreadable),
-                         ("通过", passed), ("不通过", failed), ("无法校验", unreadable)):
+    for label, value in (("规则包", f"{pack.id} {pack.version} {pack.name}"),
+                         ("工作簿", counted.passed + counted.failed + counted.unreadable),
+                         ("通过", counted.passed), ("不通过", counted.failed), ("无法校验", counted.unreadable)):
         label_cell = WriteOnlyCell(overview, label)
         label_cell.font = bold
         overview.append(_texts(overview, [label_cell, value]))
@@ -214,9 +228,10 @@ def _href(file_name: str) -> str:
     return html.escape(quote(file_name))
 
 
-def write_overview_html(summary_path: Path, target: Path, pack) -> Path:
+def write_overview_html(summary_path: Path, target: Path, pack, counted: Tally | None = None) -> Path:
     names = {r.id: r.name for r in pack.rules}
-    units, _, passed, failed, unreadable = _rule_counts(summary_path)
+    counted = counted or tally(summary_path)
+    units, passed, failed, unreadable = counted.units, counted.passed, counted.failed, counted.unreadable
     problems_per_unit: Counter = Counter()
     rows, broken = [], []
     for summary in read_summaries(summary_path):

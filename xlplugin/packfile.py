@@ -21,12 +21,12 @@ import os
 import stat
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from xlplugin.errors import PackError
 
-__all__ = ["build", "sign", "verify", "safe_extract", "unpack_for_use", "generate_keys", "fingerprint", "Verification"]
+__all__ = ["build", "sign", "verify", "safe_extract", "write_entries", "unpack_for_use", "generate_keys", "fingerprint", "Verification"]
 
 CONTENTS = "CONTENTS.json"
 SIGNATURE = "SIGNATURE.json"
@@ -165,6 +165,9 @@ class Verification:
     pack_id: str = ""
     version: str = ""
     signer: str = ""
+    #: the archive's files as they were checked: install writes these, not a second read of a file
+    #: that could have changed in between
+    entries: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -192,7 +195,8 @@ def verify(archive_path: str | Path, trusted_keys: list[Path]) -> Verification:
     if problem:
         return Verification("tampered", f"规则包已被改动：{problem}。请向发布单位重新索取。", pack_id, version)
     if SIGNATURE not in entries:
-        return Verification("unsigned", f"规则包 {pack_id} {version} 没有签名，无法确认来自发布单位。", pack_id, version)
+        return Verification("unsigned", f"规则包 {pack_id} {version} 没有签名，无法确认来自发布单位。", pack_id, version,
+                            entries=entries)
     try:
         signature = json.loads(entries[SIGNATURE])
         raw = base64.b64decode(signature["signature"], validate=True)
@@ -207,8 +211,10 @@ def verify(archive_path: str | Path, trusted_keys: list[Path]) -> Verification:
             key.verify(raw, entries[CONTENTS])
         except InvalidSignature:
             return Verification("tampered", f"签名与内容不符（签名者 {signer}）：规则包或签名已被改动。", pack_id, version, signer)
-        return Verification("ok", f"规则包 {pack_id} {version} 由受信任的密钥 {signer}（{path.name}）签名，内容完整。", pack_id, version, signer)
-    return Verification("untrusted", f"规则包 {pack_id} {version} 由密钥 {signer} 签名，但该密钥不在受信任的公钥中。", pack_id, version, signer)
+        return Verification("ok", f"规则包 {pack_id} {version} 由受信任的密钥 {signer}（{path.name}）签名，内容完整。", pack_id, version, signer,
+                            entries)
+    return Verification("untrusted", f"规则包 {pack_id} {version} 由密钥 {signer} 签名，但该密钥不在受信任的公钥中。", pack_id, version, signer,
+                        entries)
 
 
 def _tampering(entries: dict[str, bytes]) -> str | None:
@@ -276,7 +282,11 @@ def _check_name(name: str) -> None:
 
 def safe_extract(archive_path: str | Path, target: str | Path) -> Path:
     """Unpack a checked archive into ``target`` (created; must be empty or absent)."""
-    entries = _read_entries(Path(archive_path))
+    return write_entries(_read_entries(Path(archive_path)), target)
+
+
+def write_entries(entries: dict[str, bytes], target: str | Path) -> Path:
+    """Write files read by the hostile-archive checks into ``target``, never outside it."""
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
     root = target.resolve()
@@ -300,8 +310,10 @@ def unpack_for_use(archive_path: str | Path) -> Path:
         problem = _tampering(entries)
         if problem:
             raise PackError("tampered", f"规则包“{archive_path.name}”已被改动：{problem}。")
-    digest = hashlib.sha256(archive_path.read_bytes()).hexdigest()[:24]
-    target = home() / "cache" / digest
+    content = hashlib.sha256()
+    for name in sorted(entries):
+        content.update(name.encode("utf-8") + b"\0" + hashlib.sha256(entries[name]).digest())
+    target = home() / "cache" / content.hexdigest()[:24]
     if not (target / "pack.yaml").exists():
-        safe_extract(archive_path, target)
+        write_entries(entries, target)
     return target

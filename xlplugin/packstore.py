@@ -57,7 +57,7 @@ class Installed:
 def install(archive: str | Path, extra_keys: list[Path] = (), allow_unsigned: bool = False):
     """Verify, then unpack ``archive`` to ``packs/<id>/<version>/``; return (Installed, Verification)."""
     from xlplugin.pack import load_pack
-    from xlplugin.packfile import safe_extract, verify
+    from xlplugin.packfile import verify, write_entries
 
     verification = verify(archive, [*trusted_keys(), *map(Path, extra_keys)])
     if verification.status == "tampered" or (not verification.ok and not allow_unsigned):
@@ -67,7 +67,7 @@ def install(archive: str | Path, extra_keys: list[Path] = (), allow_unsigned: bo
     staging = target.with_name(f".{verification.version}.installing")
     if staging.exists():
         shutil.rmtree(staging)
-    safe_extract(archive, staging)
+    write_entries(verification.entries, staging)
     pack = load_pack(staging)  # it must load (and its base, if it extends one, must be installed)
     if (pack.id, pack.version) != (verification.pack_id, verification.version):
         shutil.rmtree(staging)

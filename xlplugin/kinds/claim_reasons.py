@@ -52,6 +52,7 @@ MESSAGE = "情况说明“{quote}”：所列原因合计{listed}（{reasons}）
 UP, DOWN = ("增加", "增长", "上升"), ("减少", "下降", "降低")
 _SENTENCE_END = re.compile(r"[。!?]")
 _NEXT_SENTENCE_REASONS = re.compile(r"(?:主要|变动|变化|增减|减少|增加)?原因")
+_CHANGE_OF_MONEY = re.compile(rf"(?:{'|'.join(UP + DOWN)})了?\d[\d,]*(?:\.\d+)?(?:万元|亿元|元)")
 _DIRECTED = re.compile(rf"(未|没有|不)?({'|'.join(UP + DOWN)})(了)?$")
 _APPROXIMATE_BEFORE = ("约", "近", "分别")  # 约 100 万元, 分别增加 30 万元、20 万元
 _APPROXIMATE_AFTER = ("左右", "以上")
@@ -129,20 +130,13 @@ def _reasons_start(text: str, after: int, stop: int) -> int | None:
     before it), or at the start of the next sentence; else ``None``."""
     own_end = _sentence_end(text, after)
     begin = text.find("原因", after, min(own_end, stop))
-    if begin >= 0:
-        between = [q for s, _, q in _money(text, after, begin)]
-        return None if between else begin
+    if begin >= 0:  # another change of money in between: these reasons explain that one
+        return None if _CHANGE_OF_MONEY.search(text, after, begin) else begin
     following = own_end + 1
     opening = _NEXT_SENTENCE_REASONS.match(text, following)
     if following >= stop or opening is None:
         return None
     return opening.end() - 2
-
-
-def _money(text: str, begin: int, end: int):
-    """Money amounts after a direction word between ``begin`` and ``end`` (another change)."""
-    pattern = re.compile(rf"(?:{'|'.join(UP + DOWN)})了?(\d[\d,]*(?:\.\d+)?)(?:万元|亿元|元)")
-    return [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(text, begin, end)]
 
 
 def _in_breakdown(text: str, begin: int, position: int) -> bool:
