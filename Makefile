@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test workbooks excel lite bench clean
+.PHONY: demo test lint format workbooks excel lite bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,20 @@ demo: $(STAMP)
 ## make test: install, then run the whole test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## make lint: ruff (lint and format check), the import-linter contracts (layers doors → api →
+## packs | output → engine → workbook → core; the Excel doors never reach lxml) and the architecture
+## check (no import cycle, no module over 500 lines)
+lint: $(STAMP)
+	$(BIN)/ruff check xlplugin tests tools benchmarks
+	$(BIN)/ruff format --check xlplugin tests tools benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/python -m tools.architecture
+
+## make format: let ruff fix what it can and format the code
+format: $(STAMP)
+	$(BIN)/ruff check --fix xlplugin tests tools benchmarks
+	$(BIN)/ruff format xlplugin tests tools benchmarks
 
 ## make workbooks: regenerate the committed template and sample workbooks from their sources
 workbooks: $(STAMP)

@@ -11,6 +11,7 @@ injected error, plus 4 bad files), then measures on the same files, each in a fr
 - peak memory (RSS of the process and its workers), and report-only at N/4 vs N workbooks to show
   that memory does not grow with the batch.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.generate_workbooks import generate  # noqa: E402
+from tools.generate_workbooks import generate
 
 PYTHON = sys.executable
 _MEASURE = r"""
@@ -39,15 +40,16 @@ print(json.dumps({{"seconds": seconds, "rss_mb": max(usage) / 1024}}))
 
 BARE_READ = """
 from pathlib import Path
-from xlplugin.book import Book
-from xlplugin.errors import XlpluginError
-from xlplugin.layout import load_layout
-from xlplugin.locate import locate_book
-from xlplugin.batch import discover
+from xlplugin.workbook.readers import read_book
+from xlplugin.workbook.book import Book
+from xlplugin.core.errors import XlpluginError
+from xlplugin.workbook.layout_load import load_layout
+from xlplugin.workbook.locate import locate_book
+from xlplugin.doors.batch import discover
 layout = load_layout({layout!r})
 for path in discover([{folder!r}]):
     try:
-        locate_book(Book.open(path), layout)
+        locate_book(read_book(path), layout)
     except XlpluginError:
         pass
 """
@@ -56,7 +58,7 @@ OPENPYXL_PANDAS = """
 import openpyxl, pandas as pd
 from decimal import Decimal
 from pathlib import Path
-from xlplugin.batch import discover
+from xlplugin.doors.batch import discover
 mismatches = 0
 for path in discover([{folder!r}]):
     try:
@@ -81,7 +83,7 @@ for path in discover([{folder!r}]):
 """
 
 BATCH = """
-from xlplugin.batch import run_batch
+from xlplugin.doors.batch import run_batch
 run_batch([{folder!r}], {out!r}, {pack!r}, annotate={annotate}, jobs={jobs}, force=True)
 """
 
@@ -119,21 +121,31 @@ def main(count: int) -> None:
         for annotate in (False, True):
             for jobs in (1, 2):
                 out = scratch / f"out-{annotate}-{jobs}"
-                figures = measure(BATCH.format(folder=str(folder), out=str(out), pack=layout, annotate=annotate, jobs=jobs))
+                figures = measure(
+                    BATCH.format(folder=str(folder), out=str(out), pack=layout, annotate=annotate, jobs=jobs)
+                )
                 results[(annotate, jobs)] = figures
                 rows.append((f"xlplugin batch{' --annotate' if annotate else ''} (all rules)", jobs, figures))
-        small_figures = measure(BATCH.format(folder=str(small), out=str(scratch / "out-small"), pack=layout, annotate=False, jobs=1))
+        small_figures = measure(
+            BATCH.format(folder=str(small), out=str(scratch / "out-small"), pack=layout, annotate=False, jobs=1)
+        )
 
-    print(f"{count} generated workbooks + {len(made['bad'])} bad files ({generated:.1f} s to generate); machine: {os.cpu_count()} cores")
+    print(
+        f"{count} generated workbooks + {len(made['bad'])} bad files ({generated:.1f} s to generate); machine: {os.cpu_count()} cores"
+    )
     print(f"cold single-workbook `xlplugin check`: {cold * 1000:.0f} ms")
     print(f"{'what':48} {'jobs':>4} {'seconds':>8} {'workbooks/s':>12} {'peak MB':>8}")
     for name, jobs, figures in rows:
-        print(f"{name:48} {jobs:>4} {figures['seconds']:8.2f} {files / figures['seconds']:12.1f} {figures['rss_mb']:8.0f}")
+        print(
+            f"{name:48} {jobs:>4} {figures['seconds']:8.2f} {files / figures['seconds']:12.1f} {figures['rss_mb']:8.0f}"
+        )
     report_only = min(results[(False, 1)]["seconds"], results[(False, 2)]["seconds"])
     print(f"report-only batch vs bare read: {report_only / bare['seconds']:.2f}× the time (target ≤ 3×)")
     print(f"report-only batch vs openpyxl + pandas: {baseline['seconds'] / report_only:.1f}× faster")
-    print(f"peak memory, report-only, 1 job: {small_figures['rss_mb']:.0f} MB for {max(count // 4, 1)} workbooks, "
-          f"{results[(False, 1)]['rss_mb']:.0f} MB for {count}")
+    print(
+        f"peak memory, report-only, 1 job: {small_figures['rss_mb']:.0f} MB for {max(count // 4, 1)} workbooks, "
+        f"{results[(False, 1)]['rss_mb']:.0f} MB for {count}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Prints the median and best of N runs in milliseconds for: opening the workbook i
 the rule pack, running all rules, a whole check (open + locate + rules), and the pack's own test
 cases; then the wall time of cold processes (``xlplugin tables`` and ``xlplugin check``).
 """
+
 from __future__ import annotations
 
 import copy
@@ -17,13 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.build_workbooks import LAYOUT, SAMPLE  # noqa: E402
-from xlplugin.book import Book  # noqa: E402
-from xlplugin.engine import run_pack  # noqa: E402
-from xlplugin.layout import load_layout  # noqa: E402
-from xlplugin.locate import locate_book  # noqa: E402
-from xlplugin.pack import find_pack, load_pack  # noqa: E402
-from xlplugin.packtest import run_cases  # noqa: E402
+from tools.build_workbooks import LAYOUT, SAMPLE
+from xlplugin.engine.run import run_pack
+from xlplugin.packs.load import load_pack
+from xlplugin.packs.resolve import find_pack
+from xlplugin.packs.testing import run_cases
+from xlplugin.workbook.layout_load import load_layout
+from xlplugin.workbook.locate import locate_book
+from xlplugin.workbook.readers import read_book
 
 RUNS = 30
 
@@ -39,24 +41,26 @@ def measure(function) -> tuple[float, float]:
 
 def main() -> None:
     layout = load_layout(LAYOUT)
-    book = Book.open(SAMPLE)
+    book = read_book(SAMPLE)
     pack = load_pack(find_pack("cq-2021"))
     located = locate_book(book, pack.layout)
     narrative = copy.copy(pack)
     narrative.rules = [r for r in pack.rules if r.kind.startswith(("claim", "narrative"))]
     rows = [
-        ("open, calamine (fast path)", lambda: Book.open(SAMPLE, engine="calamine")),
-        ("open, openpyxl", lambda: Book.open(SAMPLE, engine="openpyxl")),
+        ("open, calamine (fast path)", lambda: read_book(SAMPLE, engine="calamine")),
+        ("open, openpyxl", lambda: read_book(SAMPLE, engine="openpyxl")),
         ("locate 9 tables + narrative", lambda: locate_book(book, layout)),
-        ("open + locate, calamine", lambda: locate_book(Book.open(SAMPLE, engine="calamine"), layout)),
-        ("open + locate, openpyxl", lambda: locate_book(Book.open(SAMPLE, engine="openpyxl"), layout)),
+        ("open + locate, calamine", lambda: locate_book(read_book(SAMPLE, engine="calamine"), layout)),
+        ("open + locate, openpyxl", lambda: locate_book(read_book(SAMPLE, engine="openpyxl"), layout)),
         ("load layout (10 YAML files)", lambda: load_layout(LAYOUT)),
         (f"load pack (layout + {len(pack.rules)} rules)", lambda: load_pack(pack.path)),
         (f"run all {len(pack.rules)} rules", lambda: run_pack(pack, located)),
         (f"run {len(narrative.rules)} narrative rules", lambda: run_pack(narrative, located)),
-        ("check: open + locate + rules", lambda: run_pack(pack, locate_book(Book.open(SAMPLE), pack.layout))),
+        ("check: open + locate + rules", lambda: run_pack(pack, locate_book(read_book(SAMPLE), pack.layout))),
     ]
-    print(f"sample: {SAMPLE.name} ({SAMPLE.stat().st_size / 1024:.0f} KiB), {RUNS} runs each, Python {sys.version.split()[0]}")
+    print(
+        f"sample: {SAMPLE.name} ({SAMPLE.stat().st_size / 1024:.0f} KiB), {RUNS} runs each, Python {sys.version.split()[0]}"
+    )
     print(f"{'what':34} {'median ms':>10} {'best ms':>9}")
     for name, function in rows:
         median, best = measure(function)

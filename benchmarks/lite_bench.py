@@ -9,6 +9,7 @@ door's own Python time and its round trips, not Excel's drawing time:
   xlwings Lite runs), from the kit's wheel: import time, first 校验, a re-run. Skipped with a note
   when Node.js is not installed.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,23 +25,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.xlwings_standin import Book  # noqa: E402
-from tools import pyodide_node  # noqa: E402
-from tools.build_workbooks import SAMPLE  # noqa: E402
-from xlplugin import excel, lite  # noqa: E402
+from tests.xlwings_standin import Book
+from tools import pyodide_node
+from tools.build_workbooks import SAMPLE
+from xlplugin.doors import excel, lite
 
 RUNS = 7
 PROGRAM = """
 import json, pickle, sys, time
 sys.modules["python_calamine"] = None
 start = time.perf_counter()
-import xlplugin.lite
+import xlplugin.doors.lite
 imported = time.perf_counter()
 book = pickle.load(open("book.pickle", "rb"))
 first_start = time.perf_counter()
-await xlplugin.lite.validate(book)
+await xlplugin.doors.lite.validate(book)
 first = time.perf_counter()
-await xlplugin.lite.validate(book)
+await xlplugin.doors.lite.validate(book)
 again = time.perf_counter()
 print(json.dumps({"import": imported - start, "first": first - first_start, "rerun": again - first}))
 """
@@ -84,14 +85,18 @@ def pyodide() -> None:
         root = Path(folder)
         paths = pyodide_node.stage_lite_run(root, Book.open(SAMPLE, lite=True), PROGRAM)
         start = time.perf_counter()
-        done = pyodide_node.run(package, root / "program.py", root, [*paths, pyodide_node.pure_yaml(root / "pure-yaml")])
+        done = pyodide_node.run(
+            package, root / "program.py", root, [*paths, pyodide_node.pure_yaml(root / "pure-yaml")]
+        )
         wall = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(done.stderr[-2000:])
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"pyodide {pyodide_node.VERSION} (lite door from the wheel; pure-Python PyYAML): "
-          f"import {figures['import'] * 1000:.0f} ms, 校验 {figures['first'] * 1000:.0f} ms, "
-          f"re-run {figures['rerun'] * 1000:.0f} ms; whole Node.js process {wall:.1f} s (Pyodide start-up included)")
+    print(
+        f"pyodide {pyodide_node.VERSION} (lite door from the wheel; pure-Python PyYAML): "
+        f"import {figures['import'] * 1000:.0f} ms, 校验 {figures['first'] * 1000:.0f} ms, "
+        f"re-run {figures['rerun'] * 1000:.0f} ms; whole Node.js process {wall:.1f} s (Pyodide start-up included)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Shared fixtures: the bundled layout, the committed workbooks and their sources."""
+
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -15,9 +15,9 @@ settings.load_profile("xlplugin")
 
 from tools.build_workbooks import CORRECTED, LAYOUT, SAMPLE, TEMPLATE
 from tools.sample_source import corrected, load_corrections, load_source
-from xlplugin.book import Book
-from xlplugin.layout import load_layout
-from xlplugin.locate import locate_book
+from xlplugin.workbook.layout_load import load_layout
+from xlplugin.workbook.locate import locate_book
+from xlplugin.workbook.readers import read_book
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +54,7 @@ def template_path() -> Path:
 
 @pytest.fixture(scope="session")
 def located_sample(layout):
-    return locate_book(Book.open(SAMPLE), layout)
+    return locate_book(read_book(SAMPLE), layout)
 
 
 @pytest.fixture(autouse=True)

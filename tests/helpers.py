@@ -1,11 +1,21 @@
-"""Workbook surgery for tests: real .xlsx files derived from the committed sample."""
+"""Helpers for tests: workbook surgery (real .xlsx files derived from the committed sample) and
+stand-ins for what a claim kind is given (where its rule is declared, the context it checks in)."""
+
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 from openpyxl.worksheet.cell_range import CellRange
+
+from xlplugin.core.amounts import Amount
+from xlplugin.core.errors import NotRunnable
+from xlplugin.core.findings import Operand
+from xlplugin.core.intervals import Interval
+from xlplugin.engine.context import Resolved
+from xlplugin.workbook.narrative import Paragraph
 
 
 def copy_to(source: Path, directory: Path, name: str | None = None) -> Path:
@@ -41,3 +51,39 @@ def find_cell(sheet, text: str):
             if cell.value == text:
                 return cell
     raise LookupError(text)
+
+
+class StubWhere:
+    """Where a rule is declared, for a kind's ``prepare``: its errors are ValueErrors naming the code."""
+
+    def error(self, code, message, line=None):
+        return ValueError(f"{code}: {message}")
+
+
+class StubNarrativeContext:
+    """A narrative and a table in which row 201 is missing: the context of a claim kind's ``check``, given
+    the narrative's paragraphs; of the table rows only 208 resolves (to 110.00)."""
+
+    tolerance = None
+    skipped_cells: set = set()
+
+    def __init__(self, texts):
+        self.paragraphs = [Paragraph("情况说明", f"A{i}", text) for i, text in enumerate(texts, start=1)]
+        self.covered = []
+
+    def require_narrative(self):
+        return self.paragraphs
+
+    def cover(self, paragraph, span):
+        self.covered.append(paragraph.cell)
+
+    def resolve(self, ref):
+        if ref.row != "208":
+            raise NotRunnable(f"{ref.table}中找不到行：{ref.row}")
+        return Resolved(
+            Interval.of(Amount(Decimal("110.00"), 2)),
+            Operand(str(ref), "公开05表", "B7", Decimal("110.00")),
+            None,
+            None,
+            "合计",
+        )

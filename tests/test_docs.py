@@ -1,10 +1,11 @@
 """The examples in the docstrings are true."""
+
 import doctest
 import importlib
 
 import pytest
 
-MODULES = ["xlplugin.amounts"]
+MODULES = ["xlplugin.core.amounts"]
 
 
 @pytest.mark.parametrize("name", MODULES)

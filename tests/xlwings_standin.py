@@ -26,11 +26,11 @@ A book is loaded from a real ``.xlsx`` (values, solid fills and comments via ope
 there, so that a pickled book can be used where openpyxl must not be loaded), and
 ``calls`` counts the round trips the door makes, which is what "in bulk" means inside Excel.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
-
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _HYPERLINK = re.compile(r'^=HYPERLINK\(".*?","(.*)"\)$')
@@ -70,7 +70,7 @@ def _rgb(color) -> tuple[int, int, int] | None:
         return None
     if isinstance(color, str):
         text = color.lstrip("#")
-        return tuple(int(text[i:i + 2], 16) for i in (0, 2, 4))
+        return tuple(int(text[i : i + 2], 16) for i in (0, 2, 4))
     return tuple(int(c) for c in color)
 
 
@@ -84,14 +84,16 @@ class App:
 
 
 class Note:
-    def __init__(self, sheet: "Sheet", cell: tuple[int, int], text: str):
+    def __init__(self, sheet: Sheet, cell: tuple[int, int], text: str):
         self._sheet, self._cell, self._text = sheet, cell, text
 
     @property
     def text(self) -> str:
         if self._sheet.book.lite:
-            raise NotImplementedError("Reading a note's text synchronously isn't supported on this engine. "
-                                      "Use 'await mynote.get_text()' to fetch it on demand.")
+            raise NotImplementedError(
+                "Reading a note's text synchronously isn't supported on this engine. "
+                "Use 'await mynote.get_text()' to fetch it on demand."
+            )
         return self._text
 
     async def get_text(self) -> str:
@@ -111,7 +113,7 @@ class Note:
 
 
 class Font:
-    def __init__(self, rng: "Range"):
+    def __init__(self, rng: Range):
         self._range = rng
 
     @property
@@ -128,7 +130,7 @@ class Font:
 
 
 class Range:
-    def __init__(self, sheet: "Sheet", areas: list[tuple[int, int, int, int]], ndim: int | None = None):
+    def __init__(self, sheet: Sheet, areas: list[tuple[int, int, int, int]], ndim: int | None = None):
         self.sheet, self.areas, self._ndim = sheet, areas, ndim
 
     # geometry ---------------------------------------------------------------------------------
@@ -188,8 +190,10 @@ class Range:
     @property
     def color(self):
         if self.sheet.book.lite:
-            raise NotImplementedError("Reading the fill color synchronously isn't supported on this engine. "
-                                      "Use 'await myrange.get_color()' to fetch it on demand.")
+            raise NotImplementedError(
+                "Reading the fill color synchronously isn't supported on this engine. "
+                "Use 'await myrange.get_color()' to fetch it on demand."
+            )
         self.sheet.book.calls["color-read"] += 1
         return self.sheet.colors.get(self.areas[0][:2])
 
@@ -263,7 +267,7 @@ class Range:
 
 
 class Sheet:
-    def __init__(self, book: "Book", name: str):
+    def __init__(self, book: Book, name: str):
         self.book, self.name = book, name
         self.values: dict[tuple[int, int], object] = {}
         self.colors: dict[tuple[int, int], tuple[int, int, int]] = {}
@@ -321,7 +325,7 @@ class Sheet:
 
 
 class Sheets:
-    def __init__(self, book: "Book"):
+    def __init__(self, book: Book):
         self._book, self._items = book, []
 
     def __iter__(self):
@@ -377,7 +381,7 @@ class Book:
             self.pending = False
 
     @classmethod
-    def open(cls, path, lite: bool = False) -> "Book":
+    def open(cls, path, lite: bool = False) -> Book:
         """The workbook as Excel would show it: cached values, solid fills, comments as notes."""
         import openpyxl
 
@@ -404,4 +408,8 @@ class Book:
         return {(s.name, f"{get_column_letter(c)}{r}"): n._text for s in self.sheets for (r, c), n in s._notes.items()}
 
     def fills(self) -> dict[tuple[str, str], str]:
-        return {(s.name, f"{get_column_letter(c)}{r}"): "%02X%02X%02X" % rgb for s in self.sheets for (r, c), rgb in s.colors.items()}
+        return {
+            (s.name, f"{get_column_letter(c)}{r}"): "{:02X}{:02X}{:02X}".format(*rgb)
+            for s in self.sheets
+            for (r, c), rgb in s.colors.items()
+        }

@@ -9,6 +9,7 @@ Writes into OUT (default ``dist/lite``):
 - ``requirements.txt`` — ``workbooks/excel/lite/requirements.txt`` with the wheel's line pointing
   at URL, the web folder (allowing cross-origin requests) the bureau serves the wheel from.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,21 @@ def build(out: Path, url: str) -> Path:
     # setuptools stages the wheel in build/ and never empties it: a module deleted since the last
     # build would still ship.
     shutil.rmtree(ROOT / "build", ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(out), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+    )
     shutil.copyfile(SOURCES / "main.py", out / "main.py")
     (out / "requirements.txt").write_text(requirements(url), encoding="utf-8")
     return out / WHEEL
@@ -52,7 +66,9 @@ def main(argv: list[str]) -> None:
     url = argv[1] if len(argv) > 1 else "https://example.gov.cn/xlplugin"
     wheel = build(out, url)
     print(f"{wheel} ({wheel.stat().st_size // 1024} KB), {out / 'main.py'}, {out / 'requirements.txt'}")
-    print(f"把 {wheel.name} 放到 {url.rstrip('/')}/ 下（须允许跨域访问），再把 main.py、requirements.txt 的内容粘贴进 xlwings Lite。")
+    print(
+        f"把 {wheel.name} 放到 {url.rstrip('/')}/ 下（须允许跨域访问），再把 main.py、requirements.txt 的内容粘贴进 xlwings Lite。"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ Writes, from the layout in ``rules/chongqing-2021`` and the sources in ``workboo
 - the same again with ``-更正版`` — every inconsistency fixed — and ``更正说明.md`` listing the fixes;
   a copy of it is the Chongqing pack's test base (``rules/chongqing-2021/tests/基准-更正版.xlsx``).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -16,8 +17,8 @@ import shutil
 from pathlib import Path
 
 from tools.sample_source import ROOT, corrected, load_corrections, load_source
-from xlplugin.layout import load_layout
-from xlplugin.template import write_workbook
+from xlplugin.output.template import write_workbook
+from xlplugin.workbook.layout_load import load_layout
 
 LAYOUT = ROOT / "rules" / "chongqing-2021"
 TEMPLATE = ROOT / "workbooks" / "templates" / "重庆市部门决算公开表样-2021.xlsx"
@@ -46,8 +47,15 @@ def write_docx(paragraphs: list[str], path: Path) -> None:
 
 def write_sample(layout, sample, path: Path) -> None:
     write_workbook(
-        layout, path, department=sample.department, year=sample.year, bodies=sample.bodies,
-        notes=sample.notes, titles=sample.titles, narrative=sample.narrative, selfeval=sample.selfeval,
+        layout,
+        path,
+        department=sample.department,
+        year=sample.year,
+        bodies=sample.bodies,
+        notes=sample.notes,
+        titles=sample.titles,
+        narrative=sample.narrative,
+        selfeval=sample.selfeval,
     )
     stem = path.with_suffix("")
     Path(f"{stem}-情况说明.txt").write_text("\n".join(sample.narrative) + "\n", encoding="utf-8")
@@ -68,7 +76,9 @@ def write_corrections_list(corrections: dict, path: Path) -> None:
         "|---|---|---|---|---|---|",
     ]
     for fix in corrections["tables"]:
-        lines.append(f"| {fix['table']} | {fix['row']} | {fix['column']} | {fix['from'] or '（空）'} | {fix['to'] or '（空）'} | {fix['why']} |")
+        lines.append(
+            f"| {fix['table']} | {fix['row']} | {fix['column']} | {fix['from'] or '（空）'} | {fix['to'] or '（空）'} | {fix['why']} |"
+        )
     lines += ["", "## 绩效自评表", "", "| 表 | 位置 | 原值 | 改为 | 理由 |", "|---|---|---|---|---|"]
     for fix in corrections.get("selfeval", []):
         where = f"第 {fix['row']} 行 {fix['column']}" if fix["section"] == "indicators" else fix["key"]

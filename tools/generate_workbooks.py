@@ -9,6 +9,7 @@ library), so hundreds take seconds.
 
     python -m tools.generate_workbooks OUT_DIR [COUNT]
 """
+
 from __future__ import annotations
 
 import random
@@ -20,11 +21,11 @@ from pathlib import Path
 from lxml import etree
 
 from tools.build_workbooks import CORRECTED
-from xlplugin.book import Book
-from xlplugin.layout import load_layout
-from xlplugin.locate import locate_book
-from xlplugin.ooxml import MAIN, Package
-from xlplugin.xlsheet import SheetXml
+from xlplugin.output.ooxml.package import MAIN, Package
+from xlplugin.output.ooxml.sheet import SheetXml
+from xlplugin.workbook.layout_load import load_layout
+from xlplugin.workbook.locate import locate_book
+from xlplugin.workbook.readers import read_book
 
 INJECTIONS = ("row-total", "roll-up", "name", "text-number", "narrative", "formula", "missing-sheet")
 #: (sheet, columns) where 2101101 gains and 2101103 loses the unit's amount
@@ -56,7 +57,7 @@ class Generator:
     def __init__(self, base: Path = CORRECTED):
         self.base = base
         layout = load_layout(Path(__file__).resolve().parent.parent / "rules" / "chongqing-2021")
-        located = locate_book(Book.open(base), layout)
+        located = locate_book(read_book(base), layout)
         self.department = next(iter(located.tables.values())).meta["department"]
 
     def write(self, target: Path, unit: str, move: Decimal, inject: str | None = None) -> Path:
@@ -124,7 +125,7 @@ def add_bad_files(folder: Path) -> list[Path]:
         "损坏的工作簿.xlsx": data[: len(data) // 3],
         "空文件.xlsx": b"",
         "旧格式.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
-        "导出的表.csv": "项目,决算数\n合计,9909.15\n".encode("utf-8"),
+        "导出的表.csv": "项目,决算数\n合计,9909.15\n".encode(),
     }
     paths = []
     for name, content in bad.items():
@@ -155,4 +156,6 @@ def generate(folder: Path, count: int, inject_every: int = 5, seed: int = 2021, 
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     made = generate(out, int(sys.argv[2]) if len(sys.argv) > 2 else 200)
-    print(f"{made['count']} workbooks ({len(made['injected'])} with an injected error) and {len(made['bad'])} bad files in {out}")
+    print(
+        f"{made['count']} workbooks ({len(made['injected'])} with an injected error) and {len(made['bad'])} bad files in {out}"
+    )

@@ -5,6 +5,7 @@ Pyodide's Node.js distribution comes from npm (``pyodide``, pinned below) into `
 first use. Its package index (lxml, PyYAML built for WebAssembly) is a CDN that this workplace does
 not reach, so callers put pure-Python sources on the path instead.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,12 @@ def pyodide_dir() -> Path | None:
     package = target / "node_modules" / "pyodide"
     manifest = package / "package.json"
     if not manifest.is_file() or json.loads(manifest.read_text(encoding="utf-8"))["version"] != VERSION:
-        subprocess.run([npm, "install", "--prefix", str(target), "--no-audit", "--no-fund", "--silent", f"pyodide@{VERSION}"],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [npm, "install", "--prefix", str(target), "--no-audit", "--no-fund", "--silent", f"pyodide@{VERSION}"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     return package
 
 
@@ -58,13 +63,21 @@ def stage_lite_run(root: Path, book, program: str) -> list[Path]:
         archive.extractall(root / "site")
     (root / "book.pickle").write_bytes(pickle.dumps(book))
     (root / "standin" / "tests").mkdir(parents=True, exist_ok=True)  # the pickle names tests.xlwings_standin
-    (root / "standin" / "tests" / "xlwings_standin.py").write_bytes((ROOT / "tests" / "xlwings_standin.py").read_bytes())
+    (root / "standin" / "tests" / "xlwings_standin.py").write_bytes(
+        (ROOT / "tests" / "xlwings_standin.py").read_bytes()
+    )
     (root / "program.py").write_text(program, encoding="utf-8")
     return [root / "site", root / "standin"]
 
 
-def run(pyodide: Path, program: Path, workdir: Path, paths: list[Path], timeout: int = 300) -> subprocess.CompletedProcess:
+def run(
+    pyodide: Path, program: Path, workdir: Path, paths: list[Path], timeout: int = 300
+) -> subprocess.CompletedProcess:
     """Run ``program`` (top-level ``await`` allowed) in Pyodide with ``workdir`` as the working
     directory and ``paths`` first on ``sys.path``; host folders keep their paths under ``/host``."""
-    return subprocess.run(["node", str(RUNNER), str(pyodide), str(program), str(workdir), *map(str, paths)],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["node", str(RUNNER), str(pyodide), str(program), str(workdir), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -6,15 +6,16 @@ narrative (one paragraph per line), ``sample.yaml`` (unit name, year, notes, tit
 the corrections; ``tools/build_workbooks.py`` turns them into workbooks, and the tests compare what the
 reader locates in those workbooks with these same sources.
 """
+
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlplugin.amounts import normalize_text
-from xlplugin.layout import Layout, TableSpec
-from xlplugin.yamlfile import load_yaml
+from xlplugin.core.amounts import normalize_text
+from xlplugin.core.yamlfile import load_yaml
+from xlplugin.workbook.layout import Layout, TableSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "workbooks" / "samples" / "source"
@@ -67,7 +68,9 @@ def load_corrections(source: Path = SOURCE) -> dict:
     return load_yaml(source / "corrections.yaml")
 
 
-def body_position(spec: TableSpec, body: list[list[str]], row: str, column: str, block: str | None = None) -> tuple[int, int]:
+def body_position(
+    spec: TableSpec, body: list[list[str]], row: str, column: str, block: str | None = None
+) -> tuple[int, int]:
     """(line index, column index) of ``row`` (code or printed label) × ``column`` id in a body."""
     block_spec = spec.block(block) if block else spec.blocks[0]
     offset = spec.column_offset(block_spec.id)
@@ -88,20 +91,37 @@ def corrected(layout: Layout, sample: SampleSource, corrections: dict) -> Sample
         body = result.bodies[spec.id]
         line, column = body_position(spec, body, str(fix["row"]), fix["column"], fix.get("block"))
         if body[line][column] != str(fix["from"]):
-            raise ValueError(f"{spec.id} {fix['row']}/{fix['column']}: expected {fix['from']!r}, found {body[line][column]!r}")
+            raise ValueError(
+                f"{spec.id} {fix['row']}/{fix['column']}: expected {fix['from']!r}, found {body[line][column]!r}"
+            )
         body[line][column] = str(fix["to"])
     for fix in corrections.get("selfeval", []):
         table = next(t for kind, title, t in result.selfeval if title == fix["table"])
         section = table[fix["section"]]
         if fix["section"] == "indicators":
             row = next(r for r in section if r[0] == str(fix["row"]))
-            index = ["序号", "指标类别", "指标名称", "指标值", "计量单位", "指标性质", "指标权重", "是否调整", "全年完成值", "指标得分"].index(fix["column"])
+            index = [
+                "序号",
+                "指标类别",
+                "指标名称",
+                "指标值",
+                "计量单位",
+                "指标性质",
+                "指标权重",
+                "是否调整",
+                "全年完成值",
+                "指标得分",
+            ].index(fix["column"])
             if row[index] != str(fix["from"]):
-                raise ValueError(f"{fix['table']} {fix['row']}/{fix['column']}: expected {fix['from']!r}, found {row[index]!r}")
+                raise ValueError(
+                    f"{fix['table']} {fix['row']}/{fix['column']}: expected {fix['from']!r}, found {row[index]!r}"
+                )
             row[index] = str(fix["to"])
         else:
             if section[fix["key"]] != str(fix["from"]):
-                raise ValueError(f"{fix['table']} {fix['key']}: expected {fix['from']!r}, found {section[fix['key']]!r}")
+                raise ValueError(
+                    f"{fix['table']} {fix['key']}: expected {fix['from']!r}, found {section[fix['key']]!r}"
+                )
             section[fix["key"]] = str(fix["to"])
     for fix in corrections["narrative"]:
         hits = [i for i, p in enumerate(result.narrative) if p.startswith(fix["paragraph"]) and fix["from"] in p]

@@ -2,11 +2,12 @@
 
 Layers, dependencies pointing one way (doors → engine → model):
 
-- :mod:`xlplugin.amounts` — cell text to exact ``Decimal`` with its stated precision.
-- :mod:`xlplugin.book` — a workbook as grids of raw cell values (fast calamine path, openpyxl path).
-- :mod:`xlplugin.layout` — the declarative table layouts (one source of truth for templates,
+- :mod:`xlplugin.core.amounts` — cell text to exact ``Decimal`` with its stated precision.
+- :mod:`xlplugin.workbook.book` — a workbook as grids of raw cell values (fast calamine path, openpyxl path).
+- :mod:`xlplugin.workbook.layout` — the declarative table layouts (one source of truth for templates,
   reader and rule packs).
-- :mod:`xlplugin.locate` — finds each layout's table in a :class:`~xlplugin.book.Book`.
-- :mod:`xlplugin.cli` — the ``xlplugin`` command.
+- :mod:`xlplugin.workbook.locate` — finds each layout's table in a :class:`~xlplugin.workbook.book.Book`.
+- :mod:`xlplugin.doors.cli` — the ``xlplugin`` command.
 """
+
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
 """``python -m xlplugin`` is the ``xlplugin`` command."""
-from xlplugin.cli import main
+
+from xlplugin.doors.cli import main
 
 main()

@@ -1,0 +1,181 @@
+"""The Excel door's files: the add-in and the macro-enabled template are valid packages whose ribbon
+and buttons name the VBA that calls the documented entry points of :mod:`xlplugin.doors.excel`.
+
+The VBA modules are read back three ways: with our own reader, with oletools (an independent
+implementation of [MS-OVBA]), and — for the template — by LibreOffice, which imports the VBA and
+binds the sheet buttons to it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from oletools.olevba import VBA_Parser, decompress_stream
+
+from tests.output.test_annotate import _soffice
+from tests.xlwings_standin import Book
+from xlplugin.doors import excel
+from xlplugin.doors.addin import BUTTONS, SOURCES, build_addin, build_macro_template
+from xlplugin.doors.cli import cli
+from xlplugin.doors.vba import VbaError, compress, decompress, module_source, replace_module
+from xlplugin.output.marks import RESULT_SHEET
+
+ADDIN = SOURCES / "决算校验.xlam"
+TEMPLATE = SOURCES / "决算校验表样.xlsm"
+CUSTOM_UI = "{http://schemas.microsoft.com/office/2006/01/customui}"
+
+
+def bas(name: str) -> str:
+    return (SOURCES / f"{name}.bas").read_text(encoding="ascii").replace("\n", "\r\n")
+
+
+def modules_by_oletools(path) -> dict[str, str]:
+    parser = VBA_Parser(str(path))
+    try:
+        return {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+@settings(max_examples=60)
+@given(st.binary(max_size=600) | st.text(alphabet="ab \r\n", max_size=600).map(str.encode))
+def test_compression_round_trips_and_oletools_agrees(data):
+    packed = compress(data)
+    assert decompress(packed) == data
+    assert bytes(decompress_stream(bytearray(packed))) == data
+
+
+def test_compression_across_chunks_and_of_incompressible_chunks():
+    text = (SOURCES / "customUI.xml").read_bytes() * 4  # > 4096 bytes: several chunks
+    noise = bytes((i * 7919 + 13) % 251 for i in range(4096)) + b"tail"  # a raw chunk, then a compressed one
+    for data in (text, noise):
+        packed = compress(data)
+        assert decompress(packed) == data == bytes(decompress_stream(bytearray(packed)))
+
+
+def test_the_addin_ribbon_names_the_buttons_and_their_callback():
+    with zipfile.ZipFile(ADDIN) as package:
+        assert package.testzip() is None
+        ribbon = etree.fromstring(package.read("customUI/customUI.xml"))
+        project = package.read("xl/vbaProject.bin")
+    assert ribbon.find(f".//{CUSTOM_UI}tab").get("label") == "决算校验"
+    buttons = {b.get("id"): b for b in ribbon.iter(f"{CUSTOM_UI}button")}
+    assert [b.get("label") for b in buttons.values()] == ["校验", "清除标注", "规则包"]
+    assert {b.get("onAction") for b in buttons.values()} == {"RibbonMyAddin.RunMain"}
+    source = module_source(project, "RibbonMyAddin")
+    assert source.startswith(bas("RibbonMyAddin"))
+    assert "Sub RunMain(control As IRibbonControl)" in source
+    assert "x.ribbon('\" & control.Id & \"')" in source
+    # every button id is one the Python side knows
+    for button_id in buttons:
+        book = Book("空.xlsx")
+        book.sheets.add("Sheet1")
+        excel.ribbon(button_id, book)
+        assert not any("不认识的按钮" in text for text, _ in book.app.alerts)
+
+
+def test_oletools_reads_the_same_vba_as_we_wrote():
+    ours = modules_by_oletools(ADDIN)["RibbonMyAddin"]
+    assert 'RunPython "import xlplugin.excel as x; x.ribbon(\'" & control.Id & "\')"' in ours
+    assert "xlwings" in modules_by_oletools(ADDIN)  # xlwings' own RunPython module is still there
+    template = modules_by_oletools(TEMPLATE)["Module1"]
+    assert 'RunPython "import xlplugin.excel as x; x.main()"' in template
+    assert 'RunPython "import xlplugin.excel as x; x.clear()"' in template
+
+
+def test_the_template_buttons_run_macros_that_exist():
+    with zipfile.ZipFile(TEMPLATE) as package:
+        assert package.testzip() is None
+        types = package.read("[Content_Types].xml").decode()
+        drawing = next(n for n in package.namelist() if n.startswith("xl/drawings/drawing"))
+        shapes = etree.fromstring(package.read(drawing))
+        source = module_source(package.read("xl/vbaProject.bin"), "Module1")
+    assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in types and "vbaProject" in types
+    macros = {sp.get("macro"): "".join(sp.itertext()) for sp in shapes.iter("{*}sp")}
+    assert macros == {f"[0]!{macro}": label for label, macro in BUTTONS}
+    for _, macro in BUTTONS:
+        assert re.search(rf"^Sub {macro}\(\)\r$", source, re.M)
+    assert source.startswith(bas("Module1"))
+
+
+def test_the_committed_files_are_what_the_sources_build(tmp_path):
+    fresh = {
+        ADDIN: (build_addin(tmp_path / "a.xlam"), "customUI/customUI.xml", "RibbonMyAddin"),
+        TEMPLATE: (build_macro_template(tmp_path / "t.xlsm"), "xl/drawings/drawing1.xml", "Module1"),
+    }
+    for committed, (built, own_part, module) in fresh.items():
+        with zipfile.ZipFile(committed) as old, zipfile.ZipFile(built) as new:
+            assert sorted(old.namelist()) == sorted(new.namelist())
+            assert old.read(own_part) == new.read(own_part)
+            assert module_source(old.read("xl/vbaProject.bin"), module) == module_source(
+                new.read("xl/vbaProject.bin"), module
+            )
+
+
+def test_a_source_too_long_for_the_module_is_refused():
+    with zipfile.ZipFile(ADDIN) as package:
+        project = package.read("xl/vbaProject.bin")
+    with pytest.raises(VbaError, match="does not fit"):
+        replace_module(project, "RibbonMyAddin", 'Attribute VB_Name = "RibbonMyAddin"\n' + "' " + "x" * 3000 + "\n")
+
+
+def test_the_addin_command_writes_both_files(tmp_path):
+    result = CliRunner().invoke(cli, ["addin", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "决算校验.xlam").is_file() and (tmp_path / "决算校验表样.xlsm").is_file()
+    assert "xlwings addin install --file" in result.output
+
+
+def test_a_filled_macro_workbook_is_checked_and_keeps_its_buttons(tmp_path, sample_path):
+    filled = build_macro_template(tmp_path / "万盛.xlsm", workbook=sample_path)
+    result = CliRunner().invoke(cli, ["check", str(filled), "--annotate"])
+    assert result.exit_code == 1, result.output
+    annotated = tmp_path / "万盛.校验.xlsm"
+    with zipfile.ZipFile(filled) as before, zipfile.ZipFile(annotated) as after:
+        for part in ("xl/vbaProject.bin", "xl/drawings/drawing1.xml"):
+            assert before.read(part) == after.read(part)
+        assert RESULT_SHEET in after.read("xl/workbook.xml").decode()
+
+
+def test_the_ribbon_pack_button_offers_the_config_sheet(sample_path):
+    book = Book.open(sample_path)
+    excel.ribbon("xlplugin_pack", book)
+    message, title = book.app.alerts[-1]
+    assert title == "xlplugin 规则包" and "cq-2021 1.1.0" in message and "按表样自动选择" in message
+    assert book.sheets[excel.CONFIG_SHEET].range("A1").value == excel.CONFIG_KEY
+    book.sheets[excel.CONFIG_SHEET].range("B1").value = "cq-2021@1.1.0"
+    assert excel.pack_spec(book) == "cq-2021@1.1.0"
+    excel.ribbon("xlplugin_validate", book)
+    assert book.app.alerts[-1][1] == "xlplugin 校验完成"
+    excel.ribbon("xlplugin_clear", book)
+    assert book.app.alerts[-1][1] == "xlplugin 清除标注"
+    excel.ribbon("no-such-button", book)
+    assert "不认识的按钮" in book.app.alerts[-1][0]
+
+
+def test_libreoffice_imports_the_template_vba_and_binds_the_buttons(tmp_path):
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed here (CI installs it)")
+    done = subprocess.run(
+        [soffice, "--headless", "--calc", "--convert-to", "ods", "--outdir", str(tmp_path), str(TEMPLATE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "决算校验表样.ods") as converted:
+        module = converted.read("Basic/VBAProject/Module1.xml").decode()
+        content = converted.read("content.xml").decode()
+    assert "Sub RunCheck()" in module and "x.clear()" in module
+    for _, macro in BUTTONS:
+        assert f"vnd.sun.star.script:VBAProject.Module1.{macro}?language=Basic" in content

@@ -1,0 +1,71 @@
+"""Checking a workbook, the one way every door does it: open → choose the pack → locate → run.
+
+The command line, the batch runner and both Excel buttons call :func:`check` and hand its
+:class:`Checked` to their own output (console, JSON, annotated copy, live cells)::
+
+    from xlplugin.api import check
+
+    checked = check("万盛人社局-2021-部门决算公开.xlsx")           # the pack is recognised from the tables
+    checked.report.verdict                                         # '不通过：13 个错误必须修改后再公开，…'
+
+Annotated copies are :func:`xlplugin.output.annotate.write_annotated` (the Excel buttons write into the
+open workbook instead, without lxml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlplugin.core.findings import Report
+from xlplugin.engine.model import Pack
+from xlplugin.engine.run import run_pack
+from xlplugin.packs.load import load_pack
+from xlplugin.packs.resolve import find_pack, recognise
+from xlplugin.workbook.book import Book
+from xlplugin.workbook.locate import locate_book
+from xlplugin.workbook.located import LocatedBook
+from xlplugin.workbook.narrative import Paragraph, read_narrative_file
+from xlplugin.workbook.readers import read_book
+
+__all__ = ["Checked", "check", "choose_pack"]
+
+
+@dataclass
+class Checked:
+    """One workbook checked: the book as read, the pack used, the located tables and the report."""
+
+    book: Book
+    pack: Pack
+    located: LocatedBook
+    report: Report
+
+
+def choose_pack(spec: str | Path | Pack | None, book: Book) -> Pack:
+    """The pack to check ``book`` with: a loaded pack as it is, one named by path, archive or id, or
+    (``None``) the installed or bundled pack whose template fits the book best."""
+    if isinstance(spec, Pack):
+        return spec
+    return load_pack(find_pack(spec) if spec else recognise(book))
+
+
+def check(
+    source: Book | str | Path,
+    pack: str | Path | Pack | None = None,
+    *,
+    name: str = "",
+    narrative: str | Path | list[Paragraph] | None = None,
+    engine: str = "auto",
+) -> Checked:
+    """Check a workbook (a path, or a :class:`Book` a door has already read) with ``pack``.
+
+    ``name`` is how the report names the workbook (default: its file name); ``narrative`` is a
+    情况说明 file (.docx, .txt, .md) or its paragraphs, used instead of the workbook's own; ``engine``
+    chooses the file reader (``auto``, ``calamine``, ``openpyxl``). Raises
+    :class:`~xlplugin.core.errors.XlpluginError` for anything the user can fix."""
+    book = source if isinstance(source, Book) else read_book(source, engine=engine)
+    chosen = choose_pack(pack, book)
+    paragraphs = read_narrative_file(narrative) if isinstance(narrative, (str, Path)) else narrative
+    located = locate_book(book, chosen.layout)
+    report = run_pack(chosen, located, name or Path(book.source).name, paragraphs)
+    return Checked(book, chosen, located, report)

@@ -1,0 +1,119 @@
+"""前后一致 ``claim_consistent``: the same quantity, wherever the narrative quotes it, has one value.
+
+Parameters:
+
+- ``template`` (text or list; required): wording(s) binding ``{金额:值}`` (or another number slot
+  named ``值``) and, when the value is a change, ``{方向:方向}`` (so that 减少 2343.3 and 下降 2343.3
+  are the same −2343.3);
+- ``when`` (expression; optional): a table condition under which the quotes must agree.
+
+The value most sentences quote is taken as right and every other sentence is a finding that names
+where the right value is quoted; without a majority every quote is a finding. Values agree when their printed intervals meet
+(2343.3 and 2343.30 are one value). Example::
+
+    - id: CQW-60
+      name: 收入总计与支出总计的增减额一致
+      kind: claim_consistent
+      template:
+        - "收入总计{金额},较上年决算数{方向:方向}{金额:值}"
+        - "支出合计{金额},较上年决算数{方向:方向}{金额:值}"
+        - "收支较上年决算数{方向:方向}{金额:值}"
+
+Placeholders: the common ones plus ``{quote}`` and ``{others}``.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from xlplugin.core.errors import NotRunnable
+from xlplugin.core.intervals import Interval, Verdict
+from xlplugin.engine.expressions import evaluate
+from xlplugin.engine.kinds.claimbase import condition, cover, matches, outcome, slot_names, templates
+from xlplugin.engine.kinds.params import Param
+from xlplugin.workbook.narrative import NUMBER_SLOTS, Template
+
+NAME = "claim_consistent"
+TITLE = "前后一致"
+TOPIC = "narrative"
+LOCALITY = 3
+PARAMS = {
+    "template": Param(
+        "any",
+        required=True,
+        doc="句式模板（通常是几种写法的列表）；每种写法都要有名为 `值` 的数字槽，如 `{金额:值}`；是增减额时再加 "
+        "`{方向:方向}`，这样“减少 2343.3”与“下降 2343.3”是同一个 −2343.3",
+    ),
+    "when": Param("expr", doc="表格条件，成立时才要求一致"),
+}
+PLACEHOLDERS = ("quote", "others")
+MESSAGE = "情况说明“{quote}”写的是 {actual}，而{others}写的是 {expected}，同一数字前后不一致。"
+_DOWN = ("减少", "下降", "降低")
+
+
+@dataclass(frozen=True)
+class ClaimConsistentPrepared:
+    templates: tuple[Template, ...]
+    #: the table condition, or None
+    when: object
+
+
+def prepare(params, layout, where) -> ClaimConsistentPrepared:
+    compiled = templates(params, layout, where)
+    if not set(NUMBER_SLOTS) >= slot_names(compiled).get("值", {"无"}):
+        raise where.error("bad-template", "每个模板都要有名为“值”的数字槽，如 {金额:值}。")
+    when = condition(params["when"], layout, where) if params.get("when") else None
+    return ClaimConsistentPrepared(tuple(compiled), when)
+
+
+def _signed(match) -> Interval:
+    interval = match.values["值"].interval()
+    return -interval if match.values.get("方向") in _DOWN else interval
+
+
+def _text(match) -> str:
+    direction = match.values.get("方向")
+    return (direction or "") + match.values["值"].text
+
+
+def check(prepared: ClaimConsistentPrepared, context):
+    if prepared.when is not None and evaluate(prepared.when, context.interval).verdict is not Verdict.PASS:
+        return
+    found = matches(prepared.templates, context)
+    if not found:
+        raise NotRunnable("情况说明中没有与模板相符的句子")
+    if len(found) < 2:
+        return
+    values = [_signed(m) for m in found]
+    votes = Counter()
+    for index, value in enumerate(values):
+        votes[index] = sum(1 for other in values if other.intersects(value))
+    best = max(votes.values())
+    leaders = [i for i, v in votes.items() if v == best]
+    right = values[leaders[0]]
+    tie = any(not values[i].intersects(right) for i in leaders)
+    for match, value in zip(found, values):
+        cover(context, match, {"值"})
+        if tie:  # no majority: every quote is in doubt; point each to the others
+            disagreeing = [(m, v) for m, v in zip(found, values) if not v.intersects(value)]
+            if disagreeing:
+                other, other_value = disagreeing[0]
+                yield outcome(
+                    Verdict.FAIL,
+                    match,
+                    None,
+                    _text(other),
+                    _text(match),
+                    "前后一致",
+                    others=f"{other.paragraph.cell}处",
+                )
+        elif not value.intersects(right):
+            agreeing = [m for m, v in zip(found, values) if v.intersects(right)]
+            yield outcome(
+                Verdict.FAIL,
+                match,
+                None,
+                _text(agreeing[0]),
+                _text(match),
+                "前后一致",
+                others="、".join(m.paragraph.cell for m in agreeing[:3]) + "处",
+            )

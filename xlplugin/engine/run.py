@@ -1,0 +1,253 @@
+"""The engine: run every rule of a pack on a located workbook and return one :class:`Report`.
+
+- Every enabled rule runs; a failure never stops the others. A rule whose inputs are absent or
+  unreadable is listed in ``Report.not_run`` with the reason — never counted as passed.
+- Reading problems (text in number cells, formulas without values, missing tables or rows, unit
+  slips) become findings too, so that nothing the reader doubted is silently ignored.
+- Outcomes are stamped with the rule's severity, message and explanation. A relation that only fails
+  by rounding (XBRL Calculations 1.1 intervals) is a 提示 that shows both intervals, whatever the
+  rule's severity.
+- One root cause is not reported dozens of times: a failure that shares an input cell with a more
+  local failure and is off by the same amount (within rounding) is marked ``caused_by`` that one and
+  downgraded to 提示.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xlplugin.core import codes
+from xlplugin.core.amounts import fmt
+from xlplugin.core.cells import parse_a1
+from xlplugin.core.errors import NotRunnable
+from xlplugin.core.findings import ERROR, INFO, WARNING, Finding, NotRun, Outcome, Report
+from xlplugin.core.intervals import Verdict
+from xlplugin.engine.context import Context
+from xlplugin.engine.model import Pack, Rule
+from xlplugin.workbook.located import LocatedBook
+
+__all__ = ["run_pack"]
+
+#: the finding that lists a paragraph's numbers no rule checked
+UNCOVERED = "NARR.uncovered"
+
+
+def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: list | None = None) -> Report:
+    """Check ``located`` with every enabled rule of ``pack``; ``paragraphs`` replace the workbook's
+    own 情况说明 (a narrative given as a separate file)."""
+    report = Report(workbook or located.book.source, pack.id, pack.version)
+    report.findings.extend(_reading_findings(located))
+    context = Context(located, paragraphs, pack.layout.narrative_skip)
+    for rule in pack.rules:
+        if not rule.enabled:
+            continue
+        context.tolerance = rule.tolerance
+        try:
+            outcomes = list(rule.module.check(rule.prepared, context))
+        except NotRunnable as reason:
+            report.not_run.append(NotRun(rule.id, rule.name, str(reason)))
+            continue
+        except Exception as error:  # one broken rule must not take the other rules down with it
+            report.not_run.append(
+                NotRun(
+                    rule.id,
+                    rule.name,
+                    f"规则执行出错（内部错误：{type(error).__name__}: {error}），请报告规则包的发布单位",
+                )
+            )
+            continue
+        report.rules_run += 1
+        report.findings.extend(_stamp(rule, outcome) for outcome in outcomes)
+    if any(r.module.TOPIC == "narrative" for r in pack.rules if r.enabled):
+        report.findings.extend(_coverage(context, report))
+    _mark_consequences(report.findings)
+    order = {t.id: i for i, t in enumerate(pack.layout.tables)}
+    order[context.paragraphs[0].sheet if context.paragraphs else ""] = len(order)
+    sheets = {name: index for index, name in enumerate(located.book.sheet_names)}
+    report.findings.sort(
+        key=lambda f: (order.get(f.table, len(order)), sheets.get(f.sheet, -1), _cell_order(f.cell), f.rule)
+    )
+    return report
+
+
+def _coverage(context: Context, report: Report) -> list[Finding]:
+    """Count the narrative's numbers and list, per paragraph, the ones no rule checked (提示)."""
+    findings = []
+    for paragraph in context.paragraphs:
+        if paragraph.cell in context.skipped_cells:
+            continue
+        covered = context.covered.get(id(paragraph), set())
+        missed = []
+        for start, end, quantity in paragraph.quantities:
+            report.narrative_numbers += 1
+            if any(start < e and s < end for s, e in covered):
+                report.narrative_checked += 1
+            else:
+                missed.append(quantity.text)
+        if missed:
+            findings.append(
+                Finding(
+                    rule=UNCOVERED,
+                    name=codes.title(UNCOVERED),
+                    severity=INFO,
+                    sheet=paragraph.sheet,
+                    cell=paragraph.cell,
+                    table=paragraph.sheet,
+                    row=paragraph.cell,
+                    column="",
+                    expected=None,
+                    actual=None,
+                    difference=None,
+                    operands=[],
+                    message=f"本段有 {len(missed)} 个数字没有规则核对：{'、'.join(missed)}。",
+                    explanation=codes.fix(UNCOVERED),
+                )
+            )
+    return findings
+
+
+def _cell_order(cell: str) -> tuple[int, int]:
+    """Sheet order of a cell; a narrative file's ``第 N 段`` sorts by N."""
+    try:
+        return parse_a1(cell)
+    except ValueError:
+        digits = "".join(ch for ch in cell if ch.isdigit())
+        return (int(digits) if digits else -1, 0)
+
+
+def _reading_findings(located: LocatedBook) -> list[Finding]:
+    findings = []
+    for table_id, error in located.not_found.items():
+        findings.append(_reading_finding(error.code, ERROR, "", "", table_id, error.message))
+    for problem in located.problems:
+        findings.append(
+            _reading_finding(
+                problem.code, problem.severity, problem.sheet, problem.cell, problem.table, problem.message
+            )
+        )
+    return findings
+
+
+def _reading_finding(code: str, severity: str, sheet: str, cell: str, table: str, message: str) -> Finding:
+    return Finding(
+        rule=f"READ.{code}",
+        name=codes.title(code),
+        severity=severity,
+        sheet=sheet,
+        cell=cell,
+        table=table,
+        row="",
+        column="",
+        expected=None,
+        actual=None,
+        difference=None,
+        operands=[],
+        message=message,
+        explanation=codes.fix(code),
+    )
+
+
+def _placeholders(outcome: Outcome) -> dict[str, str]:
+    def text(value):
+        return fmt(value) if isinstance(value, Decimal) or value is None else str(value)
+
+    values = {
+        "table": outcome.table,
+        "row": outcome.row,
+        "column": outcome.column,
+        "cell": outcome.cell,
+        "expected": text(outcome.expected),
+        "actual": text(outcome.actual),
+        "difference": text(outcome.difference),
+    }
+    values.update(outcome.details)
+    return values
+
+
+def _stamp(rule: Rule, outcome: Outcome) -> Finding:
+    message = rule.message.format(**_placeholders(outcome))
+    rounding = outcome.verdict is Verdict.ROUNDING
+    severity = INFO if rounding else rule.severity
+    if rounding and (outcome.actual_interval is None or outcome.expected_interval is None):
+        message += "差额在所写精度的四舍五入范围内，仅作提示。"
+    elif rounding:
+        left, right = outcome.actual_interval, outcome.expected_interval
+        message += (
+            f"差额可由四舍五入解释：实际值区间 [{_bound(left.low)}, {_bound(left.high)}] 与应有值区间 "
+            f"[{_bound(right.low)}, {_bound(right.high)}] 有交集，仅作提示。"
+        )
+    finding = Finding(
+        rule=rule.id,
+        name=rule.name,
+        severity=severity,
+        sheet=outcome.sheet,
+        cell=outcome.cell,
+        table=outcome.table,
+        row=outcome.row,
+        column=outcome.column,
+        expected=outcome.expected,
+        actual=outcome.actual,
+        difference=outcome.difference,
+        operands=outcome.operands,
+        message=message,
+        explanation=rule.explanation,
+        rounding=rounding,
+        allowance=_allowance(outcome),
+        locality=getattr(rule.module, "LOCALITY", 3),
+        span=outcome.span,
+        quote=outcome.quote,
+        also_mark=list(outcome.also_mark),
+    )
+    return finding
+
+
+def _bound(value: Decimal) -> str:
+    """An interval bound, exact when short, else to 8 decimals (quotients do not terminate)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -8:
+        value = value.quantize(Decimal("1e-8")).normalize()
+    return format(value, "f")
+
+
+def _allowance(outcome: Outcome) -> Decimal:
+    radii = [i.radius for i in (outcome.actual_interval, outcome.expected_interval) if i is not None]
+    return sum(radii, Decimal(0))
+
+
+def _cells(finding: Finding) -> set[tuple[str, str]]:
+    cells = {(o.sheet, o.cell) for o in finding.operands if o.cell}
+    if finding.cell:
+        cells.add((finding.sheet, finding.cell))
+    return cells
+
+
+def _mark_consequences(findings: list[Finding]) -> None:
+    """Downgrade a failure that is the visible echo of a more local one (same cell, same amount).
+
+    Roots are chosen most local first: a row that does not add up explains the roll-up above it and
+    the cross-table comparison that uses it, not the other way round."""
+    # narrative findings are statements, each its own cause; only table relations echo each other
+    failing = [
+        f
+        for f in findings
+        if f.severity in (ERROR, WARNING) and isinstance(f.difference, Decimal) and f.operands and f.quote is None
+    ]
+    failing.sort(key=lambda f: (f.locality, len(f.operands)))
+    roots: list[Finding] = []
+    for finding in failing:
+        cause = next((root for root in roots if _same_cause(root, finding)), None)
+        if cause is None:
+            roots.append(finding)
+            continue
+        finding.caused_by = f"{cause.rule}@{cause.sheet}!{cause.cell}"
+        finding.severity = INFO
+        finding.message += (
+            f"（很可能由 {cause.sheet}!{cause.cell}（{cause.rule} {cause.name}）引起，修正该处后应一并消除。）"
+        )
+
+
+def _same_cause(root: Finding, other: Finding) -> bool:
+    if not _cells(root) & _cells(other):
+        return False
+    allowance = root.allowance + other.allowance
+    return abs(abs(root.difference) - abs(other.difference)) <= allowance

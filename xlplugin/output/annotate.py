@@ -1,0 +1,360 @@
+"""Annotated workbooks: every finding marked on its cell, one sheet that lists them all, nothing lost.
+
+:func:`annotate` writes a copy of a workbook in which
+
+- each cell with findings gets a fill by its most severe finding (a narrative finding marks its
+  paragraph in 情况说明 and the table cells the sentence was compared with) (错误 red, 警告 yellow, 提示 blue)
+  and one comment (author ``xlplugin``) listing every finding on it: severity, rule, message,
+  expected, actual and difference;
+- a sheet **校验结果** summarises the check (verdict, counts by severity and by table, pack, time)
+  and lists every finding with a link to its cell and a **说明** column for the department's
+  explanation, frozen header and filters;
+- a very hidden sheet ``_xlplugin`` records each cell's original fill, so that :func:`clean` can
+  restore the original look even after Excel has renumbered the styles.
+
+The copy is made part by part (:mod:`xlplugin.output.ooxml.package`): every part the annotation does not own keeps
+its original bytes, so charts, images, shapes, VBA, data validation, conditional formats, defined
+names and the user's own comments all survive. Annotating an annotated workbook first removes the
+previous annotation, so annotations never pile up, and 说明 already written are carried over to the
+same finding (same rule, same cell).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from xlplugin.core.display import display_width
+from xlplugin.core.findings import ERROR, Finding, Report
+from xlplugin.engine.model import Pack
+from xlplugin.output.marks import (
+    FILLS,
+    HEADINGS,
+    RESULT_NAMES,
+    RESULT_SHEET,
+    WIDTHS,
+    cell_marks,
+    fill_for_verdict,
+    looks_like_result_sheet,
+    read_explanations,
+    result_rows,
+    result_summary,
+)
+from xlplugin.output.ooxml.comments import SheetComments
+from xlplugin.output.ooxml.package import NS, Package, parse_xml
+from xlplugin.output.ooxml.sheet import SheetXml, build_sheet, plain_text, read_values
+from xlplugin.output.ooxml.styles import Styles, canonical, font, solid_fill
+from xlplugin.workbook.book import Book
+
+__all__ = ["annotate", "clean", "annotated_name", "MANIFEST_SHEET"]
+
+MANIFEST_SHEET = "_xlplugin"
+_MANIFEST_HEADINGS = ["sheet", "cell", "style", "fill", "created"]
+_STYLE_REFERENCE = re.compile(rb'\s(?:s|style)="(\d+)"')
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What an annotation did: where it wrote, how many cells it marked, which sheets it touched."""
+
+    path: Path
+    cells: int
+    sheets: tuple[str, ...]
+
+
+def annotated_name(path: Path) -> Path:
+    """``报表.xlsx`` → ``报表.校验.xlsx`` (the suffix, and so .xlsm macros, is kept)."""
+    return path.with_name(f"{path.stem}.校验{path.suffix}")
+
+
+def write_annotated(source: str | Path, target: str | Path, report: Report, pack: Pack, book: Book) -> Annotation:
+    """:func:`annotate` for a workbook checked with ``pack``: the result sheet names the pack and the
+    tables' titles, and keeps the 说明 the department wrote in ``book``'s earlier 校验结果 sheet."""
+    return annotate(
+        source, report, target, pack_name=pack.name, titles=pack.layout.titles, explanations=read_explanations(book)
+    )
+
+
+def annotate(
+    source: str | Path,
+    report: Report,
+    target: str | Path,
+    *,
+    pack_name: str = "",
+    titles: dict[str, str] | None = None,
+    explanations: dict[tuple[str, str], str] | None = None,
+    checked_at: _dt.datetime | None = None,
+) -> Annotation:
+    """Write ``target``: ``source`` with ``report``'s findings marked (``source`` is only read)."""
+    package = Package(source)
+    _, _, worksheets = _remove(package)
+    styles = Styles(package)
+    sheets = {name: (part, sheet) for name, part, sheet in worksheets}
+    by_sheet = cell_marks(report, sheets)
+    counts = styles.counts()
+    taken = {name for name, _, _ in package.sheets()}
+    result_name = next(n for n in RESULT_NAMES if n not in taken)  # a sheet of theirs has the name
+    manifest = [
+        [(h, 0) for h in _MANIFEST_HEADINGS],
+        [("styles", 0)] + [(str(counts[t]), 0) for t in ("font", "fill", "border", "xf")],
+    ]
+    if result_name != RESULT_SHEET:
+        manifest.append([("result", 0), (result_name, 0)])
+    for sheet_name, cells in by_sheet.items():
+        part, sheet = sheets[sheet_name]
+        comments = SheetComments(package, part, sheet)
+        for ref, mark in cells.items():
+            existing = sheet.cell(ref)
+            original = sheet.style_of(ref)
+            manifest.append(
+                [
+                    (sheet_name, 0),
+                    (ref, 0),
+                    (existing.get("s", "") if existing is not None else "", 0),
+                    (canonical(styles.fill_of(original)).decode(), 0),
+                    ("" if existing is not None else "1", 0),
+                ]
+            )
+            sheet.cell(ref, create=True).set("s", str(styles.with_fill(original, solid_fill(FILLS[mark.severity]))))
+            comments.add(ref, mark.heading, mark.body)
+        comments.save()
+        package.write(part, sheet.root)
+    package.add_sheet(
+        result_name,
+        _result_sheet(report, styles, pack_name, titles or {}, explanations or {}, checked_at or _dt.datetime.now()),
+    )
+    package.add_sheet(MANIFEST_SHEET, build_sheet(manifest, [12] * len(_MANIFEST_HEADINGS)), state="veryHidden")
+    styles.save()
+    return Annotation(package.save(target), sum(len(c) for c in by_sheet.values()), tuple(by_sheet))
+
+
+def clean(source: str | Path, target: str | Path) -> Annotation:
+    """Write ``target``: ``source`` without any xlplugin annotation, in its original look."""
+    package = Package(source)
+    restored, sheets, _ = _remove(package)
+    return Annotation(package.save(target), restored, sheets)
+
+
+def _remove(package: Package) -> tuple[int, tuple[str, ...], list[tuple[str, str, SheetXml]]]:
+    """Remove our comments, fills and sheets from ``package`` in memory. Returns how many cells were
+    restored, the sheets touched, and the remaining worksheets as parsed (for :func:`annotate`)."""
+    manifest, counts, result_name = _read_manifest(package)
+    result_name = (
+        result_name
+        if result_name is not None
+        else (RESULT_SHEET if _is_our_result_sheet(package, RESULT_SHEET) else None)
+    )
+    styles = Styles(package)
+    restored, touched = 0, []
+    worksheets = [w for w in _worksheets(package) if w[0] not in (result_name, MANIFEST_SHEET)]
+    for name, part, sheet in worksheets:
+        comments = SheetComments(package, part, sheet)
+        comments.remove_ours()
+        drawing_before = sheet.legacy_drawing_id()
+        comments.save()
+        changed = comments.dirty or drawing_before != sheet.legacy_drawing_id()
+        for ref, style, fill_xml, created in manifest.get(name, []):
+            if _restore_cell(sheet, styles, ref, style, fill_xml, created):
+                restored += 1
+                changed = True
+        if changed:
+            package.write(part, sheet.root)
+            touched.append(name)
+    if result_name is not None:
+        package.remove_sheet(result_name)
+    package.remove_sheet(MANIFEST_SHEET)
+    styles.trim(counts, _used_formats(package))
+    styles.save()
+    if not any(name.endswith(".vml") for name in package.names):
+        package.drop_default_type("vml")
+    return restored, tuple(touched), worksheets
+
+
+def _used_formats(package: Package) -> set[int]:
+    """Every cell format index the worksheets refer to (cells, rows, columns)."""
+    used: set[int] = set()
+    for _, part, _ in package.sheets():
+        if part in package:
+            used.update(int(n) for n in _STYLE_REFERENCE.findall(package.read(part)))
+    return used
+
+
+def _worksheets(package: Package) -> list[tuple[str, str, SheetXml]]:
+    """(name, part, parsed sheet) of every worksheet: chart sheets, dialog and macro sheets have no
+    cells to mark and are left alone."""
+    found = []
+    for name, part, _ in package.sheets():
+        if part in package:
+            root = package.xml(part)
+            if root.tag == f"{{{NS['m']}}}worksheet" and root.find("m:sheetData", NS) is not None:
+                found.append((name, part, SheetXml(root)))
+    return found
+
+
+def _is_our_result_sheet(package: Package, name: str) -> bool:
+    """A sheet laid out as the 校验结果 either door writes: title in A1, :data:`HEADINGS` in row 9.
+
+    Used when our manifest is missing (the Excel door writes none; a program may drop a very
+    hidden sheet), so that a sheet of the department's own that happens to be called 校验结果 is
+    never removed."""
+    part = package.sheet_part(name)
+    if part is None or part not in package:
+        return False
+    root = package.xml(part)
+    if root.tag != f"{{{NS['m']}}}worksheet" or root.find("m:sheetData", NS) is None:
+        return False
+    return looks_like_result_sheet(read_values(root, _shared_strings(package)))
+
+
+def _restore_cell(sheet: SheetXml, styles: Styles, ref: str, style: str, fill_xml: str, created: bool) -> bool:
+    cell = sheet.cell(ref)
+    if cell is None:
+        return False
+    current = int(cell.get("s", "0"))
+    if not _is_our_fill(styles.fill_of(current)):
+        return False  # the department changed this cell's fill since: theirs now
+    original = int(style or "0")
+    if styles.is_variant(original, current):
+        # the numbering is still ours: put the attribute back exactly as it was
+        if style:
+            cell.set("s", style)
+        else:
+            cell.attrib.pop("s", None)
+    else:  # Excel renumbered the styles since: rebuild the original look from the recorded fill
+        cell.set("s", str(styles.with_fill(current, parse_xml(fill_xml.encode("utf-8")))))
+    if created:
+        sheet.remove_if_empty(ref)
+    return True
+
+
+def _is_our_fill(fill) -> bool:
+    """A solid fill in one of our colours (tolerant of how another program rewrote it)."""
+    pattern = fill.find("m:patternFill", NS)
+    colour = pattern.find("m:fgColor", NS) if pattern is not None else None
+    return (
+        pattern is not None
+        and pattern.get("patternType") == "solid"
+        and colour is not None
+        and (colour.get("rgb") or "").upper() in FILLS.values()
+    )
+
+
+def _read_manifest(package: Package) -> tuple[dict[str, list[tuple[str, str, str, bool]]], dict[str, int], str | None]:
+    """Our record of the cells we marked (by sheet), the style counts before we added any, and the
+    name of our result sheet (``None`` without a manifest: then no sheet is known to be ours)."""
+    part = package.sheet_part(MANIFEST_SHEET)
+    if part is None or part not in package:
+        return {}, {}, None
+    grid = read_values(package.xml(part), _shared_strings(package))
+    entries: dict[str, list] = defaultdict(list)
+    counts: dict[str, int] = {}
+    result_name = RESULT_SHEET
+    for row in grid[1:]:
+        row = row + [""] * (len(_MANIFEST_HEADINGS) - len(row))
+        if row[0] == "styles" and all(v.isdigit() for v in row[1:5]):
+            counts = dict(zip(("font", "fill", "border", "xf"), (int(v) for v in row[1:5])))
+        elif row[0] == "result" and row[1] and not row[3]:
+            result_name = row[1]
+        elif row[0] and row[1] and row[3]:
+            entries[row[0]].append((row[1], row[2], row[3], row[4] == "1"))
+    return entries, counts, result_name
+
+
+def _shared_strings(package: Package) -> list[str]:
+    related = package.related(
+        package.workbook_part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    )
+    if not related or related[0] not in package:
+        return []
+    root = package.xml(related[0])
+    return [
+        plain_text("".join(t.text or "" for t in item.iter(f"{{{NS['m']}}}t"))) for item in root.findall("m:si", NS)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Texts
+
+
+def _link(finding: Finding) -> str:
+    return "'" + finding.sheet.replace("'", "''") + "'!" + finding.cell
+
+
+def _lines(text: str, width: float) -> int:
+    return max(1, -(-display_width(text) // int(width - 1)))
+
+
+def _result_sheet(
+    report: Report,
+    styles: Styles,
+    pack_name: str,
+    titles: dict[str, str],
+    explanations: dict[tuple[str, str], str],
+    checked_at: _dt.datetime,
+):
+    plain = styles.cell_format(font=font(), wrap=True, vertical="center")
+    bold = styles.cell_format(font=font(bold=True), vertical="center")
+    title = styles.cell_format(font=font(size=14, bold=True))
+    header = styles.cell_format(
+        font=font(bold=True),
+        fill=solid_fill("FFD9D9D9"),
+        border=True,
+        wrap=True,
+        horizontal="center",
+        vertical="center",
+    )
+    body = styles.cell_format(font=font(), border=True, wrap=True)
+    link = styles.cell_format(font=font(underline=True, rgb="FF0563C1"), border=True)
+    money = styles.cell_format(font=font(), border=True, number_format=4)
+    count = styles.cell_format(font=font(), border=True, number_format=3)
+
+    def amount(value):
+        if isinstance(value, Decimal):
+            exponent = value.as_tuple().exponent
+            return value, money if isinstance(exponent, int) and exponent < 0 else count
+        return value, body
+
+    badge = {
+        s: styles.cell_format(font=font(bold=s == ERROR), fill=solid_fill(rgb), border=True, horizontal="center")
+        for s, rgb in FILLS.items()
+    }
+    verdict_fill = fill_for_verdict(report)
+    verdict = styles.cell_format(font=font(size=12, bold=True), fill=solid_fill(verdict_fill), vertical="center")
+
+    summary = result_summary(report, pack_name, checked_at)
+    rows = [[("校验结果", title)]]
+    rows += [[(label, bold), (value, verdict if label == "结论" else plain)] for label, value in summary]
+    rows += [[], [(h, header) for h in HEADINGS]]
+    heights = {1: 20.0, 6: 15.0 * _lines(summary[-1][1], sum(WIDTHS[1:]))}
+    links = []
+    for finding, values in result_rows(report, titles, explanations):
+        row_index = len(rows)
+        styles_by_column = [body, badge[finding.severity], body, body, body, link if finding.cell else body, body]
+        rows.append(
+            [(v, style) for v, style in zip(values, styles_by_column)]
+            + [amount(v) for v in values[7:10]]
+            + [(values[10], body)]
+        )
+        heights[row_index] = 14.0 * max(_lines(finding.message, WIDTHS[6]), _lines(values[4], WIDTHS[4])) + 4
+        if finding.cell and finding.sheet:
+            links.append((f"F{row_index + 1}", _link(finding)))
+    last = len(rows)
+    if report.not_run:
+        rows += [[], [(f"未执行的规则（{len(report.not_run)} 条，不算通过）", bold)]]
+        rows += [[None, None, (n.rule, plain), (n.name, plain), None, None, (n.reason, plain)] for n in report.not_run]
+    summary_merges = [f"B{r}:K{r}" for r in range(2, 8)]
+    return build_sheet(
+        rows,
+        WIDTHS,
+        freeze_rows=9,
+        autofilter=f"A9:K{max(last, 9)}",
+        hyperlinks=links,
+        heights=heights,
+        tab_color="FFC00000",
+        merges=summary_merges,
+        printable=True,
+    )

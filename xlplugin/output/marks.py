@@ -1,0 +1,193 @@
+"""What a check leaves in a workbook, whichever door writes it: the fill and note of each cell with
+findings, and the rows of the **校验结果** sheet.
+
+The file door (:mod:`xlplugin.output.annotate`, OOXML part by part) and the Excel doors
+(:mod:`xlplugin.doors.excel`, :mod:`xlplugin.doors.lite`, through xlwings) both take their marks from here, so a
+cell looks the same whichever door checked it. Pure Python, no XML library: the xlwings Lite door
+imports it in Pyodide.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from xlplugin.core.amounts import fmt
+from xlplugin.core.findings import ERROR, INFO, SEVERITIES, WARNING, Finding, Report
+from xlplugin.workbook.book import Book
+
+__all__ = [
+    "Mark",
+    "cell_marks",
+    "read_explanations",
+    "fill_for_verdict",
+    "looks_like_result_sheet",
+    "result_summary",
+    "result_rows",
+    "location",
+    "RESULT_SHEET",
+    "RESULT_NAMES",
+    "FILLS",
+    "HEADINGS",
+    "WIDTHS",
+    "HEADING",
+    "SEPARATOR",
+]
+
+RESULT_SHEET = "校验结果"
+FILLS = {ERROR: "FFFFC7CE", WARNING: "FFFFEB9C", INFO: "FFDDEBF7"}
+_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+HEADINGS = ["序号", "级别", "规则", "规则名称", "表", "位置", "问题", "应为", "实际", "差额", "说明"]
+WIDTHS = [6, 6, 9, 28, 10, 15, 72, 12, 12, 10, 40]
+# Our result sheet's name when the department has a sheet of its own called 校验结果 (the manifest
+# records which one was used).
+_OTHER_RESULT_NAMES = tuple(f"{RESULT_SHEET}（xlplugin{'' if n == 1 else n}）" for n in range(1, 100))
+RESULT_NAMES = (RESULT_SHEET, *_OTHER_RESULT_NAMES)  # ours, or the first free one when a sheet of theirs has the name
+#: Our notes start with this line; a note of the department's keeps its text above :data:`SEPARATOR`
+#: and ours below it.
+HEADING = "xlplugin 校验："
+SEPARATOR = "—— xlplugin 校验 ——"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What one cell gets: the fill of its most severe finding and our comment (heading + body)."""
+
+    severity: str
+    heading: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.heading}\n{self.body}"
+
+
+def cell_marks(report: Report, sheet_names) -> dict[str, dict[str, Mark]]:
+    """Sheet → cell → :class:`Mark`, for every finding on a sheet in ``sheet_names``.
+
+    Both doors mark from this: the file door (:func:`annotate`) and the Excel door
+    (:mod:`xlplugin.doors.excel`)."""
+    grouped: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for finding in report.findings:
+        places = [(finding.sheet, finding.cell)] + finding.also_mark  # a narrative claim: its table cells too
+        for sheet, cell in dict.fromkeys(places):
+            if cell and sheet in sheet_names:
+                grouped[sheet][cell].append(finding)
+    return {
+        sheet: {
+            ref: Mark(
+                min((f.severity for f in findings), key=_RANK.__getitem__),
+                _comment_heading(findings),
+                "\n\n".join(_comment_entry(f) for f in findings),
+            )
+            for ref, findings in cells.items()
+        }
+        for sheet, cells in grouped.items()
+    }
+
+
+def read_explanations(book: Book) -> dict[tuple[str, str], str]:
+    """说明 the department wrote in a previous 校验结果 sheet, by (rule, location)."""
+    # ours under another name first: it is only used when the department has a 校验结果 of its own
+    sheet = next((s for s in map(book.sheet, (*_OTHER_RESULT_NAMES, RESULT_SHEET)) if s is not None), None)
+    if sheet is None:
+        return {}
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.rows]
+    header = next((i for i, row in enumerate(rows) if {"规则", "位置", "说明"} <= set(row)), None)
+    if header is None:
+        return {}
+    columns = {name: rows[header].index(name) for name in ("规则", "位置", "说明")}
+    notes = {}
+    for row in rows[header + 1 :]:
+        padded = row + [""] * (len(HEADINGS) - len(row))
+        note = padded[columns["说明"]].strip()
+        if note:
+            notes[(padded[columns["规则"]], padded[columns["位置"]])] = note
+    return notes
+
+
+def fill_for_verdict(report: Report) -> str:
+    """The 结论 cell's fill: red with errors, yellow with warnings only, green when it passes."""
+    return FILLS[ERROR] if not report.valid else FILLS[WARNING] if report.count(WARNING) else "FFC6EFCE"
+
+
+def looks_like_result_sheet(rows) -> bool:
+    """Rows (from A1) laid out as our 校验结果: the title in A1 and :data:`HEADINGS` in row 9."""
+    rows = [list(row) for row in rows]
+    return len(rows) >= 9 and rows[0][:1] == [RESULT_SHEET] and rows[8][: len(HEADINGS)] == HEADINGS
+
+
+def _comment_heading(findings: list[Finding]) -> str:
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+    return HEADING + "，".join(f"{s} {n}" for s, n in counts.items() if n)
+
+
+def _comment_entry(finding: Finding) -> str:
+    lines = [f"[{finding.severity}] {finding.rule} {finding.name}", finding.message]
+    if finding.expected is not None or finding.actual is not None:
+        figures = [f"应为 {_text(finding.expected)}", f"实际 {_text(finding.actual)}"]
+        if finding.difference is not None:
+            figures.append(f"差 {_text(finding.difference)}")
+        lines.append("；".join(figures))
+    return "\n".join(lines)
+
+
+def _text(value) -> str:
+    return fmt(value) if value is None or not isinstance(value, str) else value
+
+
+def location(finding: Finding) -> str:
+    return f"{finding.sheet}!{finding.cell}" if finding.cell else (finding.table or "")
+
+
+def result_summary(report: Report, pack_name: str, checked_at: _dt.datetime) -> list[tuple[str, str]]:
+    """The 校验结果 sheet's heading block: (label, value) for 结论, 工作簿, 规则包, 校验时间, 结果数, 按表."""
+    per_table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for finding in report.findings:
+        per_table[finding.table or "工作簿"][finding.severity] += 1
+    by_table = "；".join(
+        f"{table}：" + "、".join(f"{s} {counts[s]}" for s in SEVERITIES if counts.get(s))
+        for table, counts in per_table.items()
+    )
+    return [
+        ("结论", report.verdict),
+        ("工作簿", report.workbook),
+        ("规则包", f"{report.pack_id} {report.pack_version}  {pack_name}".rstrip()),
+        ("校验时间", checked_at.strftime("%Y-%m-%d %H:%M")),
+        (
+            "结果数",
+            f"错误 {report.count(ERROR)} · 警告 {report.count(WARNING)} · 提示 {report.count(INFO)} · 未执行规则 {len(report.not_run)}",
+        ),
+        ("按表", by_table or "无"),
+    ]
+
+
+def result_rows(
+    report: Report, titles: dict[str, str], explanations: dict[tuple[str, str], str]
+) -> list[tuple[Finding, list]]:
+    """The 校验结果 list, 错误 first, then 警告, 提示: each finding with its row's values under :data:`HEADINGS`."""
+    rows = []
+    ordered = sorted(report.findings, key=lambda f: _RANK[f.severity])
+    for number, finding in enumerate(ordered, start=1):
+        where = location(finding)
+        table = finding.table + (f" {titles[finding.table]}" if finding.table in titles else "")
+        rows.append(
+            (
+                finding,
+                [
+                    number,
+                    finding.severity,
+                    finding.rule,
+                    finding.name,
+                    table,
+                    where,
+                    finding.message,
+                    finding.expected,
+                    finding.actual,
+                    finding.difference,
+                    explanations.get((finding.rule, where), ""),
+                ],
+            )
+        )
+    return rows

@@ -1,0 +1,370 @@
+"""A rule pack as one file: deterministic .zip, content hashes, Ed25519 signatures, safe unpacking.
+
+- :func:`build` checks the pack (it must load) and writes a .zip whose bytes depend only on the pack's
+  files: entries sorted, fixed timestamps and permissions, plus ``CONTENTS.json`` — the pack's id and
+  version and the SHA-256 of every file.
+- :func:`sign` adds ``SIGNATURE.json``: an Ed25519 signature of ``CONTENTS.json`` and the signer's key
+  fingerprint. :func:`verify` answers one of ``ok``, ``unsigned``, ``tampered`` (a file differs from
+  its hash, a file was added or removed, or the signature does not match) or ``untrusted`` (a valid
+  signature by a key the department does not trust).
+- :func:`safe_extract` refuses what a hostile archive could do: paths outside the target (``../``,
+  absolute, drive letters), links, more files or bytes than a pack ever needs, compression ratios of a
+  zip bomb, and file types that are not data (a pack never carries code).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from xlplugin.core.errors import PackError
+from xlplugin.packs.load import load_pack
+from xlplugin.packs.places import home
+
+__all__ = [
+    "build",
+    "sign",
+    "verify",
+    "safe_extract",
+    "write_entries",
+    "unpack_for_use",
+    "generate_keys",
+    "fingerprint",
+    "Verification",
+]
+
+CONTENTS = "CONTENTS.json"
+SIGNATURE = "SIGNATURE.json"
+DATA_SUFFIXES = {".yaml", ".yml", ".xlsx", ".xlsm", ".md", ".txt", ".json", ".csv", ".docx"}
+MAX_FILES = 1000
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_TOTAL_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 200
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def pack_files(folder: Path) -> dict[str, bytes]:
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_dir() or any(
+            part.startswith(".") or part == "__pycache__" for part in PurePosixPath(relative).parts
+        ):
+            continue
+        if path.is_symlink():
+            raise PackError("symlink", f"规则包中不能有链接：“{relative}”。")
+        if path.suffix.lower() not in DATA_SUFFIXES:
+            raise PackError(
+                "not-data", f"规则包只能包含数据文件（{'、'.join(sorted(DATA_SUFFIXES))}），不能包含“{relative}”。"
+            )
+        if relative in (CONTENTS, SIGNATURE):
+            continue
+        files[relative] = path.read_bytes()
+    return files
+
+
+def _contents(pack_id: str, version: str, files: dict[str, bytes]) -> bytes:
+    document = {
+        "format": 1,
+        "pack": {"id": pack_id, "version": version},
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+
+def _write_zip(target: Path, entries: dict[str, bytes]) -> Path:
+    """Same entries, same bytes: sorted names, fixed times, permissions and compression."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            info.create_system = 3
+            archive.writestr(info, entries[name], compresslevel=9)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.part")
+    temporary.write_bytes(buffer.getvalue())
+    os.replace(temporary, target)
+    return target
+
+
+def build(folder: str | Path, target: str | Path) -> Path:
+    """Check the pack in ``folder`` and write it as one deterministic .zip."""
+    folder = Path(folder)
+    pack = load_pack(folder)  # a derived pack carries only its own files; its base is installed separately
+    files = pack_files(folder)
+    return _write_zip(Path(target), {**files, CONTENTS: _contents(pack.id, pack.version, files)})
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys and signatures
+
+
+def generate_keys(folder: str | Path, name: str) -> tuple[Path, Path]:
+    """A new Ed25519 key pair: ``name.key`` (private, keep it safe) and ``name.pub`` (give it out)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    private = folder / f"{name}.key"
+    public = folder / f"{name}.pub"
+    private.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    os.chmod(private, 0o600)
+    public.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return private, public
+
+
+def _load_private(path: Path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    try:
+        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    except (ValueError, TypeError, OSError) as error:
+        raise PackError("bad-key", f"无法读取私钥“{path}”：{error}") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise PackError("bad-key", f"“{path}”不是 Ed25519 私钥。")
+    return key
+
+
+def load_public(path: Path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        key = serialization.load_pem_public_key(Path(path).read_bytes())
+    except (ValueError, TypeError, OSError) as error:
+        raise PackError("bad-key", f"无法读取公钥“{path}”：{error}") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise PackError("bad-key", f"“{path}”不是 Ed25519 公钥。")
+    return key
+
+
+def fingerprint(public_key) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def sign(archive_path: str | Path, private_key: str | Path, target: str | Path | None = None) -> Path:
+    """Add (or replace) the signature of a built pack."""
+    archive_path = Path(archive_path)
+    entries = _read_entries(archive_path)
+    if CONTENTS not in entries:
+        raise PackError(
+            "not-a-pack", f"“{archive_path.name}”不是用 xlplugin pack build 生成的规则包（缺少 {CONTENTS}）。"
+        )
+    problem = _tampering(entries)
+    if problem:
+        raise PackError("tampered", f"“{archive_path.name}”的内容与其清单不符（{problem}），拒绝签名。")
+    key = _load_private(Path(private_key))
+    signature = {
+        "algorithm": "Ed25519",
+        "key": fingerprint(key.public_key()),
+        "signature": base64.b64encode(key.sign(entries[CONTENTS])).decode("ascii"),
+    }
+    entries[SIGNATURE] = json.dumps(signature, sort_keys=True, indent=1).encode("utf-8")
+    return _write_zip(Path(target or archive_path), entries)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """``status`` is ok, unsigned, tampered or untrusted; ``message`` says it in Chinese."""
+
+    status: str
+    message: str
+    pack_id: str = ""
+    version: str = ""
+    signer: str = ""
+    #: the archive's files as they were checked: install writes these, not a second read of a file
+    #: that could have changed in between
+    entries: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def verify(archive_path: str | Path, trusted_keys: list[Path]) -> Verification:
+    from cryptography.exceptions import InvalidSignature
+
+    archive_path = Path(archive_path)
+    try:
+        entries = _read_entries(archive_path)
+    except PackError as error:
+        if error.code in ("corrupt-archive", "bad-archive"):
+            return Verification("tampered", error.message)
+        raise
+    if CONTENTS not in entries:
+        return Verification("tampered", f"“{archive_path.name}”缺少内容清单 {CONTENTS}：不是完整的规则包。")
+    try:
+        contents = json.loads(entries[CONTENTS])
+        pack_id, version = contents["pack"]["id"], contents["pack"]["version"]
+    except (ValueError, KeyError, TypeError):
+        return Verification("tampered", f"“{archive_path.name}”的内容清单无法读取。")
+    problem = _tampering(entries)
+    if problem:
+        return Verification("tampered", f"规则包已被改动：{problem}。请向发布单位重新索取。", pack_id, version)
+    if SIGNATURE not in entries:
+        return Verification(
+            "unsigned",
+            f"规则包 {pack_id} {version} 没有签名，无法确认来自发布单位。",
+            pack_id,
+            version,
+            entries=entries,
+        )
+    try:
+        signature = json.loads(entries[SIGNATURE])
+        raw = base64.b64decode(signature["signature"], validate=True)
+        signer = str(signature["key"])
+    except (ValueError, KeyError, TypeError):
+        return Verification("tampered", "签名文件已损坏。", pack_id, version)
+    for path in trusted_keys:
+        key = load_public(path)
+        if fingerprint(key) != signer:
+            continue
+        try:
+            key.verify(raw, entries[CONTENTS])
+        except InvalidSignature:
+            return Verification(
+                "tampered", f"签名与内容不符（签名者 {signer}）：规则包或签名已被改动。", pack_id, version, signer
+            )
+        return Verification(
+            "ok",
+            f"规则包 {pack_id} {version} 由受信任的密钥 {signer}（{path.name}）签名，内容完整。",
+            pack_id,
+            version,
+            signer,
+            entries,
+        )
+    return Verification(
+        "untrusted",
+        f"规则包 {pack_id} {version} 由密钥 {signer} 签名，但该密钥不在受信任的公钥中。",
+        pack_id,
+        version,
+        signer,
+        entries,
+    )
+
+
+def _tampering(entries: dict[str, bytes]) -> str | None:
+    contents = json.loads(entries[CONTENTS])
+    listed = contents.get("files", {})
+    present = {name for name in entries if name not in (CONTENTS, SIGNATURE)}
+    for name in sorted(set(listed) - present):
+        return f"缺少文件“{name}”"
+    for name in sorted(present - set(listed)):
+        return f"多出文件“{name}”"
+    for name in sorted(present):
+        if hashlib.sha256(entries[name]).hexdigest() != listed[name]:
+            return f"文件“{name}”的内容与清单中的哈希不符"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading archives safely
+
+
+def _read_entries(archive_path: Path) -> dict[str, bytes]:
+    """Every entry of a pack archive, after the hostile-archive checks (nothing written to disk)."""
+    try:
+        archive = zipfile.ZipFile(archive_path)
+    except (zipfile.BadZipFile, OSError):
+        raise PackError("bad-archive", f"“{archive_path.name}”不是完整的 .zip 规则包。") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_FILES:
+            raise PackError("too-many-files", f"规则包中的文件超过 {MAX_FILES} 个，拒绝读取。")
+        total = 0
+        entries = {}
+        for info in infos:
+            name = info.filename
+            _check_name(name)
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise PackError("symlink", f"规则包中不能有链接：“{name}”。")
+            if info.is_dir():
+                continue
+            if PurePosixPath(name).suffix.lower() not in DATA_SUFFIXES:
+                raise PackError("not-data", f"规则包只能包含数据文件，不能包含“{name}”。")
+            if info.file_size > MAX_FILE_BYTES:
+                raise PackError(
+                    "file-too-large", f"规则包中的“{name}”超过 {MAX_FILE_BYTES // 1024 // 1024} MB，拒绝读取。"
+                )
+            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+                raise PackError(
+                    "zip-bomb",
+                    f"“{name}”的压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），疑似压缩炸弹，拒绝读取。",
+                )
+            total += info.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise PackError("too-large", f"规则包解压后超过 {MAX_TOTAL_BYTES // 1024 // 1024} MB，拒绝读取。")
+            try:
+                with archive.open(info) as handle:
+                    data = handle.read(MAX_FILE_BYTES + 1)
+            except (zipfile.BadZipFile, zlib.error, EOFError):
+                raise PackError(
+                    "corrupt-archive", f"规则包中的“{name}”已损坏（校验和不符），规则包可能被改动或传输出错。"
+                ) from None
+            if len(data) > MAX_FILE_BYTES:
+                raise PackError("file-too-large", f"规则包中的“{name}”超过限制，拒绝读取。")
+            entries[name] = data
+        return entries
+
+
+def _check_name(name: str) -> None:
+    path = PurePosixPath(name.replace("\\", "/"))
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in path.parts or "\x00" in name:
+        raise PackError("path-traversal", f"规则包中的路径“{name}”试图写到规则包目录之外，拒绝读取。")
+
+
+def safe_extract(archive_path: str | Path, target: str | Path) -> Path:
+    """Unpack a checked archive into ``target`` (created; must be empty or absent)."""
+    return write_entries(_read_entries(Path(archive_path)), target)
+
+
+def write_entries(entries: dict[str, bytes], target: str | Path) -> Path:
+    """Write files read by the hostile-archive checks into ``target``, never outside it."""
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
+    for name, data in entries.items():
+        destination = (target / name).resolve()
+        if not destination.is_relative_to(root):
+            raise PackError("path-traversal", f"规则包中的路径“{name}”试图写到规则包目录之外，拒绝读取。")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(data)
+    return target
+
+
+def unpack_for_use(archive_path: str | Path) -> Path:
+    """A pack archive given directly (``check --pack x.zip``): checked for tampering, unpacked once
+    into the user's cache by content hash. Trust is enforced when installing, not here."""
+    archive_path = Path(archive_path)
+    entries = _read_entries(archive_path)
+    if CONTENTS in entries:
+        problem = _tampering(entries)
+        if problem:
+            raise PackError("tampered", f"规则包“{archive_path.name}”已被改动：{problem}。")
+    content = hashlib.sha256()
+    for name in sorted(entries):
+        content.update(name.encode("utf-8") + b"\0" + hashlib.sha256(entries[name]).digest())
+    target = home() / "cache" / content.hexdigest()[:24]
+    if not (target / "pack.yaml").exists():
+        write_entries(entries, target)
+    return target

@@ -1,0 +1,109 @@
+"""A workbook as plain grids of cell values: the input of everything else.
+
+A :class:`Book` is what every door builds (a file today, live Excel through xlwings later): an
+ordered list of :class:`Sheet` objects, each a rectangular grid of raw cell values (``None``, ``str``,
+``float``, ``int``, ``bool``, ``datetime`` or :class:`FormulaWithoutValue`) with its merged ranges.
+Coordinates are 0-based ``(row, col)``; :func:`a1` turns them into the ``B7`` people read.
+
+:func:`xlplugin.workbook.readers.read_book` reads one from a file; the Excel doors build one from live
+cells with :meth:`Book.from_grids`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Book", "Sheet", "FormulaWithoutValue"]
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaWithoutValue:
+    """A formula cell whose file holds no computed value (never to be read as blank)."""
+
+    formula: str
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a rectangular grid of raw values plus merged ranges.
+
+    ``merges`` holds ``(first_row, first_col, last_row, last_col)`` tuples, inclusive, 0-based.
+    """
+
+    name: str
+    rows: list[list[object]]
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    visible: bool = True
+    _merge_lookup: tuple[dict, dict] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def value(self, row: int, col: int) -> object:
+        """The raw value at (row, col); ``None`` outside the grid or for an empty cell."""
+        if 0 <= row < len(self.rows):
+            cells = self.rows[row]
+            if 0 <= col < len(cells):
+                return cells[col]
+        return None
+
+    def merged_value(self, row: int, col: int) -> object:
+        """Like :meth:`value`, but a cell inside a merged range reads its top-left value."""
+        anchor = self._merge_index()[1].get((row, col))
+        return self.value(*anchor) if anchor else self.value(row, col)
+
+    def merge_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
+        """The merged range whose top-left cell is (row, col), if any."""
+        return self._merge_index()[0].get((row, col))
+
+    def _merge_index(self) -> tuple[dict, dict]:
+        # Built on first use (merges do not change after reading): top-left → range, and every
+        # covered cell → its top-left.
+        if self._merge_lookup is None:
+            tops, covered = {}, {}
+            for merge in self.merges:
+                r0, c0, r1, c1 = merge
+                tops[(r0, c0)] = merge
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        covered[(r, c)] = (r0, c0)
+            self._merge_lookup = (tops, covered)
+        return self._merge_lookup
+
+
+@dataclass
+class Book:
+    """An ordered collection of sheets, from one source."""
+
+    sheets: list[Sheet]
+    source: str = ""
+
+    def sheet(self, name: str) -> Sheet | None:
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        return None
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
+    @classmethod
+    def from_grids(cls, grids: dict[str, Sequence[Sequence[object]]], source: str = "", merges=None) -> Book:
+        """Build a book from in-memory grids (the live-Excel door and tests use this)."""
+        merges = merges or {}
+        sheets = [Sheet(name, [clean_row(r) for r in rows], list(merges.get(name, []))) for name, rows in grids.items()]
+        return cls(sheets, source)
+
+
+def clean_row(cells: Iterable[object]) -> list[object]:
+    # Readers disagree on empty cells ('' vs None); the model says None.
+    return [None if c == "" else c for c in cells]
+
+
+def whole_numbers_as_int(cells: list[object]) -> list[object]:
+    # calamine returns every number as float; 208.0 is the code 208, not a measurement. Amounts are
+    # unaffected: parse_number gives an int and a float the same exact Decimal.
+    return [int(c) if isinstance(c, float) and c.is_integer() and abs(c) < 2**53 else c for c in cells]

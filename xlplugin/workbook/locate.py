@@ -1,0 +1,441 @@
+"""Find the layout's tables in a :class:`~xlplugin.workbook.book.Book`: by text, never by fixed address.
+
+For each :class:`~xlplugin.workbook.layout.TableSpec` the locator
+
+1. picks the sheet: by name (or alias), else by the 表号 printed in the sheet's top rows (公开03表),
+   else by the exact title — so a renamed or reordered sheet is still found;
+2. finds every column by its header path (``[事业收入, 小计]``): the last text must be a header cell
+   and each earlier text must sit above it with a span (merge, or up to the next filled cell) that
+   covers it; blocks are taken left to right, so repeated headers (06's three 金额) resolve in order;
+3. reads the body from below the header down to the 备注/注 line: keyed blocks row by row by
+   功能分类/经济分类 code, fixed blocks by code where the sheet shows codes, else by aligning the
+   sheet's labels with the layout's (an optimal alignment, so inserted rows, a typo'd ordinal such as
+   04's ``二、一般公共预算财政拨款`` or a reworded label still match the right row);
+4. parses every value cell into a :class:`Value` (exact ``Decimal`` with its stated precision, its A1
+   cell, and how it was stored), collecting reading problems — text that is not a number, formulas
+   without cached values, rows missing from the layout — as :class:`Problem` records.
+
+Text comparison uses :func:`~xlplugin.core.amounts.normalize_text`, so stray spaces, full-width
+characters and line breaks inside headers do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from xlplugin.core.amounts import Amount, NumberFormatError, is_dash, normalize_text, parse_number
+from xlplugin.core.cells import a1
+from xlplugin.core.errors import TableNotFound, WorkbookError
+from xlplugin.core.findings import ERROR, INFO, WARNING
+from xlplugin.workbook.align import align_rows
+from xlplugin.workbook.book import Book, FormulaWithoutValue, Sheet
+from xlplugin.workbook.headers import locate_columns
+from xlplugin.workbook.layout import BlockSpec, Layout, RowSpec, TableSpec
+from xlplugin.workbook.located import Block, LocatedBook, Problem, Row, Table, Value
+from xlplugin.workbook.selfeval import locate_selfeval
+
+__all__ = ["locate_book", "locate_table"]
+
+_NOTE = re.compile(r"^(备注|注|说明)[:：]")
+_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
+_META = {
+    "department": re.compile(r"公开部门[:：](.*)"),
+    "year": re.compile(r"(\d{4})年度?"),
+    "table_no": re.compile(r"公开\d{2}表"),
+    "unit": re.compile(r"单位[:：](\S+)"),
+}
+
+
+def locate_book(book: Book, layout: Layout) -> LocatedBook:
+    """Locate every table of ``layout`` in ``book``; tables that cannot be found are reported in
+    ``not_found`` (never silently skipped). Raises :class:`WorkbookError` if no table is found at all
+    (the workbook is not of this template)."""
+    tables: dict[str, Table] = {}
+    not_found: dict[str, TableNotFound] = {}
+    taken: set[str] = set()
+    for spec in layout.tables:
+        try:
+            table = locate_table(book, spec, exclude=taken)
+        except TableNotFound as exc:
+            not_found[spec.id] = exc
+            continue
+        tables[spec.id] = table
+        taken.add(table.sheet.name)
+    if not tables:
+        raise WorkbookError(
+            "not-this-template",
+            f"“{_book_name(book)}”中找不到任何“{layout.name}”的表格（工作表：{'、'.join(book.sheet_names) or '无'}）。"
+            "请确认提交的是部门决算公开表，且使用的是对应年度的表样。",
+        )
+    narrative_sheet = _find_narrative_sheet(book, layout, taken)
+    narrative = None
+    if narrative_sheet is not None:
+        narrative = [(a1(r, c), str(text).strip()) for r, c, text in _paragraphs(narrative_sheet)]
+    selfeval = []
+    if layout.selfeval is not None:
+        selfeval = locate_selfeval(book, layout.selfeval)
+    return LocatedBook(
+        layout, book, tables, not_found, narrative, narrative_sheet.name if narrative_sheet else None, selfeval
+    )
+
+
+def _book_name(book: Book) -> str:
+    return book.source.replace("\\", "/").rsplit("/", 1)[-1] or "工作簿"
+
+
+def _paragraphs(sheet: Sheet) -> Iterator[tuple[int, int, object]]:
+    for r, cells in enumerate(sheet.rows):
+        for c, value in enumerate(cells):
+            if isinstance(value, str) and value.strip():
+                yield r, c, value
+                break
+
+
+def _find_narrative_sheet(book: Book, layout: Layout, taken: set[str]) -> Sheet | None:
+    names = {normalize_text(n) for n in (layout.narrative_sheet, *layout.narrative_aliases)}
+    for sheet in book.sheets:
+        if sheet.name not in taken and normalize_text(sheet.name) in names:
+            return sheet
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# One table
+
+
+def locate_table(book: Book, spec: TableSpec, exclude: set[str] | frozenset = frozenset()) -> Table:
+    """Locate one table; raise :class:`TableNotFound` saying what was looked for and where."""
+    sheet = _find_sheet(book, spec, exclude)
+    columns, header_top, header_bottom = locate_columns(sheet, spec)
+    body_first = header_bottom + 1
+    body_last = _body_end(sheet, body_first)
+    meta = _read_meta(sheet, header_top)
+    table = Table(spec, sheet, (header_top, header_bottom), (body_first, body_last), meta, {}, {})
+    claimed = _locate_cells(table, columns, body_first, body_last)
+    for block_spec in spec.blocks:
+        block_columns = columns[block_spec.id]
+        if block_spec.keyed:
+            block = _keyed_block(table, block_spec, block_columns, body_first, body_last, claimed)
+        elif block_spec.code_column is not None:
+            block = _fixed_block_by_code(table, block_spec, block_columns, body_first, body_last, claimed)
+        else:
+            block = _fixed_block_by_label(table, block_spec, block_columns, body_first, body_last, claimed)
+        table.blocks[block_spec.id] = block
+    _check_meta(table)
+    _summarise_text_numbers(table)
+    return table
+
+
+def _find_sheet(book: Book, spec: TableSpec, exclude) -> Sheet:
+    candidates = [s for s in book.sheets if s.name not in exclude]
+    names = {normalize_text(n) for n in (spec.sheet, spec.id, *spec.sheet_aliases)}
+    for sheet in candidates:
+        if normalize_text(sheet.name) in names:
+            return sheet
+    table_no, title = normalize_text(spec.id), normalize_text(spec.title)
+    for wanted in (table_no, title):
+        for sheet in candidates:
+            if any(wanted == normalize_text(str(v)) for row in sheet.rows[:8] for v in row if isinstance(v, str)):
+                return sheet
+    raise TableNotFound(
+        "table-not-found",
+        f"找不到{spec.id}（{spec.title}）：没有名为“{spec.sheet}”的工作表，其他工作表的表头也没有写“{spec.id}”或“{spec.title}”。"
+        f"现有工作表：{'、'.join(s.name for s in book.sheets) or '无'}。",
+    )
+
+
+def _first_text(cells: list[object]) -> str:
+    for value in cells:
+        if isinstance(value, str) and value.strip():
+            return normalize_text(value)
+        if value is not None and value != "":
+            return ""
+    return ""
+
+
+def _body_end(sheet: Sheet, first: int) -> int:
+    last = first - 1
+    for r in range(first, sheet.height):
+        cells = sheet.rows[r]
+        if _NOTE.match(_first_text(cells)):
+            break
+        if any(v is not None and v != "" for v in cells):
+            last = r
+    return last
+
+
+def _read_meta(sheet: Sheet, header_top: int) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for cells in sheet.rows[:header_top]:
+        for value in cells:
+            if not isinstance(value, str):
+                continue
+            text = normalize_text(value)
+            for key, pattern in _META.items():
+                match = pattern.search(text)
+                if match and key not in meta:
+                    meta[key] = match.group(1) if pattern.groups else match.group(0)
+    return {k: v for k, v in meta.items() if v}
+
+
+def _check_meta(table: Table) -> None:
+    unit = table.meta.get("unit")
+    if unit and normalize_text(unit) != normalize_text(table.spec.unit):
+        table.problems.append(
+            Problem(
+                "unit-mismatch",
+                ERROR,
+                table.sheet.name,
+                "",
+                table.id,
+                f"{table.id}的单位写的是“{unit}”，表样要求“{table.spec.unit}”；金额会差若干数量级，请按表样单位填报。",
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows and values
+
+
+def _text(sheet: Sheet, row: int, col: int) -> str:
+    value = sheet.merged_value(row, col)
+    if value is None or isinstance(value, FormulaWithoutValue):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _code(sheet: Sheet, row: int, col: int) -> str:
+    return normalize_text(_text(sheet, row, col))
+
+
+def _read_value(table: Table, row: int, col: int, decimals: int, exact: bool = False) -> Value:
+    raw = table.sheet.value(row, col)
+    cell = a1(row, col)
+    if isinstance(raw, FormulaWithoutValue):
+        table.problems.append(
+            Problem(
+                "no-cached-value",
+                ERROR,
+                table.sheet.name,
+                cell,
+                table.id,
+                f"{cell} 是公式（{raw.formula}），但文件中没有计算结果（文件可能由不计算公式的程序生成）。"
+                "请在 Excel 或 WPS 中打开、保存后再校验；xlplugin 不会把它当作空白。",
+            )
+        )
+        return Value(None, cell, "no-cached-value", raw, decimals)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Value(None, cell, "blank", raw, decimals)
+    if is_dash(raw):
+        return Value(None, cell, "dash", raw, decimals)
+    try:
+        amount = parse_number(raw, decimals)
+    except NumberFormatError:
+        table.problems.append(
+            Problem(
+                "not-a-number", ERROR, table.sheet.name, cell, table.id, f"{cell} 的内容“{raw}”不是数字，无法参与校验。"
+            )
+        )
+        return Value(None, cell, "invalid", raw, decimals)
+    if amount is None:
+        return Value(None, cell, "blank", raw, decimals)
+    if exact:
+        amount = Amount(amount.value, amount.decimals, amount.percent, exact=True)
+    return Value(amount, cell, "text-number" if isinstance(raw, str) else "number", raw, decimals)
+
+
+def _read_values(
+    table: Table, block: BlockSpec, columns: dict[str, int], row: int, spec: RowSpec | None
+) -> dict[str, Value]:
+    values = {}
+    for column in block.value_columns:
+        decimals = next(
+            d for d in (spec.decimals if spec else None, column.decimals, table.spec.decimals) if d is not None
+        )
+        values[column.id] = _read_value(table, row, columns[column.id], decimals, bool(spec and spec.exact))
+    return values
+
+
+def _row_is_empty(sheet: Sheet, row: int, columns: dict[str, int]) -> bool:
+    return all(sheet.value(row, c) in (None, "") for c in columns.values())
+
+
+def _locate_cells(table: Table, columns, first: int, last: int) -> set[int]:
+    """Read the table's labelled cells; return the sheet rows they occupy (kept out of the blocks)."""
+    claimed: set[int] = set()
+    for cell in table.spec.cells:
+        wanted = normalize_text(cell.label)
+        position = next(
+            (
+                (r, c)
+                for r in range(first, last + 1)
+                for c, v in enumerate(table.sheet.rows[r])
+                if isinstance(v, str) and normalize_text(v) == wanted
+            ),
+            None,
+        )
+        if position is None:
+            table.problems.append(
+                Problem(
+                    "row-missing", WARNING, table.sheet.name, "", table.id, f"{table.id}中找不到“{cell.label}”这一行。"
+                )
+            )
+            table.cells[cell.id] = Value(None, "", "missing")
+            continue
+        claimed.add(position[0])
+        table.cells[cell.id] = _read_value(table, position[0], columns[cell.block][cell.column], table.spec.decimals)
+    return claimed
+
+
+def _keyed_block(table, spec: BlockSpec, columns, first, last, claimed) -> Block:
+    sheet = table.sheet
+    code_col = columns[spec.code_column.id]
+    label_col = columns[spec.label_column.id] if spec.label_column else None
+    total = normalize_text(spec.total) if spec.total else None
+    block = Block(spec, columns, [])
+    seen: dict[str, int] = {}
+    for r in range(first, last + 1):
+        if r in claimed or _row_is_empty(sheet, r, columns):
+            continue
+        code = _code(sheet, r, code_col)
+        label = _text(sheet, r, label_col) if label_col is not None else ""
+        if not code and total and total in (normalize_text(label), normalize_text(_text(sheet, r, code_col))):
+            key = spec.total
+        elif _CODE.fullmatch(code):
+            key = code
+        else:
+            what = f"编码“{code}”不是 3、5 或 7 位的功能分类科目编码" if code else "有内容但没有科目编码"
+            table.problems.append(
+                Problem(
+                    "bad-row-key",
+                    WARNING,
+                    sheet.name,
+                    a1(r, code_col),
+                    table.id,
+                    f"{table.id}第 {r + 1} 行{what}，该行未参与校验。",
+                )
+            )
+            continue
+        if key in seen:
+            table.problems.append(
+                Problem(
+                    "duplicate-row",
+                    ERROR,
+                    sheet.name,
+                    a1(r, code_col),
+                    table.id,
+                    f"{table.id}中“{key}”出现两次（第 {seen[key] + 1} 行和第 {r + 1} 行），只取第一行。",
+                )
+            )
+            continue
+        seen[key] = r
+        block.rows.append(Row(key, label, code or None, None, r, _read_values(table, spec, columns, r, None)))
+    return block
+
+
+def _fixed_block_by_code(table, spec: BlockSpec, columns, first, last, claimed) -> Block:
+    sheet = table.sheet
+    code_col = columns[spec.code_column.id]
+    label_col = columns[spec.label_column.id] if spec.label_column else code_col
+    by_code = {r.code: r for r in spec.rows if r.code}
+    block = Block(spec, columns, [])
+    found: set[str] = set()
+    for r in range(first, last + 1):
+        if r in claimed or _row_is_empty(sheet, r, columns):
+            continue
+        code = _code(sheet, r, code_col)
+        row_spec = by_code.get(code)
+        if row_spec is None or code in found:
+            label = _text(sheet, r, label_col) or code
+            table.problems.append(
+                Problem(
+                    "unexpected-row",
+                    INFO,
+                    sheet.name,
+                    a1(r, code_col),
+                    table.id,
+                    f"{table.id}第 {r + 1} 行“{label}”不在表样中，未参与校验。",
+                )
+            )
+            continue
+        found.add(code)
+        block.rows.append(
+            Row(
+                row_spec.id,
+                _text(sheet, r, label_col),
+                code,
+                row_spec,
+                r,
+                _read_values(table, spec, columns, r, row_spec),
+            )
+        )
+    block.missing = [r for r in spec.rows if r.code not in found]
+    _report_missing(table, block)
+    return block
+
+
+def _fixed_block_by_label(table, spec: BlockSpec, columns, first, last, claimed) -> Block:
+    sheet = table.sheet
+    label_col = columns[spec.label_column.id]
+    lines = [(r, _text(sheet, r, label_col)) for r in range(first, last + 1) if r not in claimed]
+    lines = [(r, text) for r, text in lines if text]
+    pairs = align_rows(spec.rows, [text for _, text in lines])
+    block = Block(spec, columns, [])
+    matched_lines = set()
+    for spec_index, line_index in pairs:
+        row_spec = spec.rows[spec_index]
+        r, text = lines[line_index]
+        matched_lines.add(line_index)
+        block.rows.append(
+            Row(row_spec.id, text, row_spec.code, row_spec, r, _read_values(table, spec, columns, r, row_spec))
+        )
+    matched_specs = {i for i, _ in pairs}
+    block.missing = [row for i, row in enumerate(spec.rows) if i not in matched_specs]
+    for index, (r, text) in enumerate(lines):
+        if index not in matched_lines:
+            table.problems.append(
+                Problem(
+                    "unexpected-row",
+                    INFO,
+                    sheet.name,
+                    a1(r, label_col),
+                    table.id,
+                    f"{table.id}第 {r + 1} 行“{text}”不在表样中，未参与校验。",
+                )
+            )
+    _report_missing(table, block)
+    return block
+
+
+def _report_missing(table: Table, block: Block) -> None:
+    for row in block.missing:
+        table.problems.append(
+            Problem(
+                "row-missing",
+                WARNING,
+                table.sheet.name,
+                "",
+                table.id,
+                f"{table.id}中找不到表样行“{row.label}”（区块“{block.spec.id}”），相关校验不会执行。",
+            )
+        )
+
+
+def _summarise_text_numbers(table: Table) -> None:
+    cells = [v.cell for _, row in table.iter_rows() for v in row.values.values() if v.status == "text-number"]
+    cells += [v.cell for v in table.cells.values() if v.status == "text-number"]
+    if cells:
+        shown = "、".join(cells[:5]) + (" 等" if len(cells) > 5 else "")
+        table.problems.append(
+            Problem(
+                "number-as-text",
+                INFO,
+                table.sheet.name,
+                cells[0],
+                table.id,
+                f"{table.id}有 {len(cells)} 个数字以文本形式存储（{shown}），已按数字读取；建议改为数值格式。",
+            )
+        )

@@ -1,0 +1,394 @@
+"""The narrative (情况说明): paragraphs, normalised text, quoted quantities, and claim templates.
+
+**Sources.** The workbook's 情况说明 sheet (one paragraph per row), or a ``.docx``, ``.txt`` or ``.md``
+file. Text files are joined the way PDF-to-text breaks them: a line that does not end a sentence
+continues on the next line (``…会`` / ``同有关部门…`` is one paragraph).
+
+**Normalisation.** Matching runs on a normalised copy of each paragraph — NFKC (full-width digits,
+letters and punctuation become half-width), all whitespace removed (``9909.15 万元`` and
+``98.\\n1%`` read as ``9909.15万元`` and ``98.1%``) — with a map back to the original characters,
+so that a finding can quote and locate the sentence exactly as written. Numbers are read from a
+variant in which a full-width comma stays ``，``: only a comma typed half-width can separate
+thousands (``项目1，200万元`` is 1 and 200 万元, not 1,200 万元).
+
+**Quantities.** ``万元``/``元``/``亿元`` amounts are converted exactly to 万元 (``96.52 元`` is
+0.009652 万元, stated to 6 decimals; ``1.5 亿元`` is 15000 万元 stated to −3 decimals, ± 500 万元); ``%`` and ``个百分点`` are percentages; counts keep their unit.
+
+**Templates.** Claim rules describe sentences with typed slots instead of regular expressions::
+
+    {金额:本年}，较[上年决算数|上年]{方向:方向}{金额:变动}[，|、]{方向}{百分比:幅度}
+
+``{类型:名称}`` is a slot (名称 optional): ``金额``, ``百分比``, ``百分点``, ``数``, ``年度``,
+``方向`` (增加/减少/增长/下降/上升/降低/持平), ``科目`` (any 功能分类 类 of the layout, binding its
+code; the narrative's 社会保障与就业支出 is matched through the pack's aliases), ``文字`` (a short
+phrase). ``[a|b]`` is a choice of literal texts, ``…`` a short gap inside one sentence, ``……`` a
+longer one that may cross sentences of the same paragraph. Literal text is
+normalised like the narrative and may name labels that have aliases. Every part of the compiled
+pattern is bounded, so matching is linear in the paragraph length.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from xlplugin.core.amounts import Amount
+from xlplugin.core.errors import WorkbookError
+from xlplugin.core.intervals import Interval
+
+__all__ = [
+    "Paragraph",
+    "Quantity",
+    "Template",
+    "TemplateError",
+    "paragraphs_from_sheet",
+    "read_narrative_file",
+    "find_quantities",
+]
+
+_SENTENCE_END = "。；！？;!?"
+# Bounded (no unbounded repetition for template gaps to backtrack into) and whole: a number never
+# starts or ends inside a run of digits, so two adjacent number slots cannot split one number.
+_NUMBER = r"(?<!\d)(?<!\d[.,])(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,8})?(?!\d)"
+_MONEY = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
+_MONEY_SHIFT = {"万元": 0, "元": 4, "亿元": -4}
+COUNT_UNITS = ("人次", "批次", "团组", "辆", "个", "人", "台", "套", "户", "名", "项", "次")
+DIRECTIONS = ("增加", "减少", "增长", "下降", "上升", "降低", "持平")
+_QUANTITY = re.compile(rf"(?<![\d.])({_NUMBER})(万元|亿元|元|个百分点|%|{'|'.join(COUNT_UNITS)})?")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number quoted in the narrative, in its canonical unit (万元 for money, percent for % and
+    个百分点), with the precision it was printed with; ``text`` is what was written."""
+
+    value: Decimal
+    decimals: int
+    unit: str
+    kind: str  # money, percent, points, count, number
+    text: str
+
+    def interval(self) -> Interval:
+        return Interval.of(Amount(self.value, self.decimals, exact=self.kind == "count"))
+
+    def show(self, value: Decimal) -> str:
+        """``value`` (canonical unit) written like this quantity: same unit, two more decimals than
+        printed at most — how a reader compares 96.52 元 with 96.53 元."""
+        unit = self.text.lstrip("0123456789.,")
+        scale = {"元": Decimal(10000), "亿元": Decimal("0.0001")}.get(unit, Decimal(1))
+        printed = len(self.text[: len(self.text) - len(unit)].partition(".")[2])
+        shown = (value * scale).quantize(Decimal(1).scaleb(-(printed + 2))).normalize()
+        text = format(shown, "f")
+        if printed and "." not in text:
+            text += "." + "0" * printed
+        return text + unit
+
+
+def quantity(number: str, unit: str | None) -> Quantity:
+    digits = number.replace(",", "")
+    value = Decimal(digits)
+    decimals = len(digits.partition(".")[2])
+    if unit in _MONEY:
+        # 亿元 may give negative decimals: "1.5亿元" is 15000 万元 to the nearest 1000 (± 500 万元)
+        return Quantity(value * _MONEY[unit], decimals + _MONEY_SHIFT[unit], "万元", "money", number + unit)
+    if unit in ("%", "个百分点"):
+        return Quantity(value, decimals, unit, "percent" if unit == "%" else "points", number + unit)
+    if unit:
+        return Quantity(value, decimals, unit, "count", number + unit)
+    return Quantity(value, decimals, "", "number", number)
+
+
+@dataclass
+class Paragraph:
+    """One paragraph: where it is, its original text, and the normalised text matching runs on."""
+
+    sheet: str
+    cell: str
+    text: str
+    norm: str = field(init=False)
+    origin: list[int] = field(init=False, repr=False)  # norm index → original index
+    numeric: str = field(init=False, repr=False)  # norm, but a comma not typed half-width stays "，"
+
+    def __post_init__(self):
+        whole = unicodedata.normalize("NFKC", self.text)
+        if len(whole) == len(self.text):  # the usual case: one character for one (full-width → half-width)
+            origin = [i for i, ch in enumerate(whole) if not ch.isspace()]
+            self.norm, self.origin = "".join(whole[i] for i in origin), origin
+            self.numeric = self._numeric()
+            return
+        characters, origin = [], []
+        for index, char in enumerate(self.text):
+            for piece in unicodedata.normalize("NFKC", char):
+                if not piece.isspace():
+                    characters.append(piece)
+                    origin.append(index)
+        self.norm, self.origin = "".join(characters), origin
+        self.numeric = self._numeric()
+
+    def _numeric(self) -> str:
+        """The normalised text with every comma that was not typed as "," (a full-width "，") kept
+        as "，", index for index: numbers are read from it, so only a half-width comma separates
+        thousands."""
+        if "," not in self.norm:
+            return self.norm
+        return "".join("，" if ch == "," and self.text[self.origin[i]] != "," else ch for i, ch in enumerate(self.norm))
+
+    @functools.cached_property
+    def quantities(self) -> list[tuple[int, int, Quantity]]:
+        """:func:`find_quantities` of this paragraph, found once (several rules and the coverage read them)."""
+        return find_quantities(self)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original character span of a normalised span."""
+        if start >= len(self.origin):
+            return len(self.text), len(self.text)
+        return self.origin[start], (self.origin[end - 1] + 1) if end > start else self.origin[start]
+
+    def sentence(self, start: int, end: int) -> str:
+        """The sentence (in original text) that contains the normalised span."""
+        begin, finish = self.span(start, end)
+        left = max((self.text.rfind(mark, 0, begin) for mark in "。；！？"), default=-1) + 1
+        rights = [self.text.find(mark, finish) for mark in "。；！？"]
+        right = min((r for r in rights if r >= 0), default=len(self.text) - 1) + 1
+        return self.text[left:right].strip()
+
+
+def paragraphs_from_sheet(sheet: str, cells: list[tuple[str, str]]) -> list[Paragraph]:
+    return [Paragraph(sheet, cell, text) for cell, text in cells]
+
+
+def read_narrative_file(path: str | Path) -> list[Paragraph]:
+    """Paragraphs of a .docx, .txt or .md narrative; cells read ``第 N 段``."""
+    path = Path(path)
+    if not path.is_file():
+        raise WorkbookError("file-not-found", f"找不到情况说明文件“{path}”。")
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        try:
+            from docx import Document
+
+            texts = [p.text for p in Document(str(path)).paragraphs]
+        except Exception as error:  # python-docx raises many types for broken files
+            raise WorkbookError(
+                "unreadable-narrative", f"“{path.name}”无法作为 Word 文档读取（{type(error).__name__}）。"
+            ) from None
+    elif suffix in (".txt", ".md"):
+        try:
+            raw = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                raw = path.read_bytes().decode("gb18030")
+            except UnicodeDecodeError:
+                raise WorkbookError(
+                    "unreadable-narrative", f"“{path.name}”既不是 UTF-8 也不是 GB18030 编码的文本。"
+                ) from None
+        texts = _join_broken_lines(raw.splitlines(), markdown=suffix == ".md")
+    else:
+        raise WorkbookError("unsupported-narrative", f"情况说明只支持 .docx、.txt、.md，不支持“{path.suffix}”。")
+    texts = [t.strip() for t in texts if t.strip()]
+    return [Paragraph(path.name, f"第 {index} 段", text) for index, text in enumerate(texts, start=1)]
+
+
+def _join_broken_lines(lines: list[str], markdown: bool) -> list[str]:
+    """A line that does not end a sentence (nor is a heading) continues on the next non-blank line."""
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        text = line.strip()
+        if markdown:
+            text = text.lstrip("#>*- ").strip()
+        if not text:
+            continue
+        current += text
+        if _ends_paragraph(current):
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))[^。]{0,40}$"
+)
+
+
+def _ends_paragraph(text: str) -> bool:
+    """Sentence end, a heading, or a short title line ending in a Chinese character."""
+    last = text[-1]
+    return (
+        last in _SENTENCE_END + "：:" or bool(_HEADING.match(text)) or len(text) <= 20 and "\u4e00" <= last <= "\u9fff"
+    )
+
+
+def find_quantities(paragraph: Paragraph) -> list[tuple[int, int, Quantity]]:
+    """Every quoted quantity in a paragraph's normalised text: (start, end, quantity). Years,
+    dates and list markers (``2021年``, ``12月31日``, ``(1)``, ``1.``) are not quantities."""
+    found = []
+    for match in _QUANTITY.finditer(paragraph.numeric):
+        number, unit = match.group(1), match.group(2)
+        after = paragraph.norm[match.end(1) : match.end(1) + 1]
+        before = paragraph.norm[max(0, match.start() - 1) : match.start()]
+        # at the paragraph's start or end ``before``/``after`` is "" (and "" is in every string)
+        if not unit and (
+            after and after in "年月日号" or before and before in "(〔[" or after and after in ")〕]." or before == "第"
+        ):
+            continue
+        if unit is None and "." not in number:
+            continue  # a bare integer with no unit is a label, a count word follows or a phone number
+        found.append((match.start(), match.end(), quantity(number, unit)))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates
+
+
+class TemplateError(ValueError):
+    """A template that cannot be compiled; the message says where."""
+
+
+#: slot types whose value is a number (a Quantity) and so may take part in checks
+NUMBER_SLOTS = ("金额", "百分比", "百分点", "数")
+#: slot type → (pattern of the value, pattern of its unit)
+_SLOT_PATTERNS = {
+    "金额": (_NUMBER, "万元|亿元|元"),
+    "百分比": (_NUMBER, "%"),
+    "百分点": (_NUMBER, "个百分点"),
+    "数": (_NUMBER, ""),
+    "年度": (r"\d{4}", ""),
+    "方向": ("|".join(DIRECTIONS), ""),
+    "文字": (r"[^。;!?:,，、]{1,30}?", ""),
+}
+_TOKEN = re.compile(r"\{([^{}:]{1,10})(?::([^{}]{1,20}))?\}|\[([^\[\]]{1,200})\]|……|…")
+
+
+@dataclass
+class Template:
+    """A compiled claim template: ``match(paragraph)`` yields the slots of every occurrence."""
+
+    text: str
+    pattern: re.Pattern
+    slots: list[tuple[str, str]]  # (group name, slot type) in order
+    names: dict[str, str]  # group name → slot name
+    subjects: dict[str, str]  # matched 科目 label (normalised) → code
+    required: str = ""  # a literal every match contains: paragraphs without it are not searched
+
+    @classmethod
+    def compile(cls, text: str, aliases: dict[str, list[str]], subjects: dict[str, str]) -> Template:
+        _check_bounds(text)
+        pieces, slots, names, position = [], [], {}, 0
+        plain: list[str] = []
+        for match in _TOKEN.finditer(text):
+            plain.append(text[position : match.start()])
+            pieces.append(_literal(text[position : match.start()], aliases))
+            position = match.end()
+            kind, name, choice = match.group(1), match.group(2), match.group(3)
+            if match.group(0) == "…":
+                pieces.append(r"[^。;!?]{0,40}?")
+            elif match.group(0) == "……":
+                pieces.append(r".{0,300}?")
+            elif choice is not None:
+                options = list(choice.split("|"))
+                pieces.append("(?:" + "|".join(_literal(o, aliases) for o in options) + ")")
+            else:
+                group = f"s{len(slots)}"
+                if kind == "科目":
+                    if not subjects:
+                        raise TemplateError("{科目} 需要表样中有功能分类科目")
+                    labels = sorted(subjects, key=len, reverse=True)
+                    pieces.append(f"(?P<{group}>" + "|".join(re.escape(label) for label in labels) + ")")
+                elif kind in _SLOT_PATTERNS:
+                    value, unit = _SLOT_PATTERNS[kind]
+                    pieces.append(f"(?P<{group}>{value})(?P<{group}u>{unit})")
+                else:
+                    raise TemplateError(f"未知的槽类型“{kind}”（可用：{'、'.join([*_SLOT_PATTERNS, '科目'])}）")
+                slots.append((group, kind))
+                names[group] = name or kind
+        pieces.append(_literal(text[position:], aliases))
+        plain.append(text[position:])
+        used = [names[g] for g, _ in slots]
+        duplicates = {n for n in used if used.count(n) > 1}
+        if duplicates:
+            raise TemplateError(
+                f"槽名重复：{'、'.join(sorted(duplicates))}（给同类型的槽写上不同的名字，如 {{方向:方向2}}）"
+            )
+        return cls(text, re.compile("".join(pieces)), slots, names, subjects, _required(plain, aliases))
+
+    def match(self, paragraph: Paragraph):
+        """Yield (start, end, slots) for every occurrence; slots map names to values: Quantity for
+        numbers, the word for 方向/文字, the code for 科目; ``spans`` the normalised span of each."""
+        if self.required and self.required not in paragraph.norm:
+            return
+        for found in self.pattern.finditer(paragraph.numeric):
+            values, spans = {}, {}
+            for group, kind in self.slots:
+                name = self.names[group]
+                spans[name] = found.span(group)
+                raw = found.group(group)
+                if kind in NUMBER_SLOTS:
+                    values[name] = quantity(raw, found.group(group + "u") or None)
+                elif kind == "科目":
+                    values[name] = self.subjects[raw]
+                else:
+                    values[name] = raw
+            yield found.start(), found.end(), values, spans
+
+
+MAX_TEMPLATE = 300
+MAX_SLOTS = 12
+MAX_GAPS = 4  # … and …… together: each bounded gap multiplies the work a failed match can do
+
+
+def _check_bounds(text: str) -> None:
+    """Refuse templates whose matching could grow faster than the paragraph: too long, too many
+    slots, or too many gaps (nested bounded gaps make matching polynomial in the gap length)."""
+    if len(text) > MAX_TEMPLATE:
+        raise TemplateError(f"模板超过 {MAX_TEMPLATE} 个字符")
+    if text.count("{") > MAX_SLOTS:
+        raise TemplateError(f"模板中的槽超过 {MAX_SLOTS} 个")
+    gaps = text.count("……") + text.replace("……", "").count("…")
+    if gaps > MAX_GAPS:
+        raise TemplateError(f"模板中的间隔（…、……）超过 {MAX_GAPS} 个，匹配可能极慢；请把句子拆成几条规则")
+    if text.count("……") > 2:
+        raise TemplateError("模板中的段内间隔（……）不能超过 2 个")
+
+
+def _required(pieces: list[str], aliases: dict[str, list[str]]) -> str:
+    """The longest literal piece that no alias can replace (a fast pre-filter for paragraphs)."""
+    labels = ["".join(unicodedata.normalize("NFKC", label).split()) for label in aliases]
+    candidates = []
+    for piece in pieces:
+        norm = "".join(ch for ch in unicodedata.normalize("NFKC", piece) if not ch.isspace())
+        if norm and not any(label in norm for label in labels):
+            candidates.append(norm)
+    return max(candidates, key=len, default="")
+
+
+def _literal(text: str, aliases: dict[str, list[str]]) -> str:
+    """Normalised, escaped literal text; known labels become a choice of their aliases."""
+    norm = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+    if not norm:
+        return ""
+    for label in sorted(aliases, key=len, reverse=True):
+        key = "".join(unicodedata.normalize("NFKC", label).split())
+        if key in norm:
+            before, _, after = norm.partition(key)
+            options = [key] + ["".join(unicodedata.normalize("NFKC", a).split()) for a in aliases[label]]
+            return (
+                _literal(before, aliases)
+                + "(?:"
+                + "|".join(_escape(o) for o in options)
+                + ")"
+                + _literal(after, aliases)
+            )
+    return _escape(norm)
+
+
+def _escape(text: str) -> str:
+    """A literal for patterns run on ``Paragraph.numeric``: a comma matches either kind."""
+    return re.escape(text).replace(",", "[,，]")
