@@ -14,14 +14,14 @@ open workbook instead, without lxml).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlplugin.core.findings import Report
 from xlplugin.engine.model import Pack
 from xlplugin.engine.run import run_pack
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.resolve import find_pack, recognise
+from xlplugin.packs.resolve import Resolved, recognise_pack, resolve_pack
 from xlplugin.workbook.book import Book
 from xlplugin.workbook.locate import locate_book
 from xlplugin.workbook.located import LocatedBook
@@ -33,20 +33,29 @@ __all__ = ["Checked", "check", "choose_pack"]
 
 @dataclass
 class Checked:
-    """One workbook checked: the book as read, the pack used, the located tables and the report."""
+    """One workbook checked: the book as read, the pack used, the located tables and the report;
+    ``notices`` say what the reader must know about the pack's origin (an archive used without a
+    trusted signature, an installed pack used instead of the bundled one of the same id)."""
 
     book: Book
     pack: Pack
     located: LocatedBook
     report: Report
+    notices: list[str] = field(default_factory=list)
 
 
-def choose_pack(spec: str | Path | Pack | None, book: Book) -> Pack:
+def choose_pack(spec: str | Path | Pack | None, book: Book, allow_unsigned: bool = False) -> Pack:
     """The pack to check ``book`` with: a loaded pack as it is, one named by path, archive or id, or
-    (``None``) the installed or bundled pack whose template fits the book best."""
+    (``None``) the installed or bundled pack whose template fits the book best. An archive must be
+    signed by a trusted key unless ``allow_unsigned``."""
+    return _choose(spec, book, allow_unsigned)[0]
+
+
+def _choose(spec: str | Path | Pack | None, book: Book, allow_unsigned: bool) -> tuple[Pack, list[str]]:
     if isinstance(spec, Pack):
-        return spec
-    return load_pack(find_pack(spec) if spec else recognise(book))
+        return spec, []
+    resolved: Resolved = resolve_pack(spec, allow_unsigned) if spec else recognise_pack(book)
+    return load_pack(resolved.path), list(resolved.notices)
 
 
 def check(
@@ -56,16 +65,19 @@ def check(
     name: str = "",
     narrative: str | Path | list[Paragraph] | None = None,
     engine: str = "auto",
+    allow_unsigned: bool = False,
 ) -> Checked:
     """Check a workbook (a path, or a :class:`Book` a door has already read) with ``pack``.
 
     ``name`` is how the report names the workbook (default: its file name); ``narrative`` is a
     情况说明 file (.docx, .txt, .md) or its paragraphs, used instead of the workbook's own; ``engine``
-    chooses the file reader (``auto``, ``calamine``, ``openpyxl``). Raises
+    chooses the file reader (``auto``, ``calamine``, ``openpyxl``); ``allow_unsigned`` admits a pack
+    archive that is unsigned or signed by an untrusted key (never a tampered one), as
+    ``pack install --allow-unsigned`` does — said in ``notices``. Raises
     :class:`~xlplugin.core.errors.XlpluginError` for anything the user can fix."""
     book = source if isinstance(source, Book) else read_book(source, engine=engine)
-    chosen = choose_pack(pack, book)
+    chosen, notices = _choose(pack, book, allow_unsigned)
     paragraphs = read_narrative_file(narrative) if isinstance(narrative, (str, Path)) else narrative
     located = locate_book(book, chosen.layout)
     report = run_pack(chosen, located, name or Path(book.source).name, paragraphs)
-    return Checked(book, chosen, located, report)
+    return Checked(book, chosen, located, report, notices)

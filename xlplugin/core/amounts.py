@@ -22,7 +22,14 @@ Text is accepted the way departments actually type it::
     True
 
 Anything else (``约100``, ``1,23``, ``12.3.4``) raises :class:`NumberFormatError`, which carries the
-original text so the reader can say which cell holds it.
+original text so the reader can say which cell holds it. A number beyond any real amount (more than
+:data:`MAX_INTEGER_DIGITS` integer digits, infinity, NaN) raises its subclass :class:`AmountOutOfRange`:
+exact arithmetic on it would exceed ``Decimal``'s precision, and no 决算 figure is that large::
+
+    >>> parse_number(1e300)
+    Traceback (most recent call last):
+    ...
+    xlplugin.core.amounts.AmountOutOfRange: “1e+300”超出金额的合理范围
 """
 
 from __future__ import annotations
@@ -33,7 +40,19 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["Amount", "NumberFormatError", "parse_number", "normalize_text", "is_dash"]
+__all__ = [
+    "MAX_INTEGER_DIGITS",
+    "Amount",
+    "AmountOutOfRange",
+    "NumberFormatError",
+    "parse_number",
+    "normalize_text",
+    "is_dash",
+]
+
+#: the most integer digits an amount may have (10^15 万元 is far beyond any budget): larger values,
+#: and infinities, are refused rather than carried into arithmetic whose precision they would exceed
+MAX_INTEGER_DIGITS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +92,14 @@ class NumberFormatError(ValueError):
         self.text = text
 
 
+class AmountOutOfRange(NumberFormatError):
+    """A number too large to be an amount (or not finite): never carried into the arithmetic."""
+
+    def __init__(self, text: str):
+        ValueError.__init__(self, f"“{text}”超出金额的合理范围")
+        self.text = text
+
+
 # Dashes people type for "nothing here": hyphen, en/em dashes, horizontal bar, box-drawing,
 # katakana prolonged mark (an IME slip), minus sign, and the slash some bureaus use.
 _DASHES = "-‐‑‒–—―─━ー−/"
@@ -106,6 +133,8 @@ def parse_number(raw: object, decimals: int | None = None) -> Amount | None:
     (``35`` in a 万元 column is ``35.00``; the value is the same). Booleans and dates are not numbers.
     """
     amount = _parse(raw, decimals)
+    if amount is not None and amount.value and amount.value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise AmountOutOfRange(raw.strip() if isinstance(raw, str) else _shown(raw))
     if amount is not None and decimals is not None and decimals > 0:
         exponent = amount.value.as_tuple().exponent
         if isinstance(exponent, int) and exponent > -decimals:
@@ -122,16 +151,21 @@ def _parse(raw: object, decimals: int | None) -> Amount | None:
         return Amount(Decimal(raw), 0 if decimals is None else decimals)
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise NumberFormatError(repr(raw))
+            raise AmountOutOfRange(repr(raw))
         value = Decimal(repr(raw))
         return Amount(value, _written_decimals(value) if decimals is None else decimals)
     if isinstance(raw, Decimal):
         if not raw.is_finite():
-            raise NumberFormatError(str(raw))
+            raise AmountOutOfRange(str(raw))
         return Amount(raw, _written_decimals(raw) if decimals is None else decimals)
     if isinstance(raw, str):
         return _parse_text(raw, decimals)
     raise NumberFormatError(str(raw))
+
+
+def _shown(raw: object) -> str:
+    text = repr(raw) if isinstance(raw, float) else str(raw)
+    return text if len(text) <= 24 else f"{Decimal(text):.6E}" if isinstance(raw, (int, Decimal)) else text[:24] + "…"
 
 
 def _written_decimals(value: Decimal) -> int:

@@ -49,10 +49,28 @@ _ENTRIES = [
     # reading: findings READ.<code>
     Code("not-a-number", "reading", "单元格内容不是数字", "把该单元格改为数字（可带千位分隔符），或留空。"),
     Code(
+        "amount-out-of-range",
+        "reading",
+        "数值超出金额的合理范围",
+        "核对该单元格：金额的整数部分不应超过 15 位，也不能是无穷大；改为正确的金额。",
+    ),
+    Code(
         "no-cached-value",
         "reading",
         "公式没有计算结果",
         "在 Excel 或 WPS 中打开工作簿并保存，使公式得到计算结果后再校验。",
+    ),
+    Code(
+        "note-inside-table",
+        "reading",
+        "表格中间有说明行",
+        "把“注：”“说明：”“备注：”等说明文字移到表格末尾，不要插在表格各行之间。",
+    ),
+    Code(
+        "error-value",
+        "reading",
+        "单元格是错误值",
+        "改正产生 #REF!、#DIV/0!、#N/A 等错误值的公式（或引用），或直接填入数值。",
     ),
     Code("unit-mismatch", "reading", "单位与表样不符", "按表样的金额单位（通常为万元）填写，并改正表头的单位。"),
     Code("row-missing", "reading", "缺少表样中的行", "按表样补齐缺少的行，不要删除表样中的行。"),
@@ -138,6 +156,16 @@ _ENTRIES = [
     Code("not-a-pack", "pack", "不是规则包", "确认文件是用 xlplugin pack build 生成的 .zip。"),
     Code("not-data", "pack", "规则包含有非数据文件", "规则包只能含 YAML、表格和文字等数据文件。"),
     Code("tampered", "pack", "规则包已被改动", "规则包在签名后被改过：重新从发布单位获取。"),
+    Code("pack-tampered", "pack", "规则包或其签名已被改动", "规则包已被拒绝；请向发布单位重新索取。"),
+    Code(
+        "pack-unsigned", "pack", "规则包没有签名", "向发布单位索取签名的规则包；确认来源可靠时可加 --allow-unsigned。"
+    ),
+    Code(
+        "pack-untrusted",
+        "pack",
+        "规则包的签名者不受信任",
+        "信任发布单位的公钥后再用；确认来源可靠时可加 --allow-unsigned。",
+    ),
     Code("symlink", "pack", "规则包含有链接", "规则包不能含符号链接。"),
     Code("path-traversal", "pack", "规则包中的路径越界", "规则包已被拒绝；请向发布单位核实。"),
     Code("too-large", "pack", "规则包过大", "规则包应只含数据文件。"),

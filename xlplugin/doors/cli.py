@@ -9,6 +9,7 @@ a door whose optional libraries are not installed: the message names the extra t
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 import traceback
@@ -69,6 +70,14 @@ def _load_layout(layout_path: Path | None):
 
     path = layout_path or Path(os.environ.get("XLPLUGIN_LAYOUT", BUNDLED_PACKS / "chongqing-2021"))
     return load_layout(path)
+
+
+def _allow_unsigned_option(function):
+    return click.option(
+        "--allow-unsigned",
+        is_flag=True,
+        help="允许使用未签名或签名者不受信任的 .zip 规则包（与 pack install 相同；被改动的仍然拒绝），报告中会注明。",
+    )(function)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -192,6 +201,7 @@ def template(layout_path: Path | None, output: Path) -> None:
     default=None,
     help="情况说明另有文件（.docx、.txt、.md）时用它，代替工作簿中的“情况说明”表。",
 )
+@_allow_unsigned_option
 def check(
     workbook: Path,
     pack_spec: str | None,
@@ -203,6 +213,7 @@ def check(
     annotate_to: Path | None,
     in_place: bool,
     narrative: Path | None,
+    allow_unsigned: bool,
 ) -> None:
     """按规则包校验 WORKBOOK。退出码：0 无错误，1 有错误，2 无法校验。
 
@@ -212,14 +223,20 @@ def check(
 
     if sum(bool(x) for x in (annotate, annotate_to, in_place)) > 1:
         raise click.UsageError("--annotate、--annotate-to 和 --in-place 只能选一个。")
-    checked = check_workbook(workbook, pack_spec, name=workbook.name, narrative=narrative, engine=engine)
+    checked = check_workbook(
+        workbook, pack_spec, name=workbook.name, narrative=narrative, engine=engine, allow_unsigned=allow_unsigned
+    )
     report, pack = checked.report, checked.pack
     if annotate or annotate_to or in_place:
         _write_annotation(workbook, checked, annotate_to, in_place)
     if output_format == "json":
-        text = render_json(report)
+        data = json.loads(render_json(report))
+        if checked.notices:  # what the reader must know about the pack's origin
+            data["pack"]["notices"] = checked.notices
+        text = json.dumps(data, ensure_ascii=False, indent=2)
     else:
         text = render_text(report, pack.layout.titles, pack.name, len(pack.rules), level)
+        text = "".join(f"注意：{notice}\n" for notice in checked.notices) + text
     if output is None:
         click.echo(text)
     else:
@@ -283,7 +300,7 @@ def clean(workbook: Path, output: Path | None, in_place: bool) -> None:
     required=True,
     help="结果目录：每个单位的 JSON 报告（和标注副本）、汇总.xlsx、汇总.html。",
 )
-@click.option("--pack", "pack_spec", default=None, help="规则包：目录、pack.yaml 路径或 id，默认 cq-2021。")
+@click.option("--pack", "pack_spec", default=None, help="规则包：目录、pack.yaml、.zip 或 id，默认 cq-2021。")
 @click.option("--annotate", is_flag=True, help="同时为每个工作簿写标注副本。")
 @click.option(
     "--jobs",
@@ -294,8 +311,15 @@ def clean(workbook: Path, output: Path | None, in_place: bool) -> None:
     help="并行的进程数。",
 )
 @click.option("--force", is_flag=True, help="全部重新校验（默认跳过内容和规则包都没变的工作簿）。")
+@_allow_unsigned_option
 def batch(
-    paths: tuple[Path, ...], out_dir: Path, pack_spec: str | None, annotate: bool, jobs: int, force: bool
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    pack_spec: str | None,
+    annotate: bool,
+    jobs: int,
+    force: bool,
+    allow_unsigned: bool,
 ) -> None:
     """批量校验 PATHS 下的所有工作簿（文件或文件夹，含子文件夹）。
 
@@ -303,9 +327,12 @@ def batch(
     from xlplugin.doors.batch import progress_printer, run_batch
     from xlplugin.output.overview import tally, write_overview_html, write_overview_xlsx
     from xlplugin.packs.load import load_pack
-    from xlplugin.packs.resolve import find_pack
+    from xlplugin.packs.resolve import resolve_pack
 
-    pack_dir = find_pack(pack_spec)
+    resolved = resolve_pack(pack_spec, allow_unsigned)
+    pack_dir = resolved.path
+    for notice in resolved.notices:
+        click.echo(f"注意：{notice}", err=True)
     loaded = load_pack(pack_dir)
     result = run_batch(paths, out_dir, pack_dir, annotate=annotate, jobs=jobs, force=force, progress=progress_printer())
     counted = tally(result.summary_path)

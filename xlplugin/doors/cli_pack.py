@@ -38,7 +38,7 @@ def pack_lint(pack_spec: str | None) -> None:
     from xlplugin.packs.resolve import find_pack
     from xlplugin.packs.testing import iter_cases
 
-    loaded = load_pack(find_pack(pack_spec))
+    loaded = load_pack(find_pack(pack_spec, allow_unsigned=True))  # reading a pack, not checking with it
     cases = iter_cases(loaded)
     missing = sorted({c.rule for c in cases if c.entry is None})
     click.echo(f"{loaded.id} {loaded.version}：{len(loaded.rules)} 条规则、{len(cases)} 个用例，格式和引用都没有问题。")
@@ -113,13 +113,28 @@ def pack_trust(public_key: Path) -> None:
 @click.argument("archive", type=click.Path(path_type=Path))
 @click.option("--trust", "keys", multiple=True, type=click.Path(path_type=Path), help="本次额外信任的公钥。")
 @click.option("--allow-unsigned", is_flag=True, help="允许安装未签名或签名者不受信任的规则包（被改动的仍然拒绝）。")
-def pack_install(archive: Path, keys: tuple[Path, ...], allow_unsigned: bool) -> None:
+@click.option(
+    "--replace-bundled",
+    is_flag=True,
+    help="与随附规则包同 id 时，让它代替随附的：此后不写 --pack 或只写 id 的校验都用它（报告中注明）。",
+)
+def pack_install(archive: Path, keys: tuple[Path, ...], allow_unsigned: bool, replace_bundled: bool) -> None:
     """验证后安装规则包（同一规则包的多个版本可以并存）。"""
-    from xlplugin.packs.store import install
+    from xlplugin.packs.store import bundled_versions, install
 
-    done, verification = install(archive, list(keys), allow_unsigned)
+    done, verification = install(archive, list(keys), allow_unsigned, replace_bundled)
     state = "签名可信" if verification.ok else f"注意：{verification.message}"
     click.echo(f"已安装 {done.id} {done.version}（{done.name}）到 {done.path}；{state}")
+    bundled = bundled_versions().get(done.id)
+    if bundled and replace_bundled:
+        click.echo(
+            f"注意：它将代替随附的规则包 {done.id} {bundled}（不写 --pack 或只写 id 时都用它），校验报告会注明。"
+        )
+    elif bundled:
+        click.echo(
+            f"注意：它与随附的规则包 {done.id} {bundled} 同 id。不写 --pack 或只写 id 时仍用随附的；"
+            f"要用这个请写 --pack {done.id}@{done.version}，或加 --replace-bundled 重新安装让它代替随附的。"
+        )
 
 
 @pack.command("list")
@@ -146,7 +161,7 @@ def pack_show(pack_spec: str) -> None:
     from xlplugin.packs.load import load_pack
     from xlplugin.packs.resolve import find_pack
 
-    loaded = load_pack(find_pack(pack_spec))
+    loaded = load_pack(find_pack(pack_spec, allow_unsigned=True))  # reading a pack, not checking with it
     kinds = Counter(r.kind for r in loaded.rules)
     severities = Counter(r.severity for r in loaded.rules)
     click.echo(
@@ -196,7 +211,7 @@ def pack_diff(old: str, new: str, output_format: str) -> None:
     from xlplugin.packs.load import load_pack
     from xlplugin.packs.resolve import find_pack
 
-    result = diff(load_pack(find_pack(old)), load_pack(find_pack(new)))
+    result = diff(load_pack(find_pack(old, allow_unsigned=True)), load_pack(find_pack(new, allow_unsigned=True)))
     click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if output_format == "json" else result.text())
 
 
@@ -209,7 +224,7 @@ def pack_test(pack_spec: str | None) -> None:
     from xlplugin.packs.resolve import find_pack
     from xlplugin.packs.testing import run_cases
 
-    loaded = load_pack(find_pack(pack_spec))
+    loaded = load_pack(find_pack(pack_spec, allow_unsigned=True))  # reading a pack, not checking with it
     results = run_cases(loaded)
     rows = [
         [r.rule, r.case, "通过" if r.expect == "pass" else "不通过", "✓" if r.ok else "✗", r.detail] for r in results

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from xlplugin.core.errors import PackError
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.places import home
+from xlplugin.packs.places import home, trusted_keys
 
 __all__ = [
     "build",
@@ -36,6 +36,7 @@ __all__ = [
     "safe_extract",
     "write_entries",
     "unpack_for_use",
+    "admit",
     "generate_keys",
     "fingerprint",
     "Verification",
@@ -352,19 +353,33 @@ def write_entries(entries: dict[str, bytes], target: str | Path) -> Path:
     return target
 
 
-def unpack_for_use(archive_path: str | Path) -> Path:
-    """A pack archive given directly (``check --pack x.zip``): checked for tampering, unpacked once
-    into the user's cache by content hash. Trust is enforced when installing, not here."""
+def admit(verification: Verification, allow_unsigned: bool, use: str) -> str:
+    """The one trust decision, for installing an archive and for using one directly
+    (``check --pack x.zip``): a tampered pack never; an unsigned one, or one signed by a key the
+    department does not trust, only with ``allow_unsigned``. Returns what the report must say about
+    the pack's trust: ``""`` for a pack signed by a trusted key."""
+    if verification.ok:
+        return ""
+    if verification.status not in ("unsigned", "untrusted"):
+        raise PackError("pack-tampered", f"拒绝{use}：{verification.message}")
+    if not allow_unsigned:
+        code = "pack-unsigned" if verification.status == "unsigned" else "pack-untrusted"
+        raise PackError(code, f"拒绝{use}：{verification.message}如确认来源可靠，可加 --allow-unsigned {use}。")
+    return f"{verification.message}按 --allow-unsigned {use}，其规则未经受信任的发布单位确认。"
+
+
+def unpack_for_use(archive_path: str | Path, allow_unsigned: bool = False) -> tuple[Path, str]:
+    """A pack archive given directly (``check --pack x.zip``): verified against the trusted keys and
+    admitted by :func:`admit` exactly as installing it would be, then unpacked once into the user's
+    cache by content hash. Returns (folder, what the report must say about its trust)."""
     archive_path = Path(archive_path)
-    entries = _read_entries(archive_path)
-    if CONTENTS in entries:
-        problem = _tampering(entries)
-        if problem:
-            raise PackError("tampered", f"规则包“{archive_path.name}”已被改动：{problem}。")
+    verification = verify(archive_path, trusted_keys())
+    notice = admit(verification, allow_unsigned, "使用")
+    entries = verification.entries  # the files as they were verified, not a second read
     content = hashlib.sha256()
     for name in sorted(entries):
         content.update(name.encode("utf-8") + b"\0" + hashlib.sha256(entries[name]).digest())
     target = home() / "cache" / content.hexdigest()[:24]
     if not (target / "pack.yaml").exists():
         write_entries(entries, target)
-    return target
+    return target, notice

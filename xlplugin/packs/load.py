@@ -322,9 +322,23 @@ def _rule(item: object, container, index: int, layout: Layout, default_tolerance
 def _check_message(message: str, module, where: Where, line: int | None) -> None:
     allowed = set(COMMON_PLACEHOLDERS) | set(module.PLACEHOLDERS)
     try:
-        fields = [name for _, name, spec, conversion in string.Formatter().parse(message) if name is not None]
+        parts = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(message)]
     except ValueError as error:
         raise where.error("bad-message", f"message 的花括号不匹配：{error}", line) from None
+    fields = []
+    for name, spec, conversion in parts:
+        if name is None:
+            continue
+        # only a plain {name}: a format spec ({x:d}, {x:>2000000000}), a conversion ({x!r}) or an
+        # attribute/index ({x.y}, {x[0]}) could fail or exhaust memory on every check with the pack
+        if spec or conversion or not name.isidentifier():
+            written = "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+            raise where.error(
+                "bad-message",
+                f"message 中的“{written}”不可用：占位符只能写成 {{名称}}，不能带格式、转换或下标。",
+                line,
+            )
+        fields.append(name)
     for name in fields:
         if name not in allowed:
             raise where.error(

@@ -1,48 +1,102 @@
-"""Which pack to use: one named by path, archive or id, or the one whose template fits a workbook."""
+"""Which pack to use: one named by path, archive or id, or the one whose template fits a workbook.
+
+An archive given directly is admitted exactly as installing it would be (trusted signature, or
+``allow_unsigned``); an installed pack takes the place of a bundled pack of the same id only when
+it was installed with ``--replace-bundled``. Either is reported: :class:`Resolved` carries what the
+report must say about the pack's origin."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from xlplugin.core.errors import PackError, XlpluginError
 from xlplugin.packs.archive import unpack_for_use
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.places import find_by_id, newest
+from xlplugin.packs.places import candidates, installed_root, version_key
+from xlplugin.packs.store import bundled_versions, replaces_bundled
 from xlplugin.workbook.book import Book
 from xlplugin.workbook.locate import locate_book
 
-__all__ = ["DEFAULT_PACK", "find_pack", "recognise"]
+__all__ = ["DEFAULT_PACK", "Resolved", "find_pack", "recognise", "resolve_pack", "recognise_pack"]
 
 #: the pack used when none is named and none is recognised (the bundled Chongqing pack)
 DEFAULT_PACK = "cq-2021"
 
 
-def find_pack(spec: str | Path | None) -> Path:
+@dataclass(frozen=True)
+class Resolved:
+    """The folder of the pack to use, and what the report must say about where it came from (an
+    archive admitted without a trusted signature, an installed pack used instead of a bundled one)."""
+
+    path: Path
+    notices: tuple[str, ...] = ()
+
+
+def find_pack(spec: str | Path | None, allow_unsigned: bool = False) -> Path:
     """A pack folder from a path (folder, pack.yaml or .zip) or an id (``cq-2021`` for its newest
     version, ``cq-2021@1.1.0``) among the installed and bundled packs. ``None`` is ``cq-2021``."""
+    return resolve_pack(spec, allow_unsigned).path
+
+
+def resolve_pack(spec: str | Path | None, allow_unsigned: bool = False) -> Resolved:
+    """:func:`find_pack`, with what the report must say about the pack's origin."""
     if spec is None:
         spec = DEFAULT_PACK
     path = Path(spec)
     if path.exists():
         if path.suffix.lower() == ".zip":
-            return unpack_for_use(path)
-        return path.parent if path.is_file() else path
-    return find_by_id(str(spec))
+            folder, notice = unpack_for_use(path, allow_unsigned)
+            return Resolved(folder, (notice,) if notice else ())
+        return Resolved(path.parent if path.is_file() else path)
+    return _by_id(str(spec))
+
+
+def _by_id(spec: str) -> Resolved:
+    """An installed or bundled pack by id. Without a version, an installed copy of a bundled pack's
+    id is used only if it was installed with ``--replace-bundled``; using it is reported."""
+    wanted, _, version = spec.partition("@")
+    bundled = bundled_versions()
+    matching = [(v, folder) for _, v, folder in candidates(wanted) if not version or v == version]
+    if wanted in bundled and not version:
+        matching = [(v, f) for v, f in matching if not _is_installed(f) or replaces_bundled(f)]
+    if not matching:
+        raise PackError("pack-not-found", f"找不到规则包“{spec}”：既不是存在的路径，也不是已安装或随附规则包的 id。")
+    chosen, folder = max(matching, key=lambda item: version_key(item[0]))
+    return Resolved(folder, _shadow_notice(wanted, chosen, folder, bundled))
+
+
+def _is_installed(folder: Path) -> bool:
+    return Path(folder).resolve().is_relative_to(installed_root().resolve())
+
+
+def _shadow_notice(pack_id: str, version: str, folder: Path, bundled: dict[str, str]) -> tuple[str, ...]:
+    if pack_id not in bundled or not _is_installed(folder):
+        return ()
+    return (
+        f"使用的是已安装的规则包 {pack_id} {version}（{folder}），而不是随附的 {pack_id} {bundled[pack_id]}；"
+        f"要用随附的，请先 xlplugin pack remove {pack_id}@{version}。",
+    )
 
 
 def recognise(book: Book) -> Path:
     """The pack whose template fits the workbook best (most tables found; the newest version of each
     installed or bundled pack is tried; ties keep the bundled Chongqing pack)."""
-    packs = newest()
-    best, best_score = find_pack(None) if DEFAULT_PACK in packs else None, -1
-    for _, (_, folder) in sorted(packs.items(), key=lambda item: item[0] != DEFAULT_PACK):
+    return recognise_pack(book).path
+
+
+def recognise_pack(book: Book) -> Resolved:
+    """:func:`recognise`, with what the report must say about the pack's origin."""
+    packs = {pack_id: _by_id(pack_id) for pack_id in sorted({pack_id for pack_id, _, _ in candidates()})}
+    best, best_score = packs.get(DEFAULT_PACK), -1
+    for _, resolved in sorted(packs.items(), key=lambda item: item[0] != DEFAULT_PACK):
         try:
-            layout = load_pack(folder).layout
+            layout = load_pack(resolved.path).layout
             score = len(locate_book(book, layout).tables)
         except XlpluginError:  # a broken pack, or a workbook of another template
             continue
         if score > best_score:
-            best, best_score = folder, score
+            best, best_score = resolved, score
     if best is None or best_score <= 0:
         raise PackError("no-pack-fits", "没有哪个已安装或随附的规则包的表样与这个工作簿相符；请用 --pack 指定规则包。")
     return best

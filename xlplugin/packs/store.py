@@ -5,7 +5,8 @@ department trusts.
 ``CONTENTS.json`` and ``SIGNATURE.json``), ``trusted/*.pub`` (the bureau public keys the department
 trusts) and ``cache/`` (archives used directly with ``check --pack x.zip``). :func:`install` refuses an
 unsigned, tampered or untrusted pack — saying which — unless ``allow_unsigned`` (which never admits a
-tampered one).
+tampered one): the same decision (:func:`~xlplugin.packs.archive.admit`) as for an archive used
+directly. A pack with a bundled pack's id takes the bundled one's place only with ``replace_bundled``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from pathlib import Path
 
 from xlplugin.core.errors import PackError
 from xlplugin.core.yamlfile import load_yaml
-from xlplugin.packs.archive import fingerprint, load_public, verify, write_entries
+from xlplugin.packs.archive import admit, fingerprint, load_public, verify, write_entries
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.places import check_pack_id, home, installed_root, semver, trusted_keys
+from xlplugin.packs.places import BUNDLED_PACKS, check_pack_id, home, installed_root, semver, trusted_keys
 
-__all__ = ["trust", "install", "installed", "remove"]
+__all__ = ["trust", "install", "installed", "remove", "bundled_versions", "replaces_bundled"]
 
 
 def trust(public_key: str | Path) -> Path:
@@ -44,13 +45,40 @@ class Installed:
     signer: str
 
 
-def install(archive: str | Path, extra_keys: list[Path] = (), allow_unsigned: bool = False):
-    """Verify, then unpack ``archive`` to ``packs/<id>/<version>/``; return (Installed, Verification)."""
+#: written into an installed pack's folder when it was installed with ``replace_bundled``: only then
+#: does it take the place of the bundled pack of the same id
+REPLACES_BUNDLED = ".replaces-bundled"
+
+
+def bundled_versions() -> dict[str, str]:
+    """id → version of every pack that comes with xlplugin."""
+    found = {}
+    for manifest in sorted(BUNDLED_PACKS.glob("*/pack.yaml")):
+        try:
+            data = load_yaml(manifest)
+        except PackError:
+            continue
+        if isinstance(data, dict):
+            found[str(data.get("id"))] = str(data.get("version"))
+    return found
+
+
+def replaces_bundled(folder: Path) -> bool:
+    """Whether the installed pack in ``folder`` was installed to take the bundled pack's place."""
+    return (Path(folder) / REPLACES_BUNDLED).is_file()
+
+
+def install(
+    archive: str | Path, extra_keys: list[Path] = (), allow_unsigned: bool = False, replace_bundled: bool = False
+):
+    """Verify, then unpack ``archive`` to ``packs/<id>/<version>/``; return (Installed, Verification).
+    A pack with the id of a bundled pack is used instead of the bundled one only where named with its
+    version (``cq-2021@1.2.0``) — unless installed with ``replace_bundled``, which is recorded in its
+    folder: then also for the bare id and when recognised. Either way every check reports it."""
     verification = verify(archive, [*trusted_keys(), *map(Path, extra_keys)])
-    if verification.status == "tampered" or (not verification.ok and not allow_unsigned):
-        hint = "" if verification.status == "tampered" else "如确认来源可靠，可加 --allow-unsigned 安装。"
-        raise PackError(f"pack-{verification.status}", f"拒绝安装：{verification.message}{hint}")
+    admit(verification, allow_unsigned, "安装")
     target = _target(verification.pack_id, verification.version)
+    bundled = bundled_versions().get(str(verification.pack_id))
     staging = target.with_name(f".{verification.version}.installing")
     if staging.exists():
         shutil.rmtree(staging)
@@ -59,6 +87,8 @@ def install(archive: str | Path, extra_keys: list[Path] = (), allow_unsigned: bo
     if (pack.id, pack.version) != (verification.pack_id, verification.version):
         shutil.rmtree(staging)
         raise PackError("bad-pack", "规则包清单中的 id/版本与 pack.yaml 不一致，拒绝安装。")
+    if bundled is not None and replace_bundled:
+        (staging / REPLACES_BUNDLED).write_text(f"{pack.id} {pack.version} 代替随附的 {bundled}\n", encoding="utf-8")
     if target.exists():
         shutil.rmtree(target)
     os.replace(staging, target)

@@ -2,7 +2,8 @@
 
 A :class:`Book` is what every door builds (a file today, live Excel through xlwings later): an
 ordered list of :class:`Sheet` objects, each a rectangular grid of raw cell values (``None``, ``str``,
-``float``, ``int``, ``bool``, ``datetime`` or :class:`FormulaWithoutValue`) with its merged ranges.
+``float``, ``int``, ``bool``, ``datetime``, :class:`FormulaWithoutValue` or :class:`CellError`) with its
+merged ranges.
 Coordinates are 0-based ``(row, col)``; :func:`a1` turns them into the ``B7`` people read.
 
 :func:`xlplugin.workbook.readers.read_book` reads one from a file; the Excel doors build one from live
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Book", "Sheet", "FormulaWithoutValue"]
+__all__ = ["Book", "CellError", "Sheet", "FormulaWithoutValue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,16 @@ class FormulaWithoutValue:
     """A formula cell whose file holds no computed value (never to be read as blank)."""
 
     formula: str
+
+
+@dataclass(frozen=True, slots=True)
+class CellError:
+    """An error value (``#REF!``, ``#DIV/0!``, ``#N/A`` …) stored in the cell (never to be read as blank)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass

@@ -24,15 +24,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xlplugin.core.amounts import Amount, NumberFormatError, is_dash, normalize_text, parse_number
+from xlplugin.core.amounts import (
+    NumberFormatError,
+    is_dash,
+    normalize_text,
+    parse_number,
+)
 from xlplugin.core.cells import a1
 from xlplugin.core.errors import TableNotFound, WorkbookError
 from xlplugin.core.findings import ERROR, INFO, WARNING
 from xlplugin.workbook.align import align_rows
-from xlplugin.workbook.book import Book, FormulaWithoutValue, Sheet
+from xlplugin.workbook.book import Book, CellError, FormulaWithoutValue, Sheet
 from xlplugin.workbook.headers import locate_columns
 from xlplugin.workbook.layout import BlockSpec, Layout, RowSpec, TableSpec
-from xlplugin.workbook.located import Block, LocatedBook, Problem, Row, Table, Value
+from xlplugin.workbook.located import Block, LocatedBook, Problem, Row, Table, Value, read_value
 from xlplugin.workbook.selfeval import locate_selfeval
 
 __all__ = ["locate_book", "locate_table"]
@@ -109,10 +114,11 @@ def locate_table(book: Book, spec: TableSpec, exclude: set[str] | frozenset = fr
     sheet = _find_sheet(book, spec, exclude)
     columns, header_top, header_bottom = locate_columns(sheet, spec)
     body_first = header_bottom + 1
-    body_last = _body_end(sheet, body_first)
+    body_last, inner_notes = _body_end(sheet, body_first)
     meta = _read_meta(sheet, header_top)
     table = Table(spec, sheet, (header_top, header_bottom), (body_first, body_last), meta, {}, {})
-    claimed = _locate_cells(table, columns, body_first, body_last)
+    _report_inner_notes(table, inner_notes)
+    claimed = _locate_cells(table, columns, body_first, body_last) | set(inner_notes)
     for block_spec in spec.blocks:
         block_columns = columns[block_spec.id]
         if block_spec.keyed:
@@ -154,15 +160,58 @@ def _first_text(cells: list[object]) -> str:
     return ""
 
 
-def _body_end(sheet: Sheet, first: int) -> int:
+def _body_end(sheet: Sheet, first: int) -> tuple[int, list[int]]:
+    """The last body row, and the note rows (备注/注/说明) inside the body.
+
+    A note row ends the table only when no table data (a number, a dash, a code) follows it: a note
+    typed between body rows is skipped (and reported), never a silent end of the table."""
+    notes = [r for r in range(first, sheet.height) if _NOTE.match(_first_text(sheet.rows[r]))]
+    noted = set(notes)
+    last_data = max((r for r in range(first, sheet.height) if r not in noted and _has_data(sheet.rows[r])), default=-1)
+    inner = [r for r in notes if r < last_data]
+    end = next((r for r in notes if r > last_data), sheet.height)
     last = first - 1
-    for r in range(first, sheet.height):
-        cells = sheet.rows[r]
-        if _NOTE.match(_first_text(cells)):
-            break
-        if any(v is not None and v != "" for v in cells):
+    for r in range(first, end):
+        if r not in noted and any(v is not None and v != "" for v in sheet.rows[r]):
             last = r
-    return last
+    return last, inner
+
+
+def _has_data(cells: list[object]) -> bool:
+    """True if a row holds what only a table row holds: a number, a formula, a dash or numeric text."""
+    for value in cells:
+        if isinstance(value, bool) or value is None:
+            continue
+        if not isinstance(value, str):
+            if isinstance(value, (int, float, FormulaWithoutValue, CellError)):
+                return True
+            continue
+        if is_dash(value):
+            return True
+        try:
+            if parse_number(value) is not None:
+                return True
+        except NumberFormatError:
+            continue
+    return False
+
+
+def _report_inner_notes(table: Table, rows: list[int]) -> None:
+    for r in rows:
+        col = next((c for c, v in enumerate(table.sheet.rows[r]) if isinstance(v, str) and v.strip()), 0)
+        text = _first_text(table.sheet.rows[r])
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        table.problems.append(
+            Problem(
+                "note-inside-table",
+                WARNING,
+                table.sheet.name,
+                a1(r, col),
+                table.id,
+                f"{table.id}第 {r + 1} 行是说明文字（“{shown}”），但其下方仍有表格数据：该行已跳过，"
+                "下方各行照常读取。请把说明移到表格末尾。",
+            )
+        )
 
 
 def _read_meta(sheet: Sheet, header_top: int) -> dict[str, str]:
@@ -211,42 +260,6 @@ def _code(sheet: Sheet, row: int, col: int) -> str:
     return normalize_text(_text(sheet, row, col))
 
 
-def _read_value(table: Table, row: int, col: int, decimals: int, exact: bool = False) -> Value:
-    raw = table.sheet.value(row, col)
-    cell = a1(row, col)
-    if isinstance(raw, FormulaWithoutValue):
-        table.problems.append(
-            Problem(
-                "no-cached-value",
-                ERROR,
-                table.sheet.name,
-                cell,
-                table.id,
-                f"{cell} 是公式（{raw.formula}），但文件中没有计算结果（文件可能由不计算公式的程序生成）。"
-                "请在 Excel 或 WPS 中打开、保存后再校验；xlplugin 不会把它当作空白。",
-            )
-        )
-        return Value(None, cell, "no-cached-value", raw, decimals)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return Value(None, cell, "blank", raw, decimals)
-    if is_dash(raw):
-        return Value(None, cell, "dash", raw, decimals)
-    try:
-        amount = parse_number(raw, decimals)
-    except NumberFormatError:
-        table.problems.append(
-            Problem(
-                "not-a-number", ERROR, table.sheet.name, cell, table.id, f"{cell} 的内容“{raw}”不是数字，无法参与校验。"
-            )
-        )
-        return Value(None, cell, "invalid", raw, decimals)
-    if amount is None:
-        return Value(None, cell, "blank", raw, decimals)
-    if exact:
-        amount = Amount(amount.value, amount.decimals, amount.percent, exact=True)
-    return Value(amount, cell, "text-number" if isinstance(raw, str) else "number", raw, decimals)
-
-
 def _read_values(
     table: Table, block: BlockSpec, columns: dict[str, int], row: int, spec: RowSpec | None
 ) -> dict[str, Value]:
@@ -255,7 +268,7 @@ def _read_values(
         decimals = next(
             d for d in (spec.decimals if spec else None, column.decimals, table.spec.decimals) if d is not None
         )
-        values[column.id] = _read_value(table, row, columns[column.id], decimals, bool(spec and spec.exact))
+        values[column.id] = read_value(table, row, columns[column.id], decimals, bool(spec and spec.exact))
     return values
 
 
@@ -286,7 +299,7 @@ def _locate_cells(table: Table, columns, first: int, last: int) -> set[int]:
             table.cells[cell.id] = Value(None, "", "missing")
             continue
         claimed.add(position[0])
-        table.cells[cell.id] = _read_value(table, position[0], columns[cell.block][cell.column], table.spec.decimals)
+        table.cells[cell.id] = read_value(table, position[0], columns[cell.block][cell.column], table.spec.decimals)
     return claimed
 
 

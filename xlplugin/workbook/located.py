@@ -9,13 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from xlplugin.core.amounts import Amount, normalize_text
+from xlplugin.core.amounts import (
+    MAX_INTEGER_DIGITS,
+    Amount,
+    AmountOutOfRange,
+    NumberFormatError,
+    is_dash,
+    normalize_text,
+    parse_number,
+)
 from xlplugin.core.cells import a1
 from xlplugin.core.errors import TableNotFound
-from xlplugin.workbook.book import Book, Sheet
+from xlplugin.core.findings import ERROR
+from xlplugin.workbook.book import Book, CellError, FormulaWithoutValue, Sheet
 from xlplugin.workbook.layout import BlockSpec, Layout, RowSpec, TableSpec
 
-__all__ = ["Block", "LocatedBook", "Problem", "Row", "Table", "Value"]
+__all__ = ["Block", "LocatedBook", "Problem", "Row", "Table", "Value", "read_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +32,7 @@ class Value:
     """One value cell as read: ``amount`` is ``None`` unless ``status`` is a number status.
 
     ``status`` is one of ``number``, ``text-number`` (a number stored as text), ``blank``, ``dash``
-    (the ``—`` not-applicable mark), ``invalid`` (text that is not a number), ``no-cached-value``
+    (the ``—`` not-applicable mark), ``invalid`` (text that is not a number, an error value such as ``#REF!``, an amount out of range), ``no-cached-value``
     (a formula the file never computed) or ``missing`` (the row or column is not in the sheet).
     """
 
@@ -192,3 +201,66 @@ class LocatedBook:
     @property
     def problems(self) -> list[Problem]:
         return [p for t in self.tables.values() for p in t.problems]
+
+
+def read_value(table: Table, row: int, col: int, decimals: int, exact: bool = False) -> Value:
+    """Parse one value cell; what cannot be taken at face value is recorded in ``table.problems``."""
+    raw = table.sheet.value(row, col)
+    cell = a1(row, col)
+    if isinstance(raw, FormulaWithoutValue):
+        table.problems.append(
+            Problem(
+                "no-cached-value",
+                ERROR,
+                table.sheet.name,
+                cell,
+                table.id,
+                f"{cell} 是公式（{raw.formula}），但文件中没有计算结果（文件可能由不计算公式的程序生成）。"
+                "请在 Excel 或 WPS 中打开、保存后再校验；xlplugin 不会把它当作空白。",
+            )
+        )
+        return Value(None, cell, "no-cached-value", raw, decimals)
+    if isinstance(raw, CellError):
+        table.problems.append(
+            Problem(
+                "error-value",
+                ERROR,
+                table.sheet.name,
+                cell,
+                table.id,
+                f"{cell} 是错误值 {raw.text}（公式出错或引用失效），无法参与校验；xlplugin 不会把它当作空白或 0。"
+                "请改正公式或填入数值后再校验。",
+            )
+        )
+        return Value(None, cell, "invalid", raw, decimals)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Value(None, cell, "blank", raw, decimals)
+    if is_dash(raw):
+        return Value(None, cell, "dash", raw, decimals)
+    try:
+        amount = parse_number(raw, decimals)
+    except AmountOutOfRange as exc:
+        table.problems.append(
+            Problem(
+                "amount-out-of-range",
+                ERROR,
+                table.sheet.name,
+                cell,
+                table.id,
+                f"{cell} 的数值“{exc.text}”超出金额的合理范围（整数部分超过 {MAX_INTEGER_DIGITS} 位，或不是有限数），"
+                "无法参与校验；请核对是否误填。",
+            )
+        )
+        return Value(None, cell, "invalid", raw, decimals)
+    except NumberFormatError:
+        table.problems.append(
+            Problem(
+                "not-a-number", ERROR, table.sheet.name, cell, table.id, f"{cell} 的内容“{raw}”不是数字，无法参与校验。"
+            )
+        )
+        return Value(None, cell, "invalid", raw, decimals)
+    if amount is None:
+        return Value(None, cell, "blank", raw, decimals)
+    if exact:
+        amount = Amount(amount.value, amount.decimals, amount.percent, exact=True)
+    return Value(amount, cell, "text-number" if isinstance(raw, str) else "number", raw, decimals)

@@ -53,7 +53,9 @@ __all__ = [
 _SENTENCE_END = "。；！？;!?"
 # Bounded (no unbounded repetition for template gaps to backtrack into) and whole: a number never
 # starts or ends inside a run of digits, so two adjacent number slots cannot split one number.
-_NUMBER = r"(?<!\d)(?<!\d[.,])(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?:\.\d{1,8})?(?!\d)"
+# At most 15 integer digits (like cell amounts, xlplugin.core.amounts.MAX_INTEGER_DIGITS): a longer
+# run of digits is no quantity at all, so no rule ever computes with a number beyond Decimal's precision.
+_NUMBER = r"(?<!\d)(?<!\d[.,])(?:\d{1,3}(?:,\d{3}){1,4}(?!,\d)|\d{1,15})(?:\.\d{1,8})?(?!\d)"
 _MONEY = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
 _MONEY_SHIFT = {"万元": 0, "元": 4, "亿元": -4}
 COUNT_UNITS = ("人次", "批次", "团组", "辆", "个", "人", "台", "套", "户", "名", "项", "次")
@@ -311,6 +313,7 @@ class Template:
                 names[group] = name or kind
         pieces.append(_literal(text[position:], aliases))
         plain.append(text[position:])
+        _check_cost(text)
         used = [names[g] for g, _ in slots]
         duplicates = {n for n in used if used.count(n) > 1}
         if duplicates:
@@ -342,6 +345,13 @@ class Template:
 MAX_TEMPLATE = 300
 MAX_SLOTS = 12
 MAX_GAPS = 4  # … and …… together: each bounded gap multiplies the work a failed match can do
+#: free pieces (``{文字}``, …, ……) in a row with no literal word between them: each more one
+#: multiplies the ways a failed match can split the same characters
+MAX_ADJACENT_FREE = 2
+#: the longest text each free piece may take (the bounds of its compiled pattern)
+_FREE_LENGTH = {"文字": 30, "…": 40, "……": 300}
+#: product of the free pieces' lengths: the work one failed match can do at one position
+MAX_COST = 40 * 30 * 30  # e.g. …… with one more, or {文字}{文字} with one …: about 1 s on 2,000 hostile characters
 
 
 def _check_bounds(text: str) -> None:
@@ -356,6 +366,47 @@ def _check_bounds(text: str) -> None:
         raise TemplateError(f"模板中的间隔（…、……）超过 {MAX_GAPS} 个，匹配可能极慢；请把句子拆成几条规则")
     if text.count("……") > 2:
         raise TemplateError("模板中的段内间隔（……）不能超过 2 个")
+
+
+def _check_cost(text: str) -> None:
+    """Refuse templates whose failed matches could backtrack through too many splits: a stray
+    bracket (an unclosed ``{金额:人均`` would silently be literal text), more than
+    :data:`MAX_ADJACENT_FREE` free pieces with no literal word between them, or free pieces whose
+    lengths multiply beyond :data:`MAX_COST` (a literal between them may recur in the paragraph)."""
+    position, run, cost = 0, 0, 1
+    for match in _TOKEN.finditer(text):
+        _check_literal(text[position : match.start()])
+        if text[position : match.start()].strip():
+            run = 0
+        position = match.end()
+        token, kind, choice = match.group(0), match.group(1), match.group(3)
+        if choice is not None:
+            if all(option.strip() for option in choice.split("|")):
+                run = 0  # every option is a word: an anchor like literal text
+            continue
+        free = token if token in ("…", "……") else kind if kind == "文字" else None
+        if free is None:
+            if kind in ("方向", "科目"):
+                run = 0  # a word from a fixed list anchors like literal text
+            continue  # numbers and years cannot split one another and are short
+        run += 1
+        cost *= _FREE_LENGTH[free]
+        if run > MAX_ADJACENT_FREE:
+            raise TemplateError(
+                f"模板中有 {run} 个相邻的 {{文字}}/…/……，中间没有文字隔开，匹配可能极慢；"
+                f"最多 {MAX_ADJACENT_FREE} 个相邻，请在它们之间写上原文中的文字"
+            )
+        if cost > MAX_COST:
+            raise TemplateError("模板中的 {文字}、…、…… 太多，匹配可能极慢；请减少它们或把句子拆成几条规则")
+    _check_literal(text[position:])
+
+
+def _check_literal(piece: str) -> None:
+    for mark, name in (("{", "花括号"), ("}", "花括号"), ("[", "方括号"), ("]", "方括号")):
+        if mark in piece:
+            raise TemplateError(
+                f"“{mark}”没有配成一个槽或选项（{name}不成对，或其中的写法有误，如“{{金额:名称}}”“[上年|年初]”）"
+            )
 
 
 def _required(pieces: list[str], aliases: dict[str, list[str]]) -> str:

@@ -3,7 +3,9 @@
 :func:`read_book` reads an .xlsx/.xlsm with python-calamine (Rust, fast) by default, or with openpyxl
 (``engine="openpyxl"``, pure Python, for environments without calamine). Both paths also scan the
 sheet XML for formulas that carry no cached value — files written by tools that do not calculate —
-and mark those cells, so that they are reported instead of being read as blank.
+and for error values (``t="e"``: ``#REF!``, ``#DIV/0!``, ``#N/A`` …, which calamine reads as blank and
+openpyxl as text), and mark those cells (:class:`FormulaWithoutValue`, :class:`CellError`), so that
+both paths report them the same way instead of reading them as blank.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from xml.etree import ElementTree
 
 from xlplugin.core.cells import parse_a1
 from xlplugin.core.errors import WorkbookError
-from xlplugin.workbook.book import Book, FormulaWithoutValue, Sheet, clean_row, whole_numbers_as_int
+from xlplugin.workbook.book import Book, CellError, FormulaWithoutValue, Sheet, clean_row, whole_numbers_as_int
 from xlplugin.workbook.sniff import check_workbook_file
 
 __all__ = ["read_book"]
@@ -36,7 +38,7 @@ def read_book(path: str | os.PathLike, engine: str = "auto") -> Book:
     if reader is None:
         raise ValueError(f"unknown engine {engine!r}")
     sheets = reader(path)
-    _mark_uncached_formulas(path, sheets)
+    _mark_unreadable_cells(path, sheets)
     return Book(sheets, str(path))
 
 
@@ -95,8 +97,9 @@ def _read_openpyxl(path: Path) -> list[Sheet]:
     return sheets
 
 
-def _mark_uncached_formulas(path: Path, sheets: list[Sheet]) -> None:
-    """Replace cells whose formula has no cached value with :class:`FormulaWithoutValue`."""
+def _mark_unreadable_cells(path: Path, sheets: list[Sheet]) -> None:
+    """Replace cells whose formula has no cached value with :class:`FormulaWithoutValue`, and cells
+    holding an error value with :class:`CellError`."""
     by_name = {s.name: s for s in sheets}
     with zipfile.ZipFile(path) as package:
         for name, part in _sheet_parts(package).items():
@@ -104,15 +107,15 @@ def _mark_uncached_formulas(path: Path, sheets: list[Sheet]) -> None:
             if sheet is None or part not in package.namelist():
                 continue
             xml = package.read(part)
-            if b"<f" not in xml and b":f" not in xml:
-                continue  # no formulas at all: the common case costs one substring search
-            for (row, col), formula in _uncached_cells(xml):
+            if b"<f" not in xml and b":f" not in xml and b't="e"' not in xml and b"t='e'" not in xml:
+                continue  # no formulas and no errors: the common case costs a few substring searches
+            for (row, col), marked in _unreadable_cells(xml):
                 while len(sheet.rows) <= row:
                     sheet.rows.append([])
                 cells = sheet.rows[row]
                 while len(cells) <= col:
                     cells.append(None)
-                cells[col] = FormulaWithoutValue(formula)
+                cells[col] = marked
 
 
 def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
@@ -131,19 +134,22 @@ def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _uncached_cells(xml: bytes) -> list[tuple[tuple[int, int], str]]:
-    found = []
+def _unreadable_cells(xml: bytes) -> list[tuple[tuple[int, int], FormulaWithoutValue | CellError]]:
+    found: list[tuple[tuple[int, int], FormulaWithoutValue | CellError]] = []
     for _, element in ElementTree.iterparse(io.BytesIO(xml), events=("end",)):
         if element.tag != f"{{{_MAIN_NS}}}c":
             continue
         formula = element.find(f"{{{_MAIN_NS}}}f")
-        if formula is not None:
-            value = element.find(f"{{{_MAIN_NS}}}v")
+        value = element.find(f"{{{_MAIN_NS}}}v")
+        if element.get("t") == "e":
+            text = (value.text or "").strip() if value is not None else ""
+            found.append((parse_a1(element.get("r", "A1")), CellError(text or "#错误")))
+        elif formula is not None:
             inline = element.find(f"{{{_MAIN_NS}}}is")
             # Excel and LibreOffice store a formula's empty-text result as t="str" with an empty
             # <v>; an empty <v> on a number cell (what openpyxl writes) means "never calculated".
             cached_text = element.get("t") in ("str", "s", "inlineStr") and value is not None
             if (value is None or value.text is None) and inline is None and not cached_text:
-                found.append((parse_a1(element.get("r", "A1")), "=" + (formula.text or "")))
+                found.append((parse_a1(element.get("r", "A1")), FormulaWithoutValue("=" + (formula.text or ""))))
         element.clear()
     return found

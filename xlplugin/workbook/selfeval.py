@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from xlplugin.core.amounts import Amount, NumberFormatError, normalize_text, parse_number
 from xlplugin.core.cells import a1
+from xlplugin.core.errors import NotRunnable
 from xlplugin.workbook.book import Book, Sheet
 
 __all__ = ["KindSpec", "SelfEvalSpec", "SelfEvalTable", "Entry", "Indicator", "locate_selfeval"]
@@ -94,8 +95,6 @@ class SelfEvalTable:
 
     def require(self, *columns: str) -> None:
         """Rules that need these indicator columns are not run on a table without them."""
-        from xlplugin.core.errors import NotRunnable
-
         absent = [c for c in columns if c in self.missing_columns]
         if absent:
             raise NotRunnable(f"{self.name}的绩效指标表头缺少“{'、'.join(absent)}”")

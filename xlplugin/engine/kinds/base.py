@@ -56,6 +56,15 @@ def value_columns(spec: TableSpec, block: BlockSpec, columns: list[str] | None, 
     return list(columns)
 
 
+def some_checks(params, choices: tuple[str, ...] | None, where: Where, unless: str | None = None) -> None:
+    """A ``checks: []`` that leaves a rule checking nothing is refused (``bad-param``), unless the
+    rule writes ``unless`` (another parameter that checks something). For ``check_params`` hooks."""
+    if "checks" in params and not params["checks"] and not (unless and params.get(unless)):
+        available = f"（可用：{'、'.join(choices)}）" if choices else ""
+        also = f"，或写 {unless}" if unless else ""
+        raise where.error("bad-param", f"checks 至少写一项{available}{also}：规则不能什么都不查。")
+
+
 def signed(names: list[str]) -> list[tuple[int, str]]:
     """``["a", "-b"]`` → ``[(1, "a"), (-1, "b")]``: parts that add or subtract."""
     return [(-1, n[1:].strip()) if n.startswith("-") else (1, n) for n in names]

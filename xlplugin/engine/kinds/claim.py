@@ -6,7 +6,7 @@ Parameters:
 - ``template`` (text or list; required): one template or a list of alternative wordings (see
   :mod:`xlplugin.workbook.narrative`);
 - ``checks`` (list; required): expressions over the template's slots ``{名称}`` and table references;
-  a row may be a bound 科目 code (``公开05表[{类}].合计``);
+  a row may be a bound 科目 code (``公开05表[{类}].合计``); ``[]`` is refused (it would check nothing);
 - ``when`` (expression; optional): a table condition under which the claim applies.
 
 ``{槽} == …`` judges a quoted figure the way a reader would: right when it is the computed value
@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from xlplugin.core.errors import NotRunnable
 from xlplugin.core.intervals import Verdict
 from xlplugin.engine.expressions import evaluate
+from xlplugin.engine.kinds.base import some_checks
 from xlplugin.engine.kinds.claimbase import (
     Resolver,
     condition,
@@ -77,6 +78,11 @@ class ClaimPrepared:
     when: object
     #: the first wording as written, to name the template when no sentence matches
     wording: str
+
+
+def check_params(params, where) -> None:
+    """At least one check: ``checks: []`` would check nothing (yet cover the sentences it matches)."""
+    some_checks(params, None, where)
 
 
 def prepare(params, layout, where) -> ClaimPrepared:

@@ -9,7 +9,7 @@ Parameters:
 - ``current`` (expression; optional): where the current figure comes from when the sentence does not
   repeat it (over tables and slots); required when a wording has no ``{金额:本年}``;
 - ``checks`` (list of ``direction`` ``rate`` ``zero_base``; default all): the checks made, so that a
-  pack can grade them differently.
+  pack can grade them differently (``[]`` is refused: it would check nothing).
 
 Checks, in order: the two direction words agree (``direction``: ``减少 … 增长`` contradicts itself);
 then the base (上年 or 年初预算) is ``current − X`` after an increase, ``current + X`` after a
@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from xlplugin.core.errors import NotRunnable
 from xlplugin.core.intervals import ZERO, Interval, Verdict
 from xlplugin.engine.expressions import Slot, value_of
+from xlplugin.engine.kinds.base import some_checks
 from xlplugin.engine.kinds.claimbase import (
     Resolver,
     cover,
@@ -74,6 +75,11 @@ class ClaimChangePrepared:
     #: where the current figure comes from when the sentence does not say it, or None
     current: object
     checks: frozenset[str]
+
+
+def check_params(params, where) -> None:
+    """At least one check: ``checks: []`` would check nothing (yet cover the sentences it matches)."""
+    some_checks(params, CHECKS, where)
 
 
 @filled(PARAMS)

@@ -7,6 +7,8 @@ Parameters:
 - ``table`` (text; required) and ``block`` (text; optional): as for ``row_total``;
 - ``columns`` (list; optional): only these value columns; without it all of them;
 - ``total`` (text; optional): the total row's label (e.g. ``合计``); with it the total is checked too.
+  It must name the block's total row (a block read by code) or one of its fixed rows (id, code or
+  label); anything else is refused when the pack loads.
 
 A child is a code two digits longer with the parent as prefix; a parent without children in the
 table is not checked. The block must have codes. Example (公开02表)::
@@ -23,8 +25,18 @@ Placeholders: the common ones plus ``{children}`` (the child codes summed).
 
 from dataclasses import dataclass
 
+from xlplugin.core.amounts import normalize_text
 from xlplugin.core.intervals import Verdict
-from xlplugin.engine.kinds.base import BLOCK, TABLE, block_spec, outcome, sum_relation, table_spec, value_columns
+from xlplugin.engine.kinds.base import (
+    BLOCK,
+    TABLE,
+    block_spec,
+    fixed_row,
+    outcome,
+    sum_relation,
+    table_spec,
+    value_columns,
+)
 from xlplugin.engine.kinds.params import Param
 
 NAME = "code_rollup"
@@ -46,7 +58,8 @@ class CodeRollupPrepared:
     table: str
     block: str
     columns: tuple[str, ...]
-    #: the total row's label, or None when the total is not checked
+    #: the total row's key (the block's total label, or a fixed row's layout id), or None when the
+    #: total is not checked
     total: str | None
 
 
@@ -56,7 +69,21 @@ def prepare(params, layout, where) -> CodeRollupPrepared:
     if block.code_column is None and not any(r.code for r in block.rows):
         raise where.error("bad-param", f"{spec.id}的区块“{block.id}”没有科目编码，无法逐级汇总。")
     columns = value_columns(spec, block, params.get("columns"), where)
-    return CodeRollupPrepared(spec.id, block.id, tuple(columns), params.get("total"))
+    total = params.get("total")
+    if total is not None:
+        total = _total_row(spec, block, total, where)
+    return CodeRollupPrepared(spec.id, block.id, tuple(columns), total)
+
+
+def _total_row(spec, block, total: str, where) -> str:
+    """The key of the total row the rule names (checked): a label that names no row would leave the
+    total silently unchecked."""
+    if not block.keyed:
+        return fixed_row(spec, block, total, where)
+    if block.total is not None and normalize_text(total) == normalize_text(block.total):
+        return block.total
+    have = f"合计行为“{block.total}”" if block.total else "表样未定义合计行"
+    raise where.error("unknown-row", f"{spec.id}的区块“{block.id}”中没有合计行“{total}”（{have}）。")
 
 
 def check(prepared: CodeRollupPrepared, context):

@@ -3,7 +3,7 @@
 Parameter:
 
 - ``checks`` (list of ``contradiction`` ``leftovers`` ``unit_slip`` ``explained``; required): the
-  checks made, any of
+  checks made (at least one: ``[]`` is refused), any of
 
   - ``contradiction`` — a direction word that contradicts its number or the sentence:
     ``增加 0.00 万元，与年初预算持平``, ``减少 5 万元，与上年持平``, ``增长 -3%``;
@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from xlplugin.core.findings import Operand, Outcome
 from xlplugin.core.intervals import Verdict
+from xlplugin.engine.kinds.base import some_checks
 from xlplugin.engine.kinds.params import checks_param
 
 NAME = "narrative_wording"
@@ -54,6 +55,11 @@ _REASON = re.compile(r"原因")
 @dataclass(frozen=True)
 class NarrativeWordingPrepared:
     checks: frozenset[str]
+
+
+def check_params(params, where) -> None:
+    """At least one check: ``checks: []`` would check nothing."""
+    some_checks(params, CHECKS, where)
 
 
 def prepare(params, layout, where) -> NarrativeWordingPrepared:

@@ -7,6 +7,8 @@ Parameters:
 - ``total`` (text; required): the total column id;
 - ``parts`` (list; required): the part column ids; a leading ``-`` subtracts (``-本年支出合计``);
 - ``rows`` (list; optional): only these rows (codes, ids or labels); without it every row of the block.
+  Fixed rows are resolved when the pack loads (an unknown row is refused); in a block whose rows
+  are read by code, an entry matches a row by its code or by its label as printed.
 
 Rows whose total and parts are all blank are skipped (nothing to check). Example (公开03表)::
 
@@ -23,6 +25,7 @@ Placeholders: the common ones plus ``{parts}`` (the part columns, joined with + 
 
 from dataclasses import dataclass
 
+from xlplugin.core.amounts import normalize_text
 from xlplugin.core.intervals import Verdict
 from xlplugin.engine.kinds.base import (
     BLOCK,
@@ -59,7 +62,8 @@ class RowTotalPrepared:
     total: str
     #: (sign, column id) of each part
     parts: tuple[tuple[int, str], ...]
-    #: the rows to check: layout ids (fixed rows) or codes as written (rows by code); empty: all
+    #: the rows to check: layout ids (fixed rows), or codes and labels as written, normalised (rows
+    #: by code); empty: all
     rows: tuple[str, ...]
     #: the parts as the message shows them: ``基本支出 + 项目支出 - …``
     label: str
@@ -71,7 +75,9 @@ def prepare(params, layout, where) -> RowTotalPrepared:
     parts = signed(params["parts"])
     value_columns(spec, block, [params["total"]] + [name for _, name in parts], where)
     rows = params.get("rows") or []
-    if not block.keyed:
+    if block.keyed:
+        rows = [normalize_text(str(r)) for r in rows]
+    else:
         rows = [fixed_row(spec, block, r, where) for r in rows]
     label = " ".join(("+ " if sign > 0 else "- ") + name for sign, name in parts).lstrip("+ ")
     return RowTotalPrepared(spec.id, block.id, params["total"], tuple(parts), tuple(rows), label)
@@ -82,7 +88,10 @@ def check(prepared: RowTotalPrepared, context):
     block = table.blocks[prepared.block]
     rows = block.rows
     if prepared.rows:
-        rows = [r for r in rows if r.key in prepared.rows or r.code in prepared.rows]
+        if block.spec.keyed:  # by code (the key) or by the label as printed
+            rows = [r for r in rows if {normalize_text(r.key), normalize_text(r.label)} & set(prepared.rows)]
+        else:
+            rows = [r for r in rows if r.key in prepared.rows]
     for row in rows:
         total_value = row.values[prepared.total]
         if total_value.status == "blank" and all(

@@ -107,7 +107,6 @@ def check(prepared: SameAmountPrepared, context):
     left_table, left_block, left_rows = _coded_rows(context, left_side, prepared.levels)
     right_table, right_block, right_rows = _coded_rows(context, right_side, prepared.levels)
     codes = list(left_rows) + ([c for c in right_rows if c not in left_rows] if prepared.relation == "==" else [])
-    other = f"{right_table.id}.{right_side.column}"
     for code in codes:
         left, left_operand = _value(context, left_table, left_block, left_rows.get(code), left_side.column, code)
         right, right_operand = _value(context, right_table, right_block, right_rows.get(code), right_side.column, code)
@@ -116,10 +115,11 @@ def check(prepared: SameAmountPrepared, context):
             continue
         if code in left_rows:
             where = (left_table.sheet.name, left_rows[code].values[left_side.column].cell, left_table.id)
-            column = left_side.column
-        else:  # the code exists only on the right: point at it there
+            column, other = left_side.column, f"{right_table.id}.{right_side.column}"
+        else:  # the code exists only on the right: point at it there, against the left
             where = (right_table.sheet.name, right_rows[code].values[right_side.column].cell, right_table.id)
             column, left, right = right_side.column, right, left
+            other = f"{left_table.id}.{left_side.column}"
         yield outcome(
             verdict,
             where,

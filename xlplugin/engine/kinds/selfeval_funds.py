@@ -6,8 +6,9 @@ Parameters:
   ``项目``); without it all of them;
 - ``checks`` (list of ``rate`` ``rate_score``; default all): ``rate`` — the stated 执行率 is
   全年执行数 ÷ 全年(调整)预算数; ``rate_score`` — 执行率得分 is 执行率权重 × min(执行率, 100%);
-- ``agree`` (mapping; optional): 资金情况 label → an expression it must equal (e.g. 部门整体's
-  全年执行数 and 公开01表's 本年支出合计).
+  ``[]`` only together with ``agree`` (a rule must check something);
+- ``agree`` (mapping; optional): 资金情况 label (one of the layout's 资金情况 columns; any other is
+  refused) → an expression it must equal (e.g. 部门整体's 全年执行数 and 公开01表's 本年支出合计).
 
 Figures are judged as printed (``100`` for 99.996% is right). Example::
 
@@ -26,7 +27,7 @@ from decimal import Decimal
 from xlplugin.core.findings import Operand, Outcome
 from xlplugin.core.intervals import Interval, Verdict
 from xlplugin.engine.expressions import ExpressionError, parse, refs_of, value_of
-from xlplugin.engine.kinds.base import SELFEVAL_KINDS, check_refs, selfeval_kinds
+from xlplugin.engine.kinds.base import SELFEVAL_KINDS, check_refs, selfeval_kinds, some_checks
 from xlplugin.engine.kinds.claimbase import quoted_compare
 from xlplugin.engine.kinds.params import Param, checks_param, filled
 from xlplugin.workbook.narrative import Quantity
@@ -41,9 +42,11 @@ PARAMS = {
     "checks": checks_param(
         CHECKS,
         "`rate`：执行率 = 全年执行数 ÷ 全年(调整)预算数；`rate_score`：执行率得分 = 执行率权重 × min(执行率, 100%)。"
-        "写 `[]` 都不做",
+        "写 `[]` 都不做（此时须写 `agree`）",
     ),
-    "agree": Param("dict", doc="资金情况的标签 → 它应等于的表达式，如全年执行数应等于公开01表本年支出合计"),
+    "agree": Param(
+        "dict", doc="资金情况的标签（表样中资金情况的列）→ 它应等于的表达式，如全年执行数应等于公开01表本年支出合计"
+    ),
 }
 PLACEHOLDERS = ("problem",)
 MESSAGE = "{table}：{problem}"
@@ -60,10 +63,18 @@ class SelfevalFundsPrepared:
     agree: tuple[tuple[str, str, object], ...]
 
 
+def check_params(params, where) -> None:
+    """Something to check: ``checks: []`` only beside ``agree``."""
+    some_checks(params, CHECKS, where, unless="agree")
+
+
 @filled(PARAMS)
 def prepare(params, layout, where) -> SelfevalFundsPrepared:
     agree = []
+    labels = layout.selfeval.funds if layout.selfeval is not None else None
     for label, text in (params.get("agree") or {}).items():
+        if labels is not None and str(label) not in labels:
+            raise where.error("bad-param", f"agree 中的“{label}”不是资金情况的列（可用：{'、'.join(labels)}）。")
         try:
             tree = parse(str(text))
         except ExpressionError as error:

@@ -4,16 +4,20 @@ as its target, its nature (≥ / ≤ / =) and its completion say.
 Parameters:
 
 - ``kinds`` (list; optional): only these kinds of 绩效自评表, as for ``selfeval_funds``;
-- ``checks`` (list of ``blank`` ``within_weight`` ``marks`` ``text_vs_number``; default all):
+- ``checks`` (list of ``blank`` ``within_weight`` ``marks`` ``text_vs_number``; default all), at
+  least one (``[]`` would check nothing):
   ``blank`` — 全年完成值 and 指标得分 are filled in;
   ``within_weight`` — 指标得分 ≤ 指标权重;
   ``marks`` — a numeric completion that meets the target earns the full weight, one that falls short
-  earns the proportional part (≥ and =: 权重 × 完成值 ÷ 指标值; ≤: 权重 × 指标值 ÷ 完成值), judged as
+  earns the proportional part (≥ and = below the target: 权重 × 完成值 ÷ 指标值; ≤, and = above the
+  target with ``equal_exceeded: partial``: 权重 × 指标值 ÷ 完成值), judged as
   printed (``0.99`` for 8.4 of 8.5 is right); a text completion equal to a text target (``规定要求``)
   earns the full weight;
   ``text_vs_number`` — a text completion against a numeric target cannot be scored;
 - ``equal_exceeded`` (one of ``full`` ``partial``; default ``full``): how ``=`` treats a completion
-  above the target — achieved, or scored in proportion.
+  above the target — ``full``: achieved (the full weight); ``partial``: scored in proportion to how
+  far it overshoots, 权重 × 指标值 ÷ 完成值 (never above the weight: 7 against 21 with weight 1
+  earns 0.33).
 
 Example::
 
@@ -33,7 +37,7 @@ from decimal import Decimal
 from xlplugin.core.amounts import normalize_text
 from xlplugin.core.findings import Operand, Outcome
 from xlplugin.core.intervals import Interval, Verdict
-from xlplugin.engine.kinds.base import SELFEVAL_KINDS, selfeval_kinds
+from xlplugin.engine.kinds.base import SELFEVAL_KINDS, selfeval_kinds, some_checks
 from xlplugin.engine.kinds.claimbase import quoted_compare
 from xlplugin.engine.kinds.params import Param, checks_param, filled
 from xlplugin.engine.kinds.selfeval_funds import quoted
@@ -50,7 +54,7 @@ PARAMS = {
         "str",
         default="full",
         choices=("full", "partial"),
-        doc="指标性质为“=”而完成值超过指标值时：`full` 算达到，`partial` 按比例得分",
+        doc="指标性质为“=”而完成值超过指标值时：`full` 算达到，`partial` 按比例得分（权重 × 指标值 ÷ 完成值，不超过权重）",
     ),
 }
 PLACEHOLDERS = ("problem", "name")
@@ -65,6 +69,11 @@ class SelfevalIndicatorsPrepared:
     checks: frozenset[str]
     #: ``full`` or ``partial``
     exceeded: str
+
+
+def check_params(params, where) -> None:
+    """At least one check: ``checks: []`` would check nothing."""
+    some_checks(params, CHECKS, where)
 
 
 @filled(PARAMS)
@@ -169,6 +178,6 @@ def _expected(target, done, weight, nature, exceeded) -> Interval | None:
     }[relation]
     if achieved:
         return full
-    if relation in ("<=", "<"):
+    if relation in ("<=", "<") or (relation == "=" and value > goal):  # over the mark: never above the weight
         return full * Interval.exact(goal / value) if value else None
     return full * Interval.exact(value / goal)
