@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["xlplugin.core.amounts"]
+MODULES = ["xlplugin.core.amounts", "xlplugin.core.printed"]
 
 
 @pytest.mark.parametrize("name", MODULES)

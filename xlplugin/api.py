@@ -7,6 +7,11 @@ The command line, the batch runner and both Excel buttons call :func:`check` and
 
     checked = check("万盛人社局-2021-部门决算公开.xlsx")           # the pack is recognised from the tables
     checked.report.verdict                                         # '不通过：13 个错误必须修改后再公开，…'
+    checked.report.kind, checked.report.exit_code                  # ('不通过', 1)
+
+A workbook the pack's layout does not describe (fewer than half its tables found …) gets the
+verdict 表样不符 with the closest installed or bundled packs, exit code 2; a workbook in which not one
+table is found raises ``not-this-template``, naming the closest packs too.
 
 Annotated copies are :func:`xlplugin.output.annotate.write_annotated` (the Excel buttons write into the
 open workbook instead, without lxml).
@@ -17,11 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlplugin.core.findings import Report
+from xlplugin.core.errors import WorkbookError
+from xlplugin.core.findings import MISFIT, Report
+from xlplugin.engine.fit import no_fit
 from xlplugin.engine.model import Pack
 from xlplugin.engine.run import run_pack
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.resolve import Resolved, recognise_pack, resolve_pack
+from xlplugin.packs.resolve import Resolved, closest_packs, recognise_pack, resolve_pack
 from xlplugin.workbook.book import Book
 from xlplugin.workbook.locate import locate_book
 from xlplugin.workbook.located import LocatedBook
@@ -78,6 +85,19 @@ def check(
     book = source if isinstance(source, Book) else read_book(source, engine=engine)
     chosen, notices = _choose(pack, book, allow_unsigned)
     paragraphs = read_narrative_file(narrative) if isinstance(narrative, (str, Path)) else narrative
-    located = locate_book(book, chosen.layout)
+    try:
+        located = locate_book(book, chosen.layout)
+    except WorkbookError as error:
+        if error.code != "not-this-template":
+            raise
+        closest = closest_packs(book, no_fit(chosen.layout, chosen.id, chosen.name))
+        if not closest:
+            raise
+        shown = "；".join(f"{fit.pack_id}（{fit.pack_name}，{fit.describe()}）" for fit in closest[:3])
+        raise WorkbookError(
+            error.code, f"{error.message}最接近的规则包：{shown}；请改用相符的规则包（命令行用 --pack 指定）。"
+        ) from error
     report = run_pack(chosen, located, name or Path(book.source).name, paragraphs)
+    if report.kind == MISFIT and report.fit is not None and not report.fit.fits:
+        report.closest = closest_packs(book, report.fit)
     return Checked(book, chosen, located, report, notices)

@@ -202,6 +202,11 @@ def test_the_pack_commands_from_new_to_remove(installed):
         return installed.xlplugin("pack", *args, code=code, cwd=folder)
 
     run("new", "万盛补充规则", "--id", "wansheng-2021", "--name", "万盛经开区补充规则")
+    assert "待填写" in run("lint", "万盛补充规则", code=1).stdout  # the issuer is still a placeholder
+    manifest = folder / "万盛补充规则" / "pack.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("（填写发布单位）", "万盛经开区财政局"), encoding="utf-8"
+    )
     assert "格式和引用都没有问题" in run("lint", "万盛补充规则").stdout
     run("test", "万盛补充规则")
     run("build", "万盛补充规则")

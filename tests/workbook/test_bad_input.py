@@ -47,15 +47,31 @@ def make_empty(tmp_path, sample):
 
 
 def make_xls(tmp_path, sample):
-    # Only the container signature matters to the check; a BIFF body would not be read anyway.
+    # An OLE2 signature and a Workbook stream name, but no container behind them: a broken .xls.
+    # (Real .xls, .et and .ods files are read: tests/workbook/test_file_formats.py.)
     path = tmp_path / "old.xls"
-    path.write_bytes(OLE_HEADER + b"\0" * 1024 + "Workbook".encode("utf-16-le"))
+    path.write_bytes(OLE_HEADER + b"\0" * 1024 + "Workbook\0".encode("utf-16-le"))
     return path
 
 
 def make_et(tmp_path, sample):
     path = tmp_path / "wps.et"
     path.write_bytes(OLE_HEADER + b"\0" * 1024)
+    return path
+
+
+def make_doc(tmp_path, sample):
+    path = tmp_path / "renamed.xls"
+    path.write_bytes(OLE_HEADER + b"\0" * 1024 + "WordDocument\0".encode("utf-16-le"))
+    return path
+
+
+def make_encrypted_ods(tmp_path, sample):
+    path = tmp_path / "locked.ods"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("content.xml", b"\x8f\x12 encrypted bytes")
+        package.writestr("META-INF/manifest.xml", '<manifest:encryption-data manifest:checksum-type="SHA1/1K"/>')
     return path
 
 
@@ -103,7 +119,7 @@ CASES = [
     (make_missing, "file-not-found", "找不到文件"),
     (make_directory, "is-directory", "文件夹"),
     (make_empty, "empty-file", "空文件"),
-    (make_xls, "legacy-format", "Excel 97-2003"),
+    (make_xls, "corrupt-workbook", "Excel 97-2003"),
     (make_et, "legacy-format", "WPS 表格"),
     (make_encrypted, "encrypted-workbook", "密码"),
     (make_csv, "csv-not-workbook", "CSV"),
@@ -111,6 +127,8 @@ CASES = [
     (make_bad_crc, "corrupt-workbook", "已损坏"),
     (make_docx, "not-a-workbook", "Word 文档"),
     (make_plain_zip, "not-a-workbook", "不是 Excel 工作簿"),
+    (make_doc, "not-a-workbook", "Word 97-2003 文档"),
+    (make_encrypted_ods, "encrypted-workbook", "密码"),
 ]
 
 

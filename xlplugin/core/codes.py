@@ -10,7 +10,13 @@ package is catalogued here and every entry here is raised somewhere.
 Families:
 
 - ``reading``: what the reader doubted in a workbook (findings ``READ.<code>``: text in a number cell,
-  a formula without a value, a table it could not find …);
+  a formula without a value, a table it could not find …). Each is either about the **content** (a
+  cell the document got wrong: ``not-a-number``, ``duplicate-row``, ``unit-mismatch`` …) or about the
+  **layout** (``structural``: the pack's layout does not describe this part of the workbook — a table,
+  header or row it cannot find, a row it cannot place). Layout problems are counted apart from
+  错误/警告 and never make a verdict 不通过 on their own (:class:`~xlplugin.core.findings.Report`);
+  a missing row or a duplicated code in a workbook that otherwise fits is still reported, but only
+  a content code (``duplicate-row``, ``unit-mismatch``) counts as an error of the document;
 - ``workbook``: a file that cannot be checked at all (the check stops with exit code 2);
 - ``narrative``: a 情况说明 file that cannot be read;
 - ``pack``: a rule pack, layout or case file that is malformed, unsafe or not found (file and line
@@ -24,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CODES", "Code", "fix", "render_markdown", "title"]
+__all__ = ["CODES", "Code", "fix", "is_structural", "render_markdown", "title"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,9 @@ class Code:
     family: str
     title: str
     fix: str = ""
+    #: reading codes only: the problem says the pack's layout does not fit the workbook here (a
+    #: table, header or row not found, a row that cannot be placed), not that a cell is wrong
+    structural: bool = False
 
 
 FAMILIES = {
@@ -73,9 +82,11 @@ _ENTRIES = [
         "改正产生 #REF!、#DIV/0!、#N/A 等错误值的公式（或引用），或直接填入数值。",
     ),
     Code("unit-mismatch", "reading", "单位与表样不符", "按表样的金额单位（通常为万元）填写，并改正表头的单位。"),
-    Code("row-missing", "reading", "缺少表样中的行", "按表样补齐缺少的行，不要删除表样中的行。"),
-    Code("unexpected-row", "reading", "表样之外的行", "删除表样之外的行，或核对科目编码、行名是否写错。"),
-    Code("bad-row-key", "reading", "行没有有效的科目编码", "填写 3、5 或 7 位的功能分类科目编码。"),
+    Code("row-missing", "reading", "缺少表样中的行", "按表样补齐缺少的行，不要删除表样中的行。", structural=True),
+    Code(
+        "unexpected-row", "reading", "表样之外的行", "删除表样之外的行，或核对科目编码、行名是否写错。", structural=True
+    ),
+    Code("bad-row-key", "reading", "行没有有效的科目编码", "填写 3、5 或 7 位的功能分类科目编码。", structural=True),
     Code("duplicate-row", "reading", "科目编码重复", "合并重复的科目行，或改正写错的编码。"),
     Code(
         "number-as-text",
@@ -83,8 +94,8 @@ _ENTRIES = [
         "数字以文本形式存储",
         "把这些单元格转换为数字（Excel：数据 → 分列，或“转换为数字”）。",
     ),
-    Code("table-not-found", "reading", "缺少表格", "按表样补齐缺少的表，不要改动表名、表号和表头。"),
-    Code("header-not-found", "reading", "表头无法识别", "恢复表样原有的表头文字，不要删除或合并列。"),
+    Code("table-not-found", "reading", "缺少表格", "按表样补齐缺少的表，不要改动表名、表号和表头。", structural=True),
+    Code("header-not-found", "reading", "表头无法识别", "恢复表样原有的表头文字，不要删除或合并列。", structural=True),
     # workbook: the file cannot be checked
     Code("file-not-found", "workbook", "文件不存在", "检查路径和文件名。"),
     Code("is-directory", "workbook", "给出的是文件夹", "给出工作簿文件；要检查整个文件夹请用 xlplugin batch。"),
@@ -92,9 +103,20 @@ _ENTRIES = [
     Code("unreadable", "workbook", "文件无法读取", "检查文件权限，或确认文件没有被其他程序占用。"),
     Code("not-a-workbook", "workbook", "不是 Excel 工作簿", "在 Excel 或 WPS 中打开后另存为 .xlsx 再校验。"),
     Code("csv-not-workbook", "workbook", "是文本/CSV 文件而不是工作簿", "请提交 Excel 工作簿（.xlsx）。"),
-    Code("legacy-format", "workbook", "旧版或其他格式的工作簿", "在 Excel 或 WPS 中打开后另存为 .xlsx 再校验。"),
+    Code(
+        "legacy-format",
+        "workbook",
+        "无法读取的旧格式文件，或所选引擎不能读取该格式",
+        "在 Excel 或 WPS 中打开后另存为 .xlsx 再校验；用 --engine openpyxl 时改用默认引擎。",
+    ),
     Code("corrupt-workbook", "workbook", "工作簿已损坏", "在 Excel 中打开并另存；打不开时请重新导出。"),
     Code("encrypted-workbook", "workbook", "工作簿设置了密码", "清除密码后另存再校验。"),
+    Code(
+        "strict-workbook",
+        "workbook",
+        "Strict Open XML 格式的工作簿不能标注",
+        "在 Excel 中另存为普通的“Excel 工作簿(*.xlsx)”后再标注；校验不受影响。",
+    ),
     Code("unreadable-workbook", "workbook", "工作簿内容无法读取", "在 Excel 中打开并另存后再校验。"),
     Code(
         "not-this-template",
@@ -150,6 +172,13 @@ _ENTRIES = [
     Code("no-tests", "pack", "规则包没有测试用例", "在 pack.yaml 中写明 tests，并为每条规则写通过和不通过两种用例。"),
     Code("no-test-base", "pack", "没有测试底稿", "在 pack.yaml 中写明 test_base（一份填好且正确的工作簿）。"),
     Code("folder-not-empty", "pack", "目标文件夹不是空的", "换一个新的文件夹。"),
+    Code(
+        "no-tables-drafted",
+        "pack",
+        "工作簿中没有可据以起草表样的表",
+        "给出按本地区表样填好的部门决算公开工作簿（每张表一个工作表，有表号、表头和金额列）。",
+    ),
+    Code("file-exists", "pack", "文件已经存在", "换一个文件夹，或确认可以覆盖后加 --force。"),
     # pack archives
     Code("bad-archive", "pack", "规则包文件无法使用", "重新从发布单位获取规则包。"),
     Code("corrupt-archive", "pack", "规则包文件已损坏", "重新从发布单位获取规则包。"),
@@ -186,6 +215,12 @@ _ENTRIES = [
     Code("unknown-row", "rule", "行不存在", "核对行的编码、id 或行名。"),
     Code("unknown-cell", "rule", "单格不存在", "核对表样 cells 中的名称。"),
     # the engine's own findings
+    Code(
+        "NARR.arithmetic",
+        "finding",
+        "情况说明中的计算",
+        "按所写的金额重新计算增减率、完成率或占比，四舍五入到所写的位数后改正。",
+    ),
     Code("NARR.uncovered", "finding", "情况说明中未核对的数字", "如需核对，请在规则包中为这类句子添加规则。"),
     # doors
     Code(
@@ -217,6 +252,12 @@ def fix(code: str) -> str:
     return entry.fix if entry else ""
 
 
+def is_structural(code: str) -> bool:
+    """True for a reading code about the layout's fit (``READ.`` prefix allowed), not the content."""
+    entry = CODES.get(code.removeprefix("READ."))
+    return bool(entry and entry.family == "reading" and entry.structural)
+
+
 def render_markdown() -> str:
     """The catalogue as the Markdown page ``docs/问题代码.md``."""
     lines = [
@@ -226,9 +267,24 @@ def render_markdown() -> str:
         "并给出中文名称和处理办法。本页由 `xlplugin.core.codes` 生成，测试保证两者一致。",
     ]
     for family, heading in FAMILIES.items():
-        lines += ["", f"## {heading}", "", "| 代码 | 名称 | 怎么办 |", "|---|---|---|"]
+        lines += ["", f"## {heading}", ""]
+        if family == "reading":
+            lines += [
+                "“类别”为 **表样** 的代码说明规则包的表样与工作簿不符（找不到表、表头或行，行无法对应），",
+                "不是单元格填错：它们单独计数（“表样问题”），不计入错误、警告，单凭它们不会得出“不通过”；",
+                "缺少表或表头时结论为“表样不符”。类别为 **内容** 的代码是工作簿本身的问题，按级别计入。",
+                "",
+                "| 代码 | 名称 | 类别 | 怎么办 |",
+                "|---|---|---|---|",
+            ]
+        else:
+            lines += ["| 代码 | 名称 | 怎么办 |", "|---|---|---|"]
         for entry in _ENTRIES:
-            if entry.family == family:
-                code = f"READ.{entry.code}" if family == "reading" else entry.code
-                lines.append(f"| `{code}` | {entry.title} | {entry.fix} |")
+            if entry.family != family:
+                continue
+            if family == "reading":
+                kind = "表样" if entry.structural else "内容"
+                lines.append(f"| `READ.{entry.code}` | {entry.title} | {kind} | {entry.fix} |")
+            else:
+                lines.append(f"| `{entry.code}` | {entry.title} | {entry.fix} |")
     return "\n".join(lines) + "\n"

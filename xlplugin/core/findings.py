@@ -6,6 +6,22 @@ cell), the severity and the Chinese message. Rules never choose severities or wo
 they return :class:`Outcome` objects and the engine stamps the rule's severity, message template and
 explanation onto them. :class:`Report` adds the rules that could not run, counts and a verdict, and
 ``flatten()`` for one-line assertions in tests.
+
+Layout fit: reading findings whose code is ``structural`` in :mod:`xlplugin.core.codes` (a table,
+header or row of the pack's layout not found, a row that cannot be placed) say that the layout does
+not describe the workbook there, not that the document is wrong. They keep their severity but are
+counted apart (:attr:`Report.layout_problems`), never among 错误/警告. :class:`Fit` measures how
+well the layout describes the workbook (tables found, rows placed); the verdict is one of three
+kinds (:data:`PASS`, :data:`FAIL`, :data:`MISFIT`):
+
+- **表样不符** when the fit is poor (fewer than half the tables found, or fewer than half the rows
+  of the tables found placed), whatever else was found — the closest packs are named; or when a table
+  or header is missing and nothing else is wrong (the rules on it could not run);
+- **不通过** when there is a 错误 about the content (with a fit that is not poor);
+- **通过** otherwise (警告 and 提示 may stand).
+
+:attr:`Report.exit_code` is 0, 1 and 2 for these (2: the workbook cannot be checked properly with
+this pack, like a file that cannot be read).
 """
 
 from __future__ import annotations
@@ -13,11 +29,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from xlplugin.core.codes import is_structural
 from xlplugin.core.intervals import Interval, Verdict
 
 ERROR, WARNING, INFO = "错误", "警告", "提示"
 SEVERITIES = (ERROR, WARNING, INFO)
 SEVERITY_CODES = {ERROR: "error", WARNING: "warning", INFO: "info"}
+
+#: the three kinds of verdict, and the exit code of each
+PASS, FAIL, MISFIT = "通过", "不通过", "表样不符"
+EXIT_CODES = {PASS: 0, FAIL: 1, MISFIT: 2}
+#: below these shares the layout does not describe the workbook (verdict 表样不符; recognition refuses)
+MIN_TABLE_SHARE = 0.5
+MIN_ROW_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -103,24 +127,33 @@ class Finding:
     def severity_code(self) -> str:
         return SEVERITY_CODES[self.severity]
 
+    @property
+    def layout(self) -> bool:
+        """True for a reading finding about the layout's fit (counted apart from 错误/警告)."""
+        return self.rule.startswith("READ.") and is_structural(self.rule)
+
     def as_dict(self) -> dict:
-        return {
-            "rule": self.rule,
-            "name": self.name,
-            "severity": self.severity_code,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "table": self.table,
-            "row": self.row,
-            "column": self.column,
-            "expected": _text(self.expected),
-            "actual": _text(self.actual),
-            "difference": _text(self.difference),
-            "operands": [o.as_dict() for o in self.operands],
-            "message": self.message,
-            "explanation": self.explanation,
-            "caused_by": self.caused_by,
-        } | ({"span": list(self.span), "quote": self.quote} if self.span is not None else {})
+        return (
+            {
+                "rule": self.rule,
+                "name": self.name,
+                "severity": self.severity_code,
+                "sheet": self.sheet,
+                "cell": self.cell,
+                "table": self.table,
+                "row": self.row,
+                "column": self.column,
+                "expected": _text(self.expected),
+                "actual": _text(self.actual),
+                "difference": _text(self.difference),
+                "operands": [o.as_dict() for o in self.operands],
+                "message": self.message,
+                "explanation": self.explanation,
+                "caused_by": self.caused_by,
+            }
+            | ({"layout": True} if self.layout else {})
+            | ({"span": list(self.span), "quote": self.quote} if self.span is not None else {})
+        )
 
 
 @dataclass(frozen=True)
@@ -133,6 +166,59 @@ class NotRun:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How well a pack's layout describes a workbook: its tables found, and of the rows in the tables
+    found, how many were placed (layout rows matched, keyed rows read) out of all rows considered
+    (those plus layout rows not found and rows that could not be placed)."""
+
+    pack_id: str
+    pack_name: str
+    tables: int
+    found: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    rows: int = 0
+    rows_matched: int = 0
+
+    @property
+    def table_share(self) -> float:
+        return len(self.found) / self.tables if self.tables else 0.0
+
+    @property
+    def row_share(self) -> float:
+        return self.rows_matched / self.rows if self.rows else 1.0
+
+    @property
+    def score(self) -> float:
+        """0 … 1: the share of tables found times the share of their rows placed."""
+        return self.table_share * self.row_share
+
+    @property
+    def fits(self) -> bool:
+        """False below the thresholds: the layout does not describe this workbook."""
+        return bool(self.found) and self.table_share >= MIN_TABLE_SHARE and self.row_share >= MIN_ROW_SHARE
+
+    def describe(self) -> str:
+        """``9 张表中找到 3 张``, and the rows when fewer than all of them were placed."""
+        text = f"{self.tables} 张表中找到 {len(self.found)} 张"
+        if self.found and self.rows_matched < self.rows:
+            text += f"，其中的行 {self.rows} 行有 {self.rows_matched} 行与表样相符"
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "pack": self.pack_id,
+            "name": self.pack_name,
+            "tables": self.tables,
+            "tables_found": len(self.found),
+            "missing_tables": list(self.missing),
+            "rows": self.rows,
+            "rows_matched": self.rows_matched,
+            "score": round(self.score, 4),
+            "fits": self.fits,
+        }
 
 
 @dataclass
@@ -148,25 +234,73 @@ class Report:
     #: narrative coverage: numbers quoted in 情况说明, and how many of them some rule checked
     narrative_numbers: int = 0
     narrative_checked: int = 0
+    #: how well the pack's layout describes the workbook (set by the engine)
+    fit: Fit | None = None
+    #: when the verdict is 表样不符: the other installed or bundled packs that fit better, best first
+    closest: list[Fit] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        """Findings of ``severity`` about the document; layout problems are counted apart."""
+        return sum(1 for f in self.findings if f.severity == severity and not f.layout)
+
+    @property
+    def layout_problems(self) -> list[Finding]:
+        """Reading findings about the layout's fit (structural codes), whatever their severity."""
+        return [f for f in self.findings if f.layout]
+
+    @property
+    def kind(self) -> str:
+        """:data:`PASS`, :data:`FAIL` or :data:`MISFIT` (see the module's docstring)."""
+        if self.fit is not None and not self.fit.fits:
+            return MISFIT
+        if self.count(ERROR):
+            return FAIL
+        if any(f.severity == ERROR for f in self.layout_problems):
+            return MISFIT
+        return PASS
 
     @property
     def valid(self) -> bool:
-        """True when there is no 错误 (警告 and 提示 may stand)."""
-        return self.count(ERROR) == 0
+        """True when the verdict is 通过: no 错误 about the document, and the layout fits."""
+        return self.kind == PASS
+
+    @property
+    def exit_code(self) -> int:
+        """0 通过, 1 不通过, 2 表样不符 (the workbook cannot be checked properly with this pack)."""
+        return EXIT_CODES[self.kind]
 
     @property
     def verdict(self) -> str:
-        errors, warnings = self.count(ERROR), self.count(WARNING)
+        kind, errors, warnings = self.kind, self.count(ERROR), self.count(WARNING)
+        layout = len(self.layout_problems)
+        if kind == MISFIT:
+            return self._misfit(warnings)
+        aside = f"；另有 {layout} 处与表样不符（见读取问题，不计入错误、警告）" if layout else ""
         if errors:
-            return f"不通过：{errors} 个错误必须修改后再公开" + (
-                f"，另有 {warnings} 个警告需写明说明" if warnings else ""
+            return (
+                f"不通过：{errors} 个错误必须修改后再公开"
+                + (f"，另有 {warnings} 个警告需写明说明" if warnings else "")
+                + aside
             )
         if warnings:
-            return f"通过（有 {warnings} 个警告，需逐条写明说明）"
-        return "通过"
+            return f"通过（有 {warnings} 个警告，需逐条写明说明）" + aside
+        return "通过" + aside
+
+    def _misfit(self, warnings: int) -> str:
+        fit = self.fit
+        name = f"{self.pack_id}（{fit.pack_name}）" if fit and fit.pack_name else self.pack_id
+        missing = sorted({f.table for f in self.layout_problems if f.severity == ERROR and f.table})
+        if fit is None:
+            return f"表样不符：本工作簿缺少规则包 {name} 表样中的{'、'.join(missing)}，相关规则未执行"
+        text = f"表样不符：本工作簿与规则包 {name}的表样不符：{fit.describe()}"
+        if fit.fits:  # a table or header of a layout that otherwise fits
+            text += f"（缺少或无法识别：{'、'.join(fit.missing or missing)}），相关规则未执行，请按表样补齐后再校验"
+            return text + (f"；另有 {warnings} 个警告需写明说明" if warnings else "")
+        text += "，无法按此规则包校验"
+        if self.closest:
+            shown = "；".join(f"{c.pack_id}（{c.pack_name}，{c.describe()}）" for c in self.closest[:3])
+            return text + f"。最接近的规则包：{shown}；请改用相符的规则包（命令行用 --pack 指定）"
+        return text + "。没有更相符的已安装或随附规则包；请安装本地区、本年度的规则包后再校验"
 
     def flatten(self, *keys: str) -> list[list]:
         """Findings as lists of the given attributes (default rule, severity, sheet!cell)."""
@@ -190,7 +324,12 @@ class Report:
                 "narrative_numbers": self.narrative_numbers,
                 "narrative_checked": self.narrative_checked,
                 "verdict": self.verdict,
+                "layout_problems": len(self.layout_problems),
+                "verdict_kind": self.kind,
+                "valid": self.valid,
+                "exit_code": self.exit_code,
             },
+            "fit": None if self.fit is None else self.fit.as_dict() | {"closest": [c.as_dict() for c in self.closest]},
             "findings": [f.as_dict() for f in self.findings],
             "not_run": [n.as_dict() for n in self.not_run],
         }

@@ -36,8 +36,10 @@ from xlplugin.core.errors import XlpluginError
 __all__ = ["check_workbook", "run_batch", "discover", "BatchResult", "SUMMARY_FILE", "WORKBOOK_SUFFIXES"]
 
 SUMMARY_FILE = "汇总.jsonl"
-#: Files a department might send as its workbook; the wrong kinds are listed as "could not check".
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".csv"}
+#: Files a department might send as its workbook: .xlsx/.xlsm, and .xls, WPS .et/.ett, .ods/.ots, .xlsb,
+#: which are read too (their annotated copies are .xlsx); the wrong kinds (.csv, a damaged or
+#: encrypted file) are listed as "could not check".
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".ots", ".csv"}
 # Not in file names: what Windows forbids, and "#", which Excel's HYPERLINK and a browser's link
 # both take as the start of a place inside the file.
 _UNSAFE = re.compile(r'[\\/:*?"<>|#\x00-\x1f]')
@@ -93,7 +95,7 @@ def check_workbook(
     ``output_name`` fixes the output file stem (the batch makes unit names unique with it)."""
     from xlplugin.api import check
     from xlplugin.core.findings import ERROR, INFO, WARNING
-    from xlplugin.workbook.sniff import check_workbook_file
+    from xlplugin.workbook.sniff import sniff_workbook
 
     started = time.perf_counter()
     pack = _pack(pack_dir)
@@ -105,7 +107,7 @@ def check_workbook(
         "annotate": annotate,
     }
     try:
-        check_workbook_file(path)  # a missing or unreadable file is a user's problem, said plainly
+        sniffed = sniff_workbook(path)  # a missing or unreadable file is a user's problem, said plainly
         summary["hash"] = file_hash(path)
         checked = check(path, pack, name=Path(path).name)
         located, report = checked.located, checked.report
@@ -135,9 +137,15 @@ def check_workbook(
         )
         if annotate:
             from xlplugin.output.annotate import annotated_name, write_annotated
+            from xlplugin.output.convert import write_annotated_copy
 
-            target = annotated_name(out / f"{stem}{Path(path).suffix.lower()}")
-            write_annotated(path, target, checked.report, checked.pack, checked.book)
+            suffix = Path(path).suffix.lower()
+            if sniffed.is_xlsx:  # annotated part by part, .xlsm keeps its macros
+                target = annotated_name(out / f"{stem}{suffix if suffix in ('.xlsx', '.xlsm') else '.xlsx'}")
+                write_annotated(path, target, checked.report, checked.pack, checked.book)
+            else:  # .xls, .et, .ods, .xlsb: an .xlsx copy of the values, annotated
+                target = annotated_name(out / f"{stem}.xlsx")
+                write_annotated_copy(checked.book, target, checked.report, checked.pack)
             summary["annotated"] = target.name
     except Exception as error:
         return _failed(summary, error, started)

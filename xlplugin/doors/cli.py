@@ -191,10 +191,10 @@ def template(layout_path: Path | None, output: Path) -> None:
 @click.option(
     "--annotate",
     is_flag=True,
-    help="在原文件旁写一份标注副本（<文件名>.校验.xlsx）：问题单元格着色并加批注，另附“校验结果”表。",
+    help="在原文件旁写一份标注副本（<文件名>.校验.xlsx；.xls、.et、.ods 另存为 .xlsx 副本）：问题单元格着色并加批注，另附“校验结果”表。",
 )
 @click.option("--annotate-to", type=click.Path(path_type=Path), default=None, help="把标注副本写到指定路径。")
-@click.option("--in-place", is_flag=True, help="直接标注原文件（先在旁边留一份 .备份 副本）。")
+@click.option("--in-place", is_flag=True, help="直接标注原文件（先在旁边留一份 .备份 副本；只用于 .xlsx/.xlsm）。")
 @click.option(
     "--narrative",
     type=click.Path(path_type=Path),
@@ -217,18 +217,20 @@ def check(
 ) -> None:
     """按规则包校验 WORKBOOK。退出码：0 无错误，1 有错误，2 无法校验。
 
-    原文件只读不写；要标注请用 --annotate（副本）、--annotate-to PATH 或 --in-place。"""
+    WORKBOOK 可以是 .xlsx/.xlsm、.xls、WPS .et、.ods、.xlsb。原文件只读不写；要标注请用 --annotate（副本，
+    非 .xlsx 的工作簿另存为 .xlsx 副本）、--annotate-to PATH 或 --in-place（只用于 .xlsx/.xlsm）。"""
     from xlplugin.api import check as check_workbook
     from xlplugin.output.render import render_json, render_text
 
     if sum(bool(x) for x in (annotate, annotate_to, in_place)) > 1:
         raise click.UsageError("--annotate、--annotate-to 和 --in-place 只能选一个。")
+    sniffed = _annotatable(workbook, annotate_to, in_place) if annotate or annotate_to or in_place else None
     checked = check_workbook(
         workbook, pack_spec, name=workbook.name, narrative=narrative, engine=engine, allow_unsigned=allow_unsigned
     )
     report, pack = checked.report, checked.pack
-    if annotate or annotate_to or in_place:
-        _write_annotation(workbook, checked, annotate_to, in_place)
+    if sniffed is not None:
+        _write_annotation(workbook, checked, annotate_to, in_place, sniffed)
     if output_format == "json":
         data = json.loads(render_json(report))
         if checked.notices:  # what the reader must know about the pack's origin
@@ -243,20 +245,62 @@ def check(
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(click.unstyle(text) + "\n", encoding="utf-8")
         click.echo(f"报告已写入 {output}。结论：{report.verdict}")
-    sys.exit(0 if report.valid else 1)
+    sys.exit(report.exit_code)
 
 
-def _write_annotation(workbook: Path, checked, annotate_to: Path | None, in_place: bool) -> None:
-    from xlplugin.output.annotate import annotated_name, write_annotated
+def _annotatable(workbook: Path, annotate_to: Path | None, in_place: bool):
+    """The workbook's format, once it is clear that the annotation asked for can be written: an
+    annotation is always an .xlsx package, so a workbook of another format (.xls, .et, .ods, .xlsb)
+    gets an .xlsx copy and is never overwritten."""
+    from xlplugin.workbook.sniff import sniff_workbook
 
-    target = annotate_to or (workbook if in_place else annotated_name(workbook))
+    sniffed = sniff_workbook(workbook)
+    if sniffed.is_xlsx:
+        return sniffed
+    kind = sniffed.description
+    if in_place:
+        raise click.UsageError(
+            f"“{workbook.name}”是 {kind}，不能直接标注（xlplugin 不会把它改写成 .xlsx）。"
+            f"请改用 --annotate：另存一份“{_copy_name(workbook, sniffed).name}”并标注，原文件不变。"
+        )
+    if annotate_to is not None and annotate_to.suffix.lower() != ".xlsx":
+        raise click.UsageError(
+            f"“{workbook.name}”是 {kind}，标注副本将另存为 .xlsx：--annotate-to 的文件名请以 .xlsx 结尾。"
+        )
+    return sniffed
+
+
+def _copy_name(workbook: Path, sniffed) -> Path:
+    """Where ``--annotate`` writes: ``报表.校验.xlsx`` (``.xlsm`` kept; any other format gets an .xlsx)."""
+    from xlplugin.output.annotate import annotated_name
+    from xlplugin.output.convert import annotated_xlsx_name
+
+    if sniffed.is_xlsx and workbook.suffix.lower() in (".xlsx", ".xlsm"):
+        return annotated_name(workbook)
+    return annotated_xlsx_name(workbook)
+
+
+def _write_annotation(workbook: Path, checked, annotate_to: Path | None, in_place: bool, sniffed) -> None:
+    from xlplugin.output.annotate import write_annotated
+    from xlplugin.output.convert import write_annotated_copy
+
+    target = annotate_to or (workbook if in_place else _copy_name(workbook, sniffed))
     if in_place:
         _backup(workbook)
     elif target.resolve() == workbook.resolve():
         raise click.UsageError("标注副本不能覆盖原文件；要直接标注原文件请用 --in-place。")
+    findings = len(checked.report.findings)
+    if not sniffed.is_xlsx:
+        done = write_annotated_copy(checked.book, target, checked.report, checked.pack)
+        click.echo(
+            f"已另存为 .xlsx 并标注：{done.path}（{done.cells} 个单元格，“校验结果”表 {findings} 条；"
+            f"原文件是 {sniffed.description}，未改动；副本只有数值和合并单元格，没有原来的格式）",
+            err=True,
+        )
+        return
     done = write_annotated(workbook, target, checked.report, checked.pack, checked.book)
     click.echo(
-        f"已写入标注{'（原文件）' if in_place else '副本'}：{done.path}（{done.cells} 个单元格，“校验结果”表 {len(checked.report.findings)} 条）",
+        f"已写入标注{'（原文件）' if in_place else '副本'}：{done.path}（{done.cells} 个单元格，“校验结果”表 {findings} 条）",
         err=True,
     )
 
@@ -279,11 +323,17 @@ def _backup(workbook: Path) -> Path:
 def clean(workbook: Path, output: Path | None, in_place: bool) -> None:
     """清除 xlplugin 的全部标注（批注、底色、“校验结果”表），恢复原样。"""
     from xlplugin.output.annotate import clean as clean_workbook
-    from xlplugin.workbook.sniff import check_workbook_file
+    from xlplugin.output.convert import annotated_xlsx_name
+    from xlplugin.workbook.sniff import sniff_workbook
 
-    check_workbook_file(workbook)
+    sniffed = sniff_workbook(workbook)
     if output and in_place:
         raise click.UsageError("-o 和 --in-place 只能选一个。")
+    if not sniffed.is_xlsx:
+        raise click.UsageError(
+            f"“{workbook.name}”是 {sniffed.description}，其中没有 xlplugin 的标注（这种格式的标注副本"
+            f"总是另存为 .xlsx，原文件从不改动）。要清除标注副本的标注，请对“{annotated_xlsx_name(workbook).name}”运行 clean。"
+        )
     if in_place:
         _backup(workbook)
     target = workbook if in_place else (output or workbook.with_name(f"{workbook.stem}.已清除{workbook.suffix}"))

@@ -22,29 +22,108 @@ def pack() -> None:
 @click.option(
     "--extends", "base", default="cq-2021", show_default=True, help="继承的规则包（id[@版本]）；写 none 表示从头写。"
 )
-def pack_new(folder: Path, pack_id: str, name: str, base: str) -> None:
-    """新建规则包：默认继承一个已有规则包，附一条示例规则和它的用例。"""
+@click.option("--region", default=None, help="地区（--extends none 时写入 pack.yaml 和 template.yaml）。")
+@click.option("--year", type=int, default=None, help="年度，如 2022（--extends none 时写入）。")
+def pack_new(folder: Path, pack_id: str, name: str, base: str, region: str | None, year: int | None) -> None:
+    """新建规则包：默认继承一个已有规则包，附一条示例规则和它的用例；--extends none 得到一个干净的骨架。"""
     from xlplugin.packs.scaffold import scaffold
 
-    made = scaffold(folder, pack_id, name, None if base == "none" else base)
-    click.echo(f"已新建规则包 {pack_id}：{made}。接着编辑 rules/本地规则.yaml，用 xlplugin pack test {made} 检验。")
+    own = base == "none"
+    made = scaffold(folder, pack_id, name, None if own else base, region, year)
+    click.echo(f"已新建规则包 {pack_id}：{made}。")
+    if own:
+        click.echo(
+            f"接着：1. xlplugin pack layout 填好的公开表.xlsx -o {made} --force（按工作簿起草表样，代替示例表）；\n"
+            f"      2. 改写 rules/本地规则.yaml 和 tests/cases.yaml；\n"
+            f"      3. xlplugin pack base 填好且正确的工作簿.xlsx --pack {made}（设定测试底稿）；\n"
+            f"      4. xlplugin pack lint {made} 列出还要填写的内容，xlplugin pack test {made} 运行用例。"
+        )
+    else:
+        click.echo(f"接着编辑 rules/本地规则.yaml，用 xlplugin pack test {made} 检验。")
 
 
 @pack.command("lint")
 @click.argument("pack_spec", required=False)
 def pack_lint(pack_spec: str | None) -> None:
-    """检查规则包：格式、引用的表/区块/行/列/科目、表达式、模板、重复 id、用例文件；每个问题都带文件和行号。"""
-    from xlplugin.packs.load import load_pack
+    """检查规则包：格式、引用的表/区块/行/列/科目、表达式、模板、重复 id、用例文件；一次列出所有问题，每个都带文件和行号。
+    退出码：0 没有问题，1 只缺用例或待填写的内容，2 有错误。"""
+    from xlplugin.packs.lint import lint
     from xlplugin.packs.resolve import find_pack
-    from xlplugin.packs.testing import iter_cases
 
-    loaded = load_pack(find_pack(pack_spec, allow_unsigned=True))  # reading a pack, not checking with it
-    cases = iter_cases(loaded)
-    missing = sorted({c.rule for c in cases if c.entry is None})
-    click.echo(f"{loaded.id} {loaded.version}：{len(loaded.rules)} 条规则、{len(cases)} 个用例，格式和引用都没有问题。")
-    if missing:
-        click.echo(f"警告：{len(missing)} 条规则缺少通过或不通过用例：{'、'.join(missing)}")
+    result = lint(find_pack(pack_spec, allow_unsigned=True))  # reading a pack, not checking with it
+    for problem in result.problems:
+        click.echo(f"错误：{problem.message}")
+    for item in result.todo:
+        click.echo(f"待填写：{item}")
+    loaded = result.pack
+    name = f"{loaded.id} {loaded.version}" if loaded else str(pack_spec or "规则包")
+    rules = f"{len(loaded.rules)} 条规则、{result.cases} 个用例" if loaded else "无法读出规则"
+    if result.problems:
+        click.echo(f"{name}：{rules}；共 {len(result.problems)} 个问题（见上），请逐个修改。")
+    else:
+        click.echo(f"{name}：{rules}，格式和引用都没有问题。")
+    if result.missing:
+        click.echo(f"警告：{len(result.missing)} 条规则缺少通过或不通过用例：{'、'.join(result.missing)}")
+    sys.exit(2 if result.problems else 1 if result.missing or result.todo else 0)
+
+
+@pack.command("layout")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="规则包文件夹（写入 tables/ 和 template.yaml）。",
+)
+@click.option("--id", "template_id", default=None, help="表样 id（默认沿用已有 template.yaml 的，否则用文件夹名）。")
+@click.option("--name", default=None, help="表样名称（默认沿用已有 template.yaml 的）。")
+@click.option("--force", is_flag=True, help="覆盖已有的 tables/*.yaml 和 template.yaml。")
+def pack_layout(workbook: Path, folder: Path, template_id: str | None, name: str | None, force: bool) -> None:
+    """按一份填好的公开表起草表样：每张表一个 tables/<表号>.yaml（表名、单位、表头与合并、编码列和名称列、
+    按编码取行的区块或固定行、小数位），外加列出它们的 template.yaml。起草后立即在这份工作簿上试找每张表。"""
+    from xlplugin.packs.authoring import write_layout
+
+    result = write_layout(workbook, folder, template_id, name, force)
+    for path in result.written:
+        click.echo(f"已写入：{path}")
+    for sheet, why in result.draft.skipped.items():
+        click.echo(f"未起草：{sheet}（{why}）")
+    click.echo(f"在“{workbook.name}”中找到 {len(result.found)} 张表：{'、'.join(result.found) or '无'}。")
+    for table_id, why in result.not_found.items():
+        click.echo(f"找不到 {table_id}：{why}")
+    click.echo(
+        f"这是草稿：请核对 id、行名、合计行、na 和 cells，再写规则；xlplugin pack lint {folder} 会列出所有问题。"
+    )
+    sys.exit(1 if result.not_found else 0)
+
+
+@pack.command("base")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--pack", "pack_folder", type=click.Path(path_type=Path), required=True, help="规则包文件夹。")
+@click.option("--force", is_flag=True, help="即使校验有错误或警告也设为测试底稿。")
+def pack_base(workbook: Path, pack_folder: Path, force: bool) -> None:
+    """把一份填好且正确的工作簿设为规则包的测试底稿（用例里的“基准”）：先用规则包校验，没有错误和警告才复制到
+    tests/ 并在 pack.yaml 写上 test_base（只改这一行，注释和其他内容不动）。退出码：0 已设定，1 被拒绝。"""
+    from xlplugin.packs.authoring import set_test_base
+
+    result = set_test_base(workbook, pack_folder, force)
+    for table_id, why in result.not_found.items():
+        click.echo(f"找不到 {table_id}：{why}")
+    for finding in result.serious:
+        click.echo(f"{finding.severity}：{finding.sheet}!{finding.cell} [{finding.rule}] {finding.message}")
+    problems = len(result.serious) + len(result.not_found)
+    if result.target is None:
+        click.echo(
+            f"未设定：“{workbook.name}”用规则包校验有 {problems} 个错误、警告或找不到的表（见上）。"
+            "请先改正工作簿（或规则），确属正确时可加 --force。"
+        )
         sys.exit(1)
+    note = f"（已按 --force 忽略 {problems} 个问题）" if problems else ""
+    click.echo(
+        f"已设为测试底稿：{result.target}，pack.yaml 的 test_base 已更新{note}。接着运行 xlplugin pack test {pack_folder}。"
+    )
 
 
 @pack.command("build")

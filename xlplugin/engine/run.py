@@ -3,7 +3,9 @@
 - Every enabled rule runs; a failure never stops the others. A rule whose inputs are absent or
   unreadable is listed in ``Report.not_run`` with the reason — never counted as passed.
 - Reading problems (text in number cells, formulas without values, missing tables or rows, unit
-  slips) become findings too, so that nothing the reader doubted is silently ignored.
+  slips) become findings too, so that nothing the reader doubted is silently ignored. Those about the
+  layout's fit are counted apart from 错误/警告, and the fit itself (tables found, rows placed;
+  :mod:`xlplugin.engine.fit`) is in ``Report.fit``: a poor fit makes the verdict 表样不符.
 - Outcomes are stamped with the rule's severity, message and explanation. A relation that only fails
   by rounding (XBRL Calculations 1.1 intervals) is a 提示 that shows both intervals, whatever the
   rule's severity.
@@ -14,6 +16,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from decimal import Decimal
 
 from xlplugin.core import codes
@@ -22,7 +25,9 @@ from xlplugin.core.cells import parse_a1
 from xlplugin.core.errors import NotRunnable
 from xlplugin.core.findings import ERROR, INFO, WARNING, Finding, NotRun, Outcome, Report
 from xlplugin.core.intervals import Verdict
+from xlplugin.engine.builtin_narrative import arithmetic_findings
 from xlplugin.engine.context import Context
+from xlplugin.engine.fit import measure_fit
 from xlplugin.engine.model import Pack, Rule
 from xlplugin.workbook.located import LocatedBook
 
@@ -36,6 +41,7 @@ def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: l
     """Check ``located`` with every enabled rule of ``pack``; ``paragraphs`` replace the workbook's
     own 情况说明 (a narrative given as a separate file)."""
     report = Report(workbook or located.book.source, pack.id, pack.version)
+    report.fit = measure_fit(located, pack.id, pack.name)
     report.findings.extend(_reading_findings(located))
     context = Context(located, paragraphs, pack.layout.narrative_skip)
     for rule in pack.rules:
@@ -58,6 +64,8 @@ def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: l
             continue
         report.rules_run += 1
         report.findings.extend(_stamp(rule, outcome) for outcome in outcomes)
+    # every pack gets the narrative's own arithmetic checked, after its rules (their figures are theirs)
+    report.findings.extend(arithmetic_findings(context))
     if any(r.module.TOPIC == "narrative" for r in pack.rules if r.enabled):
         report.findings.extend(_coverage(context, report))
     _mark_consequences(report.findings)
@@ -76,11 +84,15 @@ def _coverage(context: Context, report: Report) -> list[Finding]:
     for paragraph in context.paragraphs:
         if paragraph.cell in context.skipped_cells:
             continue
-        covered = context.covered.get(id(paragraph), set())
+        covered = _merged(context.covered.get(id(paragraph), set()))
+        starts = [s for s, _ in covered]
         missed = []
         for start, end, quantity in paragraph.quantities:
             report.narrative_numbers += 1
-            if any(start < e and s < end for s, e in covered):
+            # the covered span starting last before this number's end is the only one that can overlap
+            # it (spans are merged): one look-up per number, not one per span
+            index = bisect_left(starts, end) - 1
+            if index >= 0 and covered[index][1] > start:
                 report.narrative_checked += 1
             else:
                 missed.append(quantity.text)
@@ -104,6 +116,17 @@ def _coverage(context: Context, report: Report) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _merged(spans) -> list[tuple[int, int]]:
+    """Overlapping or touching spans joined, sorted by start."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _cell_order(cell: str) -> tuple[int, int]:
@@ -168,7 +191,9 @@ def _stamp(rule: Rule, outcome: Outcome) -> Finding:
     message = rule.message.format(**_placeholders(outcome))
     rounding = outcome.verdict is Verdict.ROUNDING
     severity = INFO if rounding else rule.severity
-    if rounding and (outcome.actual_interval is None or outcome.expected_interval is None):
+    if rounding and "printing" in outcome.details:  # a figure truncated or rounded twice (claimbase)
+        message += f"{outcome.details['printing']}，仅作提示。"
+    elif rounding and (outcome.actual_interval is None or outcome.expected_interval is None):
         message += "差额在所写精度的四舍五入范围内，仅作提示。"
     elif rounding:
         left, right = outcome.actual_interval, outcome.expected_interval

@@ -2,6 +2,9 @@
 
 The JSON document is ``Report.as_dict()``; its shape is documented in the README. Amounts are
 strings of the exact decimals (``"9909.15"``), never floats.
+
+The text header says how well the pack's layout fits the workbook (``表样：9 张表中找到 9 张``);
+layout problems (reading findings about the fit) are marked ``[表样]`` and counted apart.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ import json
 
 import click
 
-from xlplugin.core.findings import ERROR, INFO, WARNING, Report
+from xlplugin.core.findings import ERROR, FAIL, INFO, MISFIT, WARNING, Report
 
 COLOURS = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
+LAYOUT_COLOUR = "magenta"
 LEVELS = {"error": (ERROR,), "warning": (ERROR, WARNING), "info": (ERROR, WARNING, INFO)}
 
 
@@ -27,16 +31,25 @@ def render_text(report: Report, titles: dict[str, str], pack_name: str, rule_cou
         click.style(f"校验：{report.workbook}", bold=True),
         f"规则包：{report.pack_id} {report.pack_version}（{pack_name}），共 {rule_count} 条规则，执行 {report.rules_run} 条",
     ]
+    if report.fit is not None:
+        fit = report.fit
+        state = "" if fit.fits else click.style("（不相符）", fg=LAYOUT_COLOUR, bold=True)
+        lines.append(f"表样：{fit.describe()}{state}")
+    misfit = report.fit is not None and not report.fit.fits
     current = None
     for finding in shown:
         if finding.table != current:
             current = finding.table
             lines += ["", click.style(f"{current or '工作簿'} {titles.get(current, '')}".rstrip(), bold=True)]
         where = finding.cell or "—"
-        badge = click.style(f"[{finding.severity}]", fg=COLOURS[finding.severity], bold=finding.severity == ERROR)
+        if finding.layout:
+            badge = click.style("[表样]", fg=LAYOUT_COLOUR)
+        else:
+            badge = click.style(f"[{finding.severity}]", fg=COLOURS[finding.severity], bold=finding.severity == ERROR)
         lines.append(f"  {badge} {where:<6} {finding.rule} {finding.name}")
         lines.append(f"           {finding.message}")
-        if finding.explanation and finding.severity != INFO:
+        # how to fix a layout problem is beside the point when the pack does not fit at all
+        if finding.explanation and finding.severity != INFO and not (finding.layout and misfit):
             lines.append(click.style(f"           怎么改：{finding.explanation}", dim=True))
     hidden = len(report.findings) - len(shown)
     if hidden:
@@ -47,6 +60,9 @@ def render_text(report: Report, titles: dict[str, str], pack_name: str, rule_cou
     if report.narrative_numbers:
         lines += ["", f"情况说明：{report.narrative_numbers} 个数字，{report.narrative_checked} 个由规则核对。"]
     counts = f"错误 {report.count(ERROR)} · 警告 {report.count(WARNING)} · 提示 {report.count(INFO)} · 未执行 {len(report.not_run)}"
-    verdict_colour = "red" if not report.valid else ("yellow" if report.count(WARNING) else "green")
+    if report.layout_problems:
+        counts += f" · 表样问题 {len(report.layout_problems)}（不计入错误、警告）"
+    kind = report.kind
+    verdict_colour = {FAIL: "red", MISFIT: LAYOUT_COLOUR}.get(kind, "yellow" if report.count(WARNING) else "green")
     lines += ["", counts, click.style(f"结论：{report.verdict}", fg=verdict_colour, bold=True)]
     return "\n".join(lines)

@@ -27,7 +27,7 @@ from pathlib import Path
 from xlplugin import __version__
 from xlplugin.core.errors import PackError
 from xlplugin.core.findings import SEVERITIES
-from xlplugin.core.yamlfile import check_keys, line_of, load_yaml
+from xlplugin.core.yamlfile import line_of, load_yaml
 from xlplugin.engine.kinds import KINDS
 from xlplugin.engine.kinds.base import COMMON_PLACEHOLDERS
 from xlplugin.engine.kinds.params import Where, validate_params
@@ -36,7 +36,7 @@ from xlplugin.packs.places import check_pack_id, find_by_id, semver
 from xlplugin.workbook.layout import Layout
 from xlplugin.workbook.layout_load import load_layout
 
-__all__ = ["load_pack"]
+__all__ = ["load_pack", "gather_pack", "Problems"]
 
 MANIFEST_KEYS = {
     "id",
@@ -67,8 +67,52 @@ def _version_tuple(text: str) -> tuple[int, ...]:
 
 def load_pack(path: str | Path, _chain: tuple[str, ...] = ()) -> Pack:
     """Load and check a pack folder (or its pack.yaml). A pack that ``extends`` another starts from
-    it: its layouts, its rules (minus ``disable``, with ``severity`` changed) and its cases."""
-    folder = Path(path)
+    it: its layouts, its rules (minus ``disable``, with ``severity`` changed) and its cases. The first
+    problem is raised as a :class:`PackError`."""
+    pack = _load(Path(path), _chain, Problems())
+    assert pack is not None  # raising Problems: every problem was raised
+    return pack
+
+
+def gather_pack(path: str | Path) -> tuple[Pack | None, list[PackError]]:
+    """Like :func:`load_pack`, but every problem is gathered and loading goes on as far as it can
+    (``pack lint``): each rule file and each rule is checked on its own. The pack holds the rules
+    that loaded (unprepared if the layout did not load); it is ``None`` when none can be built."""
+    problems = Problems(gather=True)
+    try:
+        pack = _load(Path(path), (), problems)
+    except PackError as error:  # the manifest itself cannot be read
+        problems.add(error)
+        pack = None
+    return pack, problems.found
+
+
+class Problems:
+    """Where loading problems go: raised at once (:func:`load_pack`) or gathered (:func:`gather_pack`)."""
+
+    def __init__(self, gather: bool = False):
+        self.gather = gather
+        self.found: list[PackError] = []
+
+    def add(self, error: PackError) -> None:
+        if not self.gather:
+            raise error
+        self.found.append(error)
+
+    def attempt(self, call, *args, default=None):
+        """``call(*args)``; on a :class:`PackError` the problem is added and ``default`` returned."""
+        try:
+            return call(*args)
+        except PackError as error:
+            self.add(error)
+            return default
+
+
+#: stands in for a layout that did not load, so that the rules can still be checked (unprepared)
+_NO_LAYOUT = Layout(id="", name="", year=0, region="", version="", narrative_sheet="", tables=())
+
+
+def _load(folder: Path, _chain: tuple[str, ...], problems: Problems) -> Pack | None:
     manifest_path = folder / "pack.yaml" if folder.is_dir() else folder
     folder = manifest_path.parent
     if not manifest_path.is_file():
@@ -82,84 +126,137 @@ def load_pack(path: str | Path, _chain: tuple[str, ...] = ()) -> Pack:
     manifest = load_yaml(manifest_path)
     if not isinstance(manifest, dict):
         raise PackError("bad-pack", "pack.yaml 必须是“键: 值”的映射。", str(manifest_path))
-    check_keys(manifest, MANIFEST_KEYS, {"id", "name", "version"}, "pack.yaml")
     shown = str(manifest_path)
-    try:
-        check_pack_id(manifest["id"])
-    except ValueError:
-        raise PackError(
-            "bad-id",
-            f"id 只能由字母、数字和 . _ - 组成（以字母或数字开头，最长 64 个字符，如 cq-2021），不是“{manifest['id']}”。",
-            shown,
-            line_of(manifest, "id"),
-        ) from None
-    try:
-        semver(str(manifest["version"]))
-    except ValueError:
-        raise PackError(
-            "bad-version",
-            f"version 必须是语义化版本号（如 1.2.0），不是“{manifest['version']}”。",
-            shown,
-            line_of(manifest, "version"),
-        ) from None
-    _check_engine(manifest, shown)
-    base = _base(manifest, folder, shown, _chain + (str(manifest_path.resolve()),))
-    if base is None and "rules" not in manifest:
-        raise PackError("missing-key", "pack.yaml 缺少必填的键“rules”。", shown, manifest.line)
-    if "template" in manifest or base is None:
-        layout = load_layout(_inside(folder, manifest.get("template", "template.yaml"), manifest, "template"))
-    else:
+    _manifest_keys(manifest, problems)
+    if "id" in manifest:
+        try:
+            check_pack_id(manifest["id"])
+        except ValueError:
+            problems.add(
+                PackError(
+                    "bad-id",
+                    f"id 只能由字母、数字和 . _ - 组成（以字母或数字开头，最长 64 个字符，如 cq-2021），不是“{manifest['id']}”。",
+                    shown,
+                    line_of(manifest, "id"),
+                )
+            )
+    if "version" in manifest:
+        try:
+            semver(str(manifest["version"]))
+        except ValueError:
+            problems.add(
+                PackError(
+                    "bad-version",
+                    f"version 必须是语义化版本号（如 1.2.0），不是“{manifest['version']}”。",
+                    shown,
+                    line_of(manifest, "version"),
+                )
+            )
+    problems.attempt(_check_engine, manifest, shown)
+    if "year" in manifest and not _is_year(manifest["year"]):
+        problems.add(
+            PackError(
+                "bad-pack",
+                f"year 必须是年度数字（如 2021），不是“{manifest['year']}”。",
+                shown,
+                line_of(manifest, "year"),
+            )
+        )
+    extending = manifest.get("extends") is not None
+    base = problems.attempt(_base, manifest, folder, shown, _chain + (str(manifest_path.resolve()),))
+    if not extending and "rules" not in manifest:
+        problems.add(PackError("missing-key", "pack.yaml 缺少必填的键“rules”。", shown, manifest.line))
+    layout = None
+    if "template" in manifest or not extending:
+        template = problems.attempt(_inside, folder, manifest.get("template", "template.yaml"), manifest, "template")
+        layout = problems.attempt(load_layout, template) if template else None
+    elif base is not None:
         layout = base.layout
-    default_tolerance = _tolerance(manifest.get("tolerance", "rounding"), manifest, "tolerance", shown)
+    default_tolerance = problems.attempt(
+        _tolerance, manifest.get("tolerance", "rounding"), manifest, "tolerance", shown
+    )
     rules: list[Rule] = list(base.rules) if base else []
-    rules = _adjust(rules, manifest, shown)
+    rules = _adjust(rules, manifest, shown, problems) if base or not extending else rules
     rule_files = manifest.get("rules", [])
-    if not isinstance(rule_files, list) or (base is None and not rule_files):
-        raise PackError("bad-pack", "rules 必须是规则文件的列表。", shown, line_of(manifest, "rules"))
+    if not isinstance(rule_files, list) or (not extending and "rules" in manifest and not rule_files):
+        problems.add(PackError("bad-pack", "rules 必须是规则文件的列表。", shown, line_of(manifest, "rules")))
+        rule_files = rule_files if isinstance(rule_files, list) else []
     for index, name in enumerate(rule_files):
-        rule_path = _inside(folder, name, rule_files, index)
-        rules.extend(_rule_file(rule_path, layout, default_tolerance))
+        rule_path = problems.attempt(_inside, folder, name, rule_files, index)
+        if rule_path is not None:
+            rules.extend(_rule_file(rule_path, layout, default_tolerance, problems))
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
             first = seen[rule.id]
-            raise PackError(
-                "duplicate-rule",
-                f"规则 {rule.id}：id 重复（第一次出现在 {first.path}:{first.line}）。",
-                rule.path,
-                rule.line,
+            problems.add(
+                PackError(
+                    "duplicate-rule",
+                    f"规则 {rule.id}：id 重复（第一次出现在 {first.path}:{first.line}）。",
+                    rule.path,
+                    rule.line,
+                )
             )
+            continue
         seen[rule.id] = rule
     tests = manifest.get("tests")
     test_base = manifest.get("test_base")
+    tests_path = problems.attempt(_inside, folder, tests, manifest, "tests") if tests else None
+    base_path = problems.attempt(_inside, folder, test_base, manifest, "test_base") if test_base else None
     changelog = manifest.get("changelog") or []
     if not isinstance(changelog, list):
-        raise PackError(
-            "bad-pack", "changelog 必须是列表（每项写一个版本的变化）。", shown, line_of(manifest, "changelog")
+        problems.add(
+            PackError(
+                "bad-pack", "changelog 必须是列表（每项写一个版本的变化）。", shown, line_of(manifest, "changelog")
+            )
         )
+        changelog = []
+    if problems.found and ({"id", "name", "version"} - set(manifest) or (extending and base is None)):
+        return None  # gathering: not enough to build a pack from
+    layout = layout or _NO_LAYOUT
+    year = manifest.get("year", layout.year)
     return Pack(
         id=str(manifest["id"]),
         name=str(manifest["name"]),
         version=str(manifest["version"]),
-        year=int(manifest.get("year", layout.year)),
+        year=int(year) if _is_year(year) else 0,
         region=str(manifest.get("region", layout.region)),
         issuer=str(manifest.get("issuer", "")),
         layout=layout,
         rules=rules,
         path=folder,
-        tests=_inside(folder, tests, manifest, "tests") if tests else None,
+        tests=tests_path,
         inherited_tests=(
             [*base.inherited_tests, base.tests] if base and base.tests else list(base.inherited_tests) if base else []
         ),
         bases=[*base.bases, base.path] if base else [],
-        test_base=_inside(folder, test_base, manifest, "test_base")
-        if test_base
-        else (base.test_base if base else None),
+        test_base=base_path if test_base else (base.test_base if base else None),
         description=str(manifest.get("description", "")),
         changelog=list(changelog),
         engine=str(manifest.get("engine", "")),
         extends=f"{base.id}@{base.version}" if base else None,
     )
+
+
+def _is_year(value: object) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
+
+
+def _manifest_keys(manifest, problems: Problems) -> None:
+    """Unknown keys and missing required ones, each reported (check_keys stops at the first)."""
+    for key in manifest:
+        if key not in MANIFEST_KEYS:
+            problems.add(
+                PackError(
+                    "unknown-key",
+                    f"pack.yaml中有未知的键“{key}”（可用：{'、'.join(sorted(MANIFEST_KEYS))}）。",
+                    manifest.path,
+                    line_of(manifest, key),
+                )
+            )
+    for key in ("id", "name", "version"):
+        if key not in manifest:
+            problems.add(PackError("missing-key", f"pack.yaml缺少必填的键“{key}”。", manifest.path, manifest.line))
 
 
 def _check_engine(manifest, shown: str) -> None:
@@ -195,36 +292,49 @@ def _base(manifest, folder: Path, shown: str, chain: tuple[str, ...]) -> Pack | 
     return load_pack(target, chain)
 
 
-def _adjust(rules: list[Rule], manifest, shown: str) -> list[Rule]:
+def _adjust(rules: list[Rule], manifest, shown: str, problems: Problems) -> list[Rule]:
     """Apply a derived pack's ``disable`` and ``severity`` to the rules it inherited."""
     ids = {r.id for r in rules}
     disabled = manifest.get("disable") or []
     if not isinstance(disabled, list):
-        raise PackError("bad-pack", "disable 必须是规则 id 的列表。", shown, line_of(manifest, "disable"))
+        problems.add(PackError("bad-pack", "disable 必须是规则 id 的列表。", shown, line_of(manifest, "disable")))
+        disabled = []
     for index, rule_id in enumerate(disabled):
         if str(rule_id) not in ids:
-            raise PackError(
-                "unknown-rule", f"disable 中的规则“{rule_id}”不在所继承的规则包中。", shown, line_of(disabled, index)
+            problems.add(
+                PackError(
+                    "unknown-rule",
+                    f"disable 中的规则“{rule_id}”不在所继承的规则包中。",
+                    shown,
+                    line_of(disabled, index),
+                )
             )
     severities = manifest.get("severity") or {}
     if not isinstance(severities, dict):
-        raise PackError("bad-pack", "severity 必须写成“规则 id: 级别”。", shown, line_of(manifest, "severity"))
+        problems.add(PackError("bad-pack", "severity 必须写成“规则 id: 级别”。", shown, line_of(manifest, "severity")))
+        severities = {}
     for rule_id, severity in severities.items():
         if str(rule_id) not in ids:
-            raise PackError(
-                "unknown-rule",
-                f"severity 中的规则“{rule_id}”不在所继承的规则包中。",
-                shown,
-                line_of(severities, rule_id),
+            problems.add(
+                PackError(
+                    "unknown-rule",
+                    f"severity 中的规则“{rule_id}”不在所继承的规则包中。",
+                    shown,
+                    line_of(severities, rule_id),
+                )
             )
         if severity not in SEVERITIES:
-            raise PackError(
-                "bad-severity",
-                f"规则 {rule_id} 的级别只能是 {'、'.join(SEVERITIES)}。",
-                shown,
-                line_of(severities, rule_id),
+            problems.add(
+                PackError(
+                    "bad-severity",
+                    f"规则 {rule_id} 的级别只能是 {'、'.join(SEVERITIES)}。",
+                    shown,
+                    line_of(severities, rule_id),
+                )
             )
-    severities = {str(rule_id): severity for rule_id, severity in severities.items()}  # `1001: 警告` names rule "1001"
+    severities = {
+        str(rule_id): severity for rule_id, severity in severities.items() if severity in SEVERITIES
+    }  # `1001: 警告` names rule "1001"
     adjusted = []
     for rule in rules:
         if rule.id in {str(r) for r in disabled}:
@@ -265,19 +375,26 @@ def _tolerance(value: object, container, key, path: str) -> Decimal | None:
     return amount
 
 
-def _rule_file(path: Path, layout: Layout, default_tolerance: Decimal | None) -> list[Rule]:
-    data = load_yaml(path)
+def _rule_file(path: Path, layout: Layout | None, default_tolerance: Decimal | None, problems: Problems) -> list[Rule]:
+    """The rules of one file; each rule is checked on its own (``layout`` None: not prepared)."""
+    data = problems.attempt(load_yaml, path)
+    if data is None:
+        return []
     if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
-        raise PackError(
-            "bad-rules", "规则文件应只有一个键 rules，其值为规则列表。", str(path), getattr(data, "line", None)
+        problems.add(
+            PackError(
+                "bad-rules", "规则文件应只有一个键 rules，其值为规则列表。", str(path), getattr(data, "line", None)
+            )
         )
-    return [
-        _rule(item, data["rules"], index, layout, default_tolerance, str(path))
+        return []
+    rules = (
+        problems.attempt(_rule, item, data["rules"], index, layout, default_tolerance, str(path))
         for index, item in enumerate(data["rules"])
-    ]
+    )
+    return [rule for rule in rules if rule is not None]
 
 
-def _rule(item: object, container, index: int, layout: Layout, default_tolerance, path: str) -> Rule:
+def _rule(item: object, container, index: int, layout: Layout | None, default_tolerance, path: str) -> Rule:
     line = line_of(container, index)
     if not isinstance(item, dict):
         raise PackError("bad-rule", "每条规则必须是“键: 值”的映射。", path, line)
@@ -311,7 +428,7 @@ def _rule(item: object, container, index: int, layout: Layout, default_tolerance
         message=message,
         explanation=str(item.get("explanation", "")),
         tolerance=tolerance,
-        prepared=module.prepare(params, layout, where),
+        prepared=module.prepare(params, layout, where) if layout is not None else None,
         params=params,
         path=path,
         line=line,

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlplugin.core.errors import PackError, XlpluginError
+from xlplugin.core.errors import PackError, WorkbookError, XlpluginError
+from xlplugin.core.findings import Fit
+from xlplugin.engine.fit import measure_fit, no_fit
 from xlplugin.packs.archive import unpack_for_use
 from xlplugin.packs.load import load_pack
 from xlplugin.packs.places import candidates, installed_root, version_key
@@ -18,7 +20,16 @@ from xlplugin.packs.store import bundled_versions, replaces_bundled
 from xlplugin.workbook.book import Book
 from xlplugin.workbook.locate import locate_book
 
-__all__ = ["DEFAULT_PACK", "Resolved", "find_pack", "recognise", "resolve_pack", "recognise_pack"]
+__all__ = [
+    "DEFAULT_PACK",
+    "Resolved",
+    "closest_packs",
+    "find_pack",
+    "pack_fits",
+    "recognise",
+    "recognise_pack",
+    "resolve_pack",
+]
 
 #: the pack used when none is named and none is recognised (the bundled Chongqing pack)
 DEFAULT_PACK = "cq-2021"
@@ -80,23 +91,50 @@ def _shadow_notice(pack_id: str, version: str, folder: Path, bundled: dict[str, 
 
 
 def recognise(book: Book) -> Path:
-    """The pack whose template fits the workbook best (most tables found; the newest version of each
-    installed or bundled pack is tried; ties keep the bundled Chongqing pack)."""
+    """The pack whose layout fits the workbook best (see :func:`recognise_pack`)."""
     return recognise_pack(book).path
 
 
 def recognise_pack(book: Book) -> Resolved:
-    """:func:`recognise`, with what the report must say about the pack's origin."""
-    packs = {pack_id: _by_id(pack_id) for pack_id in sorted({pack_id for pack_id, _, _ in candidates()})}
-    best, best_score = packs.get(DEFAULT_PACK), -1
-    for _, resolved in sorted(packs.items(), key=lambda item: item[0] != DEFAULT_PACK):
+    """The installed or bundled pack whose layout fits ``book`` best, by
+    :attr:`~xlplugin.core.findings.Fit.score` (share of tables found × share of their rows placed;
+    the newest version of each pack is tried; ties keep the bundled Chongqing pack). Refuses to guess
+    (``no-pack-fits``, naming the closest packs and their fit) when even the best fit is poor."""
+    ranked = pack_fits(book)
+    if ranked and ranked[0][0].fits:
+        return ranked[0][1]
+    if not ranked or not ranked[0][0].found:
+        raise PackError(
+            "no-pack-fits",
+            "没有相符的规则包：没有哪个已安装或随附的规则包的表样与这个工作簿相符（一张表也找不到）；"
+            "请确认提交的是部门决算公开表，或用 --pack 指定规则包。",
+        )
+    shown = "；".join(f"{fit.pack_id}（{fit.describe()}）" for fit, _ in ranked[:3] if fit.found)
+    raise PackError("no-pack-fits", f"没有相符的规则包：最接近的是 {shown}；请用 --pack 指定规则包。")
+
+
+def pack_fits(book: Book) -> list[tuple[Fit, Resolved]]:
+    """The fit of the newest version of every installed and bundled pack on ``book``, best first
+    (the bundled default first among equals; broken packs are left out)."""
+    ids = sorted({pack_id for pack_id, _, _ in candidates()}, key=lambda i: (i != DEFAULT_PACK, i))
+    ranked: list[tuple[Fit, Resolved]] = []
+    for pack_id in ids:
         try:
-            layout = load_pack(resolved.path).layout
-            score = len(locate_book(book, layout).tables)
-        except XlpluginError:  # a broken pack, or a workbook of another template
+            resolved = _by_id(pack_id)
+            pack = load_pack(resolved.path)
+        except XlpluginError:  # a broken pack
             continue
-        if score > best_score:
-            best, best_score = resolved, score
-    if best is None or best_score <= 0:
-        raise PackError("no-pack-fits", "没有哪个已安装或随附的规则包的表样与这个工作簿相符；请用 --pack 指定规则包。")
-    return best
+        try:
+            fit = measure_fit(locate_book(book, pack.layout), pack.id, pack.name)
+        except WorkbookError:  # not one table of this layout in the workbook
+            fit = no_fit(pack.layout, pack.id, pack.name)
+        except XlpluginError:
+            continue
+        ranked.append((fit, resolved))
+    ranked.sort(key=lambda item: -item[0].score)  # stable: the default stays first among equals
+    return ranked
+
+
+def closest_packs(book: Book, than: Fit) -> list[Fit]:
+    """The other installed or bundled packs that fit ``book`` better than ``than`` does, best first."""
+    return [fit for fit, _ in pack_fits(book) if fit.pack_id != than.pack_id and fit.score > than.score]

@@ -31,6 +31,17 @@ needs only enough of it to be unambiguous (``[本年支出, 合计]`` tells 05's
 row). Blocks stand side by side, left to right, in the order listed; a block either has fixed
 ``rows`` (labels, optionally codes, ``at`` = its line in the template body) or is ``keyed: code``.
 ``cells`` names single labelled cells that sit outside the blocks (06's 人员经费合计).
+
+Printed variants (all keys are documented, with examples, in ``docs/表样定义指南.md``):
+
+- ``aliases`` under a column: other wordings of its last header text (``[科目名称]``), or whole other
+  header paths (``[[收入决算数]]``, ``[[本年支出, 小计]]``);
+- several ``role: code`` columns (类 | 款 | 项, or ``301 | 01``) are read as one code, joined left to
+  right; a code column whose header cell is merged over several sheet columns is read the same way;
+- ``rows_by`` on a fixed block: ``code``, ``label`` or ``position`` (rows are the block's body lines
+  in order, ``at`` counted from its first body line: a one-row 三公 table with no label column);
+- ``total_at`` (``top``/``bottom``) and ``total_aliases`` on a keyed block; its total row is
+  recognised by its label in the label column *or* in the code column (合计 merged over 编码+名称).
 """
 
 from __future__ import annotations
@@ -42,7 +53,9 @@ from xlplugin.core.amounts import normalize_text
 
 __all__ = ["ColumnSpec", "RowSpec", "BlockSpec", "CellSpec", "TableSpec", "Layout", "label_body"]
 
-ROLES = ("code", "label", "value")
+ROLES = ("code", "label", "value", "other")
+ROWS_BY = ("code", "label", "position")
+TOTAL_AT = ("top", "bottom")
 MONEY_UNITS = ("万元", "元", "亿元")
 MERGE_LEFT, MERGE_UP = "<", "^"
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\))")
@@ -55,13 +68,24 @@ def label_body(label: str) -> str:
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """One column of a block. ``role`` is ``code``, ``label`` or ``value`` (an amount)."""
+    """One column of a block. ``role`` is ``code``, ``label``, ``value`` (an amount) or ``other`` (printed
+    but never read, such as 行次; a sheet may leave it out).
+
+    ``aliases`` are other wordings of the header's last text (same ancestors); ``alias_paths`` are
+    whole other header paths."""
 
     id: str
     header: tuple[str, ...]
     role: str = "value"
     aliases: tuple[str, ...] = ()
     decimals: int | None = None
+    alias_paths: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def header_paths(self) -> tuple[tuple[str, ...], ...]:
+        """Every header path that identifies this column: its own, each alias, each alias path."""
+        own = (self.header,) + tuple((*self.header[:-1], alias) for alias in self.aliases)
+        return own + self.alias_paths
 
 
 @dataclass(frozen=True)
@@ -89,7 +113,10 @@ class RowSpec:
 
 @dataclass(frozen=True)
 class BlockSpec:
-    """Columns that belong together, with fixed rows or rows keyed by code."""
+    """Columns that belong together, with fixed rows or rows keyed by code.
+
+    ``rows_by`` says how fixed rows are found: by ``code`` (falling back to the label), by ``label``
+    (falling back to a code printed in the label) or by ``position`` (body line ``at``)."""
 
     id: str
     columns: tuple[ColumnSpec, ...]
@@ -97,10 +124,22 @@ class BlockSpec:
     keyed: bool = False
     total: str | None = None
     template_rows: int = 0
+    rows_by: str = "label"
+    total_at: str = "top"
+    total_aliases: tuple[str, ...] = ()
 
     @property
     def code_column(self) -> ColumnSpec | None:
         return next((c for c in self.columns if c.role == "code"), None)
+
+    @property
+    def code_columns(self) -> tuple[ColumnSpec, ...]:
+        """The code columns, left to right: one, or the parts of a split code (类 | 款 | 项)."""
+        return tuple(c for c in self.columns if c.role == "code")
+
+    @property
+    def total_labels(self) -> tuple[str, ...]:
+        return (self.total, *self.total_aliases) if self.total else ()
 
     @property
     def label_column(self) -> ColumnSpec | None:

@@ -11,18 +11,12 @@ from pathlib import Path
 from xlplugin.core.amounts import normalize_text
 from xlplugin.core.errors import PackError
 from xlplugin.core.yamlfile import YDict, check_keys, line_of, load_yaml
-from xlplugin.workbook.layout import (
-    MERGE_LEFT,
-    MERGE_UP,
-    ROLES,
-    BlockSpec,
-    CellSpec,
-    ColumnSpec,
-    Layout,
-    RowSpec,
-    TableSpec,
-    label_body,
-)
+from xlplugin.workbook.layout import MERGE_LEFT, MERGE_UP, Layout, TableSpec
+from xlplugin.workbook.layout_blocks import read_block, read_cell
+from xlplugin.workbook.layout_values import mapping as _mapping
+from xlplugin.workbook.layout_values import non_negative_int as _int
+from xlplugin.workbook.layout_values import strings as _strings
+from xlplugin.workbook.layout_values import text as _text
 from xlplugin.workbook.selfeval import KindSpec, SelfEvalSpec
 
 __all__ = ["load_layout", "load_selfeval"]
@@ -96,47 +90,6 @@ def load_layout(path: str | Path) -> Layout:
     )
 
 
-def _mapping(value: object, path: str, line: int | None, what: str) -> YDict:
-    if not isinstance(value, dict):
-        raise PackError("bad-layout", f"{what}必须是“键: 值”的映射。", path, line)
-    return value  # type: ignore[return-value]
-
-
-def _text(data: YDict, key: str, default: str | None = None) -> str:
-    """``data[key]`` as text: a word, or a number as written (``2021``, ``1.0``), never a yes/no, list
-    or mapping. Absent or empty (``~``) gives ``default``, and is an error without one."""
-    value = data.get(key)
-    if value is None:
-        if default is None:
-            raise PackError("bad-layout", f"“{key}”不能为空。", data.path, line_of(data, key))
-        return default
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise PackError("bad-layout", f"“{key}”必须是文字。", data.path, line_of(data, key))
-    return str(value)
-
-
-def _strings(value: object, data: YDict | list, key: str | int, what: str | None = None) -> tuple[str, ...]:
-    """One text or a list of texts (``data[key]``, named ``what`` in the message) as a tuple."""
-    if value is None:
-        return ()
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
-        return (str(value),)
-    if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-        return tuple(str(v) for v in value)
-    raise PackError(
-        "bad-layout", f"“{what or key}”必须是文字或文字列表。", getattr(data, "path", None), line_of(data, key)
-    )
-
-
-def _int(data: YDict, key: str, default: int | None = None) -> int | None:
-    value = data.get(key, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise PackError("bad-layout", f"“{key}”必须是非负整数。", data.path, line_of(data, key))
-    return value
-
-
 def _table(data: object, path: str) -> TableSpec:
     data = _mapping(data, path, None, "表格定义")
     allowed = {
@@ -163,7 +116,7 @@ def _table(data: object, path: str) -> TableSpec:
     if not isinstance(blocks_data, list) or not blocks_data:
         raise PackError("bad-layout", "blocks 必须是至少一个区块的列表。", path, line_of(data, "blocks"))
     blocks = tuple(
-        _block(_mapping(b, path, line_of(blocks_data, i), "区块"), table_id) for i, b in enumerate(blocks_data)
+        read_block(_mapping(b, path, line_of(blocks_data, i), "区块"), table_id) for i, b in enumerate(blocks_data)
     )
     width = sum(len(b.columns) for b in blocks)
     for index, row in enumerate(header_rows):
@@ -182,7 +135,7 @@ def _table(data: object, path: str) -> TableSpec:
     if len(set(block_ids)) != len(block_ids):
         raise PackError("duplicate-id", "区块 id 重复。", path, line_of(data, "blocks"))
     cells = tuple(
-        _cell(_mapping(c, path, line_of(data.get("cells"), i), "cells"), blocks)
+        read_cell(_mapping(c, path, line_of(data.get("cells"), i), "cells"), blocks)
         for i, c in enumerate(data.get("cells") or [])
     )
     unit = str(data.get("unit", "万元"))
@@ -210,130 +163,6 @@ def _check_merges(header: tuple[tuple[str, ...], ...], path: str, line: int | No
                 raise PackError("bad-layout", f"header 第 {r + 1} 行第 1 格不能是“<”。", path, line)
             if text == MERGE_UP and r == 0:
                 raise PackError("bad-layout", f"header 第 1 行第 {c + 1} 格不能是“^”。", path, line)
-
-
-def _block(data: YDict, table_id: str) -> BlockSpec:
-    check_keys(data, {"id", "columns", "rows", "keyed", "total", "template_rows"}, {"id", "columns"}, "区块")
-    columns_data = data["columns"]
-    if not isinstance(columns_data, list) or not columns_data:
-        raise PackError("bad-layout", "columns 必须是列定义的列表。", data.path, line_of(data, "columns"))
-    columns = tuple(
-        _column(_mapping(c, data.path, line_of(columns_data, i), "列定义")) for i, c in enumerate(columns_data)
-    )
-    ids = [c.id for c in columns]
-    if len(set(ids)) != len(ids):
-        raise PackError("duplicate-id", f"区块“{data['id']}”的列 id 重复。", data.path, line_of(data, "columns"))
-    keyed = data.get("keyed")
-    if keyed not in (None, "code"):
-        raise PackError("bad-layout", "keyed 只能是 code（按科目编码取行）。", data.path, line_of(data, "keyed"))
-    rows_data = data.get("rows") or []
-    if keyed and rows_data:
-        raise PackError(
-            "bad-layout", "按编码取行的区块（keyed: code）不能再列出固定行。", data.path, line_of(data, "rows")
-        )
-    if not keyed and not rows_data:
-        raise PackError("bad-layout", "区块必须列出固定行（rows），或声明 keyed: code。", data.path, data.line)
-    if keyed and not any(c.role == "code" for c in columns):
-        raise PackError("bad-layout", "keyed: code 的区块需要一列 role: code。", data.path, line_of(data, "columns"))
-    rows = _rows(rows_data, data, columns)
-    return BlockSpec(
-        id=str(data["id"]),
-        columns=columns,
-        rows=rows,
-        keyed=bool(keyed),
-        total=str(data["total"]) if data.get("total") is not None else None,
-        template_rows=_int(data, "template_rows", 15 if keyed else 0),
-    )
-
-
-def _column(data: YDict) -> ColumnSpec:
-    check_keys(data, {"id", "header", "role", "aliases", "decimals"}, {"id", "header"}, "列定义")
-    role = data.get("role", "value")
-    if role not in ROLES:
-        raise PackError(
-            "bad-layout", f"role 只能是 {'/'.join(ROLES)}，不是“{role}”。", data.path, line_of(data, "role")
-        )
-    header = _strings(data["header"], data, "header")
-    if not header:
-        raise PackError("bad-layout", "header 不能为空。", data.path, line_of(data, "header"))
-    return ColumnSpec(
-        id=str(data["id"]),
-        header=header,
-        role=role,
-        aliases=_strings(data.get("aliases"), data, "aliases"),
-        decimals=_int(data, "decimals"),
-    )
-
-
-def _rows(rows_data: object, block: YDict, columns: tuple[ColumnSpec, ...]) -> tuple[RowSpec, ...]:
-    if not isinstance(rows_data, list):
-        raise PackError("bad-layout", "rows 必须是列表。", block.path, line_of(block, "rows"))
-    value_ids = {c.id for c in columns if c.role == "value"}
-    rows: list[RowSpec] = []
-    next_at = 1
-    for index, item in enumerate(rows_data):
-        line = line_of(rows_data, index)
-        if isinstance(item, str):
-            item = YDict(label=item)
-            item.path, item.line = block.path, line
-        item = _mapping(item, block.path, line, "行定义")
-        check_keys(item, {"id", "label", "code", "at", "decimals", "unit", "na", "aliases"}, {"label"}, "行定义")
-        at = _int(item, "at") or next_at
-        if at < next_at:
-            raise PackError(
-                "bad-layout", f"行“{item['label']}”的 at={at} 不能小于前一行之后的 {next_at}。", block.path, line
-            )
-        na = _strings(item.get("na"), item, "na")
-        for column_id in na:
-            if column_id not in value_ids:
-                raise PackError("unknown-column", f"na 中的列“{column_id}”不是本区块的数值列。", block.path, line)
-        label = str(item["label"])
-        code = item.get("code")
-        rows.append(
-            RowSpec(
-                id=str(item.get("id") or (str(code) if code is not None else label_body(label))),
-                label=label,
-                code=str(code) if code is not None else None,
-                at=at,
-                decimals=_int(item, "decimals"),
-                unit=str(item["unit"]) if item.get("unit") is not None else None,
-                na=na,
-                aliases=_strings(item.get("aliases"), item, "aliases"),
-            )
-        )
-        next_at = at + 1
-    ids = [r.id for r in rows]
-    for index, row_id in enumerate(ids):
-        if row_id in ids[:index]:
-            raise PackError(
-                "duplicate-id", f"行 id“{row_id}”重复；请为其中一行写明 id。", block.path, line_of(rows_data, index)
-            )
-    return tuple(rows)
-
-
-def _cell(data: YDict, blocks: tuple[BlockSpec, ...]) -> CellSpec:
-    check_keys(data, {"id", "label", "value", "at", "label_in"}, {"label", "value"}, "cells")
-    target = str(data["value"])
-    block_id, _, column_id = target.partition(".")
-    block = next((b for b in blocks if b.id == block_id), None)
-    if block is None or block.column(column_id) is None:
-        raise PackError(
-            "unknown-column", f"value“{target}”必须写成“区块.列”，且该列存在。", data.path, line_of(data, "value")
-        )
-    label_block = data.get("label_in")
-    if label_block is not None and not any(b.id == label_block for b in blocks):
-        raise PackError(
-            "unknown-block", f"label_in“{label_block}”不是本表的区块。", data.path, line_of(data, "label_in")
-        )
-    label = str(data["label"])
-    return CellSpec(
-        id=str(data.get("id", label_body(label))),
-        label=label,
-        block=block_id,
-        column=column_id,
-        at=_int(data, "at"),
-        label_block=str(label_block) if label_block is not None else None,
-    )
 
 
 # ---------------------------------------------------------------------------------------------

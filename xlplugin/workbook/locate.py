@@ -33,19 +33,20 @@ from xlplugin.core.amounts import (
 from xlplugin.core.cells import a1
 from xlplugin.core.errors import TableNotFound, WorkbookError
 from xlplugin.core.findings import ERROR, INFO, WARNING
-from xlplugin.workbook.align import align_rows
 from xlplugin.workbook.book import Book, CellError, FormulaWithoutValue, Sheet
-from xlplugin.workbook.headers import locate_columns
-from xlplugin.workbook.layout import BlockSpec, Layout, RowSpec, TableSpec
-from xlplugin.workbook.located import Block, LocatedBook, Problem, Row, Table, Value, read_value
+from xlplugin.workbook.headers import match_header
+from xlplugin.workbook.layout import Layout, TableSpec
+from xlplugin.workbook.located import LocatedBook, Problem, Table, Value, read_value
+from xlplugin.workbook.rows import read_block
 from xlplugin.workbook.selfeval import locate_selfeval
 
 __all__ = ["locate_book", "locate_table"]
 
 _NOTE = re.compile(r"^(备注|注|说明)[:：]")
-_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
 _META = {
-    "department": re.compile(r"公开部门[:：](.*)"),
+    # 公开部门：… (Chongqing), 部门：… / 编制部门：… / 单位名称：… (national prints, often a half-width colon)
+    # (a printed "单位：万元" is the money unit, not the unit's name; a unit printed after the name is cut)
+    "department": re.compile(r"(?:(?:公开|编制)?部门(?:名称)?|单位名称)[:：]\s*(.*?)(?:(?:金额)?单位[:：].*)?$"),
     "year": re.compile(r"(\d{4})年度?"),
     "table_no": re.compile(r"公开\d{2}表"),
     "unit": re.compile(r"单位[:：](\S+)"),
@@ -112,22 +113,24 @@ def _find_narrative_sheet(book: Book, layout: Layout, taken: set[str]) -> Sheet 
 def locate_table(book: Book, spec: TableSpec, exclude: set[str] | frozenset = frozenset()) -> Table:
     """Locate one table; raise :class:`TableNotFound` saying what was looked for and where."""
     sheet = _find_sheet(book, spec, exclude)
-    columns, header_top, header_bottom = locate_columns(sheet, spec)
-    body_first = header_bottom + 1
+    header = match_header(sheet, spec)
+    starts = {block_id: bottom + 1 for block_id, bottom in header.block_bottoms.items()}
+    body_first = min(starts.values())
     body_last, inner_notes = _body_end(sheet, body_first)
-    meta = _read_meta(sheet, header_top)
-    table = Table(spec, sheet, (header_top, header_bottom), (body_first, body_last), meta, {}, {})
+    meta = _read_meta(sheet, header.top)
+    table = Table(spec, sheet, (header.top, header.bottom), (body_first, body_last), meta, {}, {})
     _report_inner_notes(table, inner_notes)
-    claimed = _locate_cells(table, columns, body_first, body_last) | set(inner_notes)
+    claimed = _locate_cells(table, header.columns, body_first, body_last) | set(inner_notes)
     for block_spec in spec.blocks:
-        block_columns = columns[block_spec.id]
-        if block_spec.keyed:
-            block = _keyed_block(table, block_spec, block_columns, body_first, body_last, claimed)
-        elif block_spec.code_column is not None:
-            block = _fixed_block_by_code(table, block_spec, block_columns, body_first, body_last, claimed)
-        else:
-            block = _fixed_block_by_label(table, block_spec, block_columns, body_first, body_last, claimed)
-        table.blocks[block_spec.id] = block
+        table.blocks[block_spec.id] = read_block(
+            table,
+            block_spec,
+            header.columns[block_spec.id],
+            header.code_columns[block_spec.id],
+            starts[block_spec.id],
+            body_last,
+            claimed,
+        )
     _check_meta(table)
     _summarise_text_numbers(table)
     return table
@@ -247,35 +250,6 @@ def _check_meta(table: Table) -> None:
 # Rows and values
 
 
-def _text(sheet: Sheet, row: int, col: int) -> str:
-    value = sheet.merged_value(row, col)
-    if value is None or isinstance(value, FormulaWithoutValue):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _code(sheet: Sheet, row: int, col: int) -> str:
-    return normalize_text(_text(sheet, row, col))
-
-
-def _read_values(
-    table: Table, block: BlockSpec, columns: dict[str, int], row: int, spec: RowSpec | None
-) -> dict[str, Value]:
-    values = {}
-    for column in block.value_columns:
-        decimals = next(
-            d for d in (spec.decimals if spec else None, column.decimals, table.spec.decimals) if d is not None
-        )
-        values[column.id] = read_value(table, row, columns[column.id], decimals, bool(spec and spec.exact))
-    return values
-
-
-def _row_is_empty(sheet: Sheet, row: int, columns: dict[str, int]) -> bool:
-    return all(sheet.value(row, c) in (None, "") for c in columns.values())
-
-
 def _locate_cells(table: Table, columns, first: int, last: int) -> set[int]:
     """Read the table's labelled cells; return the sheet rows they occupy (kept out of the blocks)."""
     claimed: set[int] = set()
@@ -301,140 +275,6 @@ def _locate_cells(table: Table, columns, first: int, last: int) -> set[int]:
         claimed.add(position[0])
         table.cells[cell.id] = read_value(table, position[0], columns[cell.block][cell.column], table.spec.decimals)
     return claimed
-
-
-def _keyed_block(table, spec: BlockSpec, columns, first, last, claimed) -> Block:
-    sheet = table.sheet
-    code_col = columns[spec.code_column.id]
-    label_col = columns[spec.label_column.id] if spec.label_column else None
-    total = normalize_text(spec.total) if spec.total else None
-    block = Block(spec, columns, [])
-    seen: dict[str, int] = {}
-    for r in range(first, last + 1):
-        if r in claimed or _row_is_empty(sheet, r, columns):
-            continue
-        code = _code(sheet, r, code_col)
-        label = _text(sheet, r, label_col) if label_col is not None else ""
-        if not code and total and total in (normalize_text(label), normalize_text(_text(sheet, r, code_col))):
-            key = spec.total
-        elif _CODE.fullmatch(code):
-            key = code
-        else:
-            what = f"编码“{code}”不是 3、5 或 7 位的功能分类科目编码" if code else "有内容但没有科目编码"
-            table.problems.append(
-                Problem(
-                    "bad-row-key",
-                    WARNING,
-                    sheet.name,
-                    a1(r, code_col),
-                    table.id,
-                    f"{table.id}第 {r + 1} 行{what}，该行未参与校验。",
-                )
-            )
-            continue
-        if key in seen:
-            table.problems.append(
-                Problem(
-                    "duplicate-row",
-                    ERROR,
-                    sheet.name,
-                    a1(r, code_col),
-                    table.id,
-                    f"{table.id}中“{key}”出现两次（第 {seen[key] + 1} 行和第 {r + 1} 行），只取第一行。",
-                )
-            )
-            continue
-        seen[key] = r
-        block.rows.append(Row(key, label, code or None, None, r, _read_values(table, spec, columns, r, None)))
-    return block
-
-
-def _fixed_block_by_code(table, spec: BlockSpec, columns, first, last, claimed) -> Block:
-    sheet = table.sheet
-    code_col = columns[spec.code_column.id]
-    label_col = columns[spec.label_column.id] if spec.label_column else code_col
-    by_code = {r.code: r for r in spec.rows if r.code}
-    block = Block(spec, columns, [])
-    found: set[str] = set()
-    for r in range(first, last + 1):
-        if r in claimed or _row_is_empty(sheet, r, columns):
-            continue
-        code = _code(sheet, r, code_col)
-        row_spec = by_code.get(code)
-        if row_spec is None or code in found:
-            label = _text(sheet, r, label_col) or code
-            table.problems.append(
-                Problem(
-                    "unexpected-row",
-                    INFO,
-                    sheet.name,
-                    a1(r, code_col),
-                    table.id,
-                    f"{table.id}第 {r + 1} 行“{label}”不在表样中，未参与校验。",
-                )
-            )
-            continue
-        found.add(code)
-        block.rows.append(
-            Row(
-                row_spec.id,
-                _text(sheet, r, label_col),
-                code,
-                row_spec,
-                r,
-                _read_values(table, spec, columns, r, row_spec),
-            )
-        )
-    block.missing = [r for r in spec.rows if r.code not in found]
-    _report_missing(table, block)
-    return block
-
-
-def _fixed_block_by_label(table, spec: BlockSpec, columns, first, last, claimed) -> Block:
-    sheet = table.sheet
-    label_col = columns[spec.label_column.id]
-    lines = [(r, _text(sheet, r, label_col)) for r in range(first, last + 1) if r not in claimed]
-    lines = [(r, text) for r, text in lines if text]
-    pairs = align_rows(spec.rows, [text for _, text in lines])
-    block = Block(spec, columns, [])
-    matched_lines = set()
-    for spec_index, line_index in pairs:
-        row_spec = spec.rows[spec_index]
-        r, text = lines[line_index]
-        matched_lines.add(line_index)
-        block.rows.append(
-            Row(row_spec.id, text, row_spec.code, row_spec, r, _read_values(table, spec, columns, r, row_spec))
-        )
-    matched_specs = {i for i, _ in pairs}
-    block.missing = [row for i, row in enumerate(spec.rows) if i not in matched_specs]
-    for index, (r, text) in enumerate(lines):
-        if index not in matched_lines:
-            table.problems.append(
-                Problem(
-                    "unexpected-row",
-                    INFO,
-                    sheet.name,
-                    a1(r, label_col),
-                    table.id,
-                    f"{table.id}第 {r + 1} 行“{text}”不在表样中，未参与校验。",
-                )
-            )
-    _report_missing(table, block)
-    return block
-
-
-def _report_missing(table: Table, block: Block) -> None:
-    for row in block.missing:
-        table.problems.append(
-            Problem(
-                "row-missing",
-                WARNING,
-                table.sheet.name,
-                "",
-                table.id,
-                f"{table.id}中找不到表样行“{row.label}”（区块“{block.spec.id}”），相关校验不会执行。",
-            )
-        )
 
 
 def _summarise_text_numbers(table: Table) -> None:

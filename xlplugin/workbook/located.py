@@ -78,6 +78,8 @@ class Block:
     columns: dict[str, int]
     rows: list[Row]
     missing: list[RowSpec] = field(default_factory=list)
+    #: sheet columns the code is read from, left to right (several for a split code: 类 | 款 | 项)
+    code_columns: tuple[int, ...] = ()
     _lookup: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def row(self, key: str) -> Row | None:
@@ -137,7 +139,9 @@ class Table:
     @property
     def range(self) -> str:
         """The table's extent as an A1 range (header to last body row)."""
-        return f"{a1(self.header_rows[0], 0)}:{a1(self.body_rows[1], self.spec.width - 1)}"
+        used = [c for b in self.blocks.values() for c in (*b.columns.values(), *b.code_columns)]
+        last = max(used, default=self.spec.width - 1)
+        return f"{a1(self.header_rows[0], 0)}:{a1(self.body_rows[1], max(last, self.spec.width - 1))}"
 
     def iter_rows(self) -> Iterator[tuple[Block, Row]]:
         for block in self.blocks.values():

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from xlplugin.core.findings import Operand, Outcome
 from xlplugin.core.intervals import Interval, Verdict
+from xlplugin.core.printed import PRINTING_NOTES, judge_printed
 from xlplugin.engine.expressions import ExpressionError, Ref, Slot, evaluate, is_condition, parse, refs_of, value_of
 from xlplugin.engine.kinds.base import check_refs
 from xlplugin.workbook.narrative import NUMBER_SLOTS, Paragraph, Quantity, Template, TemplateError
@@ -214,8 +215,15 @@ def outcome(
     **details,
 ) -> Outcome:
     """An outcome placed on the paragraph, quoting the sentence; the table cells are marked too.
-    With ``quoted`` (the figure the sentence printed) both values are shown in its unit."""
+    With ``quoted`` (the figure the sentence printed) both values are shown in its unit, and a
+    percentage that was truncated or rounded twice (:mod:`xlplugin.core.printed`) is a 提示 that
+    says so (detail ``printing``) instead of an error."""
     paragraph = match.paragraph
+    if verdict is not Verdict.PASS and quoted is not None and quoted.kind in ("percent", "points"):
+        # a rate cut or rounded twice is made the wrong way, not wrong in substance: say which
+        printing = judge_printed(quoted.value, quoted.decimals, expected) if isinstance(expected, Interval) else None
+        if printing in PRINTING_NOTES:
+            verdict, details = Verdict.ROUNDING, {**details, "printing": PRINTING_NOTES[printing]}
     operands = slot_operands(match) + (resolver.operands if resolver else [])
     expected_value = expected.point if isinstance(expected, Interval) else expected
     actual_value = actual.point if isinstance(actual, Interval) else actual

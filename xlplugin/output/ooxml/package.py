@@ -10,6 +10,7 @@ a temporary file in the target folder, then a rename.
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import stat
@@ -18,6 +19,8 @@ import zipfile
 from pathlib import Path
 
 from lxml import etree
+
+from xlplugin.core.errors import WorkbookError
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,6 +34,35 @@ REL_VML = f"{REL}/vmlDrawing"
 TYPE_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 TYPE_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 TYPE_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+#: the main namespace of Strict Open XML workbooks, which are not edited here
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+_SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+# Content types of the parts a workbook commonly holds, for a package that lost its
+# [Content_Types].xml: (folder prefix, name prefix, extension) → type. The first match wins.
+_KNOWN_TYPES = (
+    ("xl/", "workbook", ".xml", f"{_SPREADSHEET}.sheet.main+xml"),
+    ("xl/worksheets/", "sheet", ".xml", f"{_SPREADSHEET}.worksheet+xml"),
+    ("xl/chartsheets/", "sheet", ".xml", f"{_SPREADSHEET}.chartsheet+xml"),
+    ("xl/", "styles", ".xml", f"{_SPREADSHEET}.styles+xml"),
+    ("xl/", "sharedStrings", ".xml", f"{_SPREADSHEET}.sharedStrings+xml"),
+    ("xl/", "calcChain", ".xml", f"{_SPREADSHEET}.calcChain+xml"),
+    ("xl/", "comments", ".xml", f"{_SPREADSHEET}.comments+xml"),
+    ("xl/theme/", "theme", ".xml", "application/vnd.openxmlformats-officedocument.theme+xml"),
+    ("xl/drawings/", "drawing", ".xml", "application/vnd.openxmlformats-officedocument.drawing+xml"),
+    ("xl/charts/", "chart", ".xml", "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"),
+    ("docProps/", "core", ".xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+    ("docProps/", "app", ".xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
+)
+_DEFAULT_TYPES = {
+    "rels": "application/vnd.openxmlformats-package.relationships+xml",
+    "xml": "application/xml",
+    "vml": TYPE_VML,
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "jpg": "image/jpeg",
+    "emf": "image/x-emf",
+    "bin": "application/vnd.ms-office.vbaProject",
+}
 
 
 def parse_xml(data: bytes) -> etree._Element:
@@ -68,6 +100,15 @@ class Package:
             self._infos = {info.filename: info for info in archive.infolist()}
             self._parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
         self._changed: set[str] = set()
+        if "[Content_Types].xml" not in self._parts:
+            # some exporters leave it out; Excel needs it, and the copy we write gets one
+            self.write("[Content_Types].xml", _content_types(self._parts))
+        if self.workbook_part in self._parts and _namespace(self._parts[self.workbook_part]) == STRICT_MAIN:
+            raise WorkbookError(
+                "strict-workbook",
+                f"“{self.path.name}”是“Strict Open XML”格式的工作簿，xlplugin 能校验它，但不能在其中写标注。"
+                "请在 Excel 中“另存为”普通的“Excel 工作簿(*.xlsx)”后再标注。",
+            )
 
     # -- parts --------------------------------------------------------------------------------
 
@@ -82,7 +123,14 @@ class Package:
         return self._parts[part]
 
     def xml(self, part: str) -> etree._Element:
-        return parse_xml(self._parts[part])
+        try:
+            return parse_xml(self._parts[part])
+        except etree.XMLSyntaxError as error:
+            raise WorkbookError(
+                "corrupt-workbook",
+                f"“{self.path.name}”中的部件 {part} 不是完整的 XML（{error}），文件可能已损坏；"
+                "请在 Excel 中打开并另存后再试。",
+            ) from None
 
     def write(self, part: str, data: bytes | etree._Element) -> None:
         if not isinstance(data, bytes):
@@ -317,3 +365,34 @@ def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     copy.comment = info.comment
     copy.extra = info.extra
     return copy
+
+
+def _namespace(xml: bytes) -> str:
+    """The namespace of a part's root element, read from its first tag (no full parse)."""
+    try:
+        for _, element in etree.iterparse(io.BytesIO(xml), events=("start",)):
+            return etree.QName(element).namespace or ""
+    except etree.XMLSyntaxError:
+        return ""
+    return ""
+
+
+def _content_types(parts: dict[str, bytes]) -> bytes:
+    """A [Content_Types].xml for the parts a package holds: defaults by extension, overrides for
+    the workbook parts Excel requires by name."""
+    root = etree.Element(f"{{{CONTENT_TYPES}}}Types", nsmap={None: CONTENT_TYPES})
+    extensions = {name.rsplit(".", 1)[-1].lower() for name in parts if "." in name.rsplit("/", 1)[-1]}
+    for extension in sorted(extensions & set(_DEFAULT_TYPES)):
+        etree.SubElement(
+            root, f"{{{CONTENT_TYPES}}}Default", Extension=extension, ContentType=_DEFAULT_TYPES[extension]
+        )
+    macro = "xl/vbaProject.bin" in parts
+    for name in sorted(parts):
+        folder, _, base = name.rpartition("/")
+        for prefix, stem, suffix, content_type in _KNOWN_TYPES:
+            if folder + "/" == prefix and base.startswith(stem) and base.endswith(suffix):
+                if macro and stem == "workbook":
+                    content_type = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+                etree.SubElement(root, f"{{{CONTENT_TYPES}}}Override", PartName="/" + name, ContentType=content_type)
+                break
+    return serialize(root)

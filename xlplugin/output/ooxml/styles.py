@@ -92,7 +92,10 @@ class Styles:
         return self.root.find(f"m:{_COLLECTIONS[tag]}", NS)
 
     def item(self, tag: str, index: int) -> etree._Element:
-        return self._collection(tag).findall(f"m:{tag}", NS)[index]
+        """Entry ``index`` of a collection; the default entry 0 for an index the collection does not
+        have (cells of a workbook whose styles part is missing or short still name their old index)."""
+        items = self._collection(tag).findall(f"m:{tag}", NS)
+        return items[index] if 0 <= index < len(items) else items[0]
 
     def find(self, tag: str, element: etree._Element) -> int | None:
         """Index of an element equal to ``element`` in its collection, if there is one."""
