@@ -9,31 +9,15 @@ from pathlib import Path
 
 import openpyxl
 
+from xlplugin.output.template import header_merges
+from xlplugin.workbook.layout import MERGE_LEFT, MERGE_UP
 from xlplugin.workbook.layout_load import load_layout
 
 LAYOUT_DIR = Path(__file__).resolve().parent / "national_layout"
-MERGE_LEFT, MERGE_UP = "<", "^"
 
 
 def national_layout():
     return load_layout(LAYOUT_DIR)
-
-
-def _header_merges(header):
-    merges = []
-    for r, row in enumerate(header):
-        for c, text in enumerate(row):
-            if text in (MERGE_LEFT, MERGE_UP):
-                continue
-            c1 = c
-            while c1 + 1 < len(row) and row[c1 + 1] == MERGE_LEFT:
-                c1 += 1
-            r1 = r
-            while r1 + 1 < len(header) and header[r1 + 1][c] == MERGE_UP:
-                r1 += 1
-            if (r1, c1) != (r, c):
-                merges.append((r, c, r1, c1))
-    return merges
 
 
 def add_sheet(workbook, name, title, table_no, header, body, body_merges=(), note="注：本表反映部门本年度情况。"):
@@ -46,7 +30,7 @@ def add_sheet(workbook, name, title, table_no, header, body, body_merges=(), not
     top = 4  # 1-based sheet row of the first header line
     for row in header:
         sheet.append([None if v in (MERGE_LEFT, MERGE_UP) else v for v in row])
-    for r0, c0, r1, c1 in _header_merges(header):
+    for r0, c0, r1, c1 in header_merges(header):
         sheet.merge_cells(start_row=top + r0, start_column=c0 + 1, end_row=top + r1, end_column=c1 + 1)
     first = top + len(header)
     for line in body:

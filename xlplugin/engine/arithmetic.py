@@ -114,22 +114,7 @@ def _change(text: str, quantities, index: int) -> list[Claim]:
         return []  # "增加 C，下降 r%" contradicts itself: a wording check says so, not arithmetic
     base = _interval(current) - _interval(change) if up else _interval(current) + _interval(change)
     spans = ((s0, e0), (s1, e1), (s2, e2))
-    if base.point == 0:
-        return [Claim("change", rate, (s2, e2), None, None, (current, change), spans, "上年数为零，增减率无从计算")]
-    computed = _percent(_interval(change), base)
-    if computed is None:
-        return []
-    return [
-        Claim(
-            "change",
-            rate,
-            (s2, e2),
-            computed,
-            judge_printed(rate.value, rate.decimals, computed),
-            (current, change),
-            spans,
-        )
-    ]
+    return _ratio("change", rate, _interval(change), base, (current, change), spans, "上年数为零，增减率无从计算")
 
 
 def _completion(text: str, quantities, index: int) -> list[Claim]:
@@ -152,22 +137,9 @@ def _completion(text: str, quantities, index: int) -> list[Claim]:
     if any(ch in between + before_rate for ch in "。；;"):
         return []
     spans = ((s0, e0), (s1, e1), (s2, e2))
-    if budget.value == 0:
-        return [Claim("completion", rate, (s2, e2), None, None, (actual, budget), spans, "预算数为零，完成率无从计算")]
-    computed = _percent(_interval(actual), _interval(budget))
-    if computed is None:
-        return []
-    return [
-        Claim(
-            "completion",
-            rate,
-            (s2, e2),
-            computed,
-            judge_printed(rate.value, rate.decimals, computed),
-            (actual, budget),
-            spans,
-        )
-    ]
+    return _ratio(
+        "completion", rate, _interval(actual), _interval(budget), (actual, budget), spans, "预算数为零，完成率无从计算"
+    )
 
 
 def _share(text: str, quantities, index: int) -> list[Claim]:
@@ -185,20 +157,28 @@ def _share(text: str, quantities, index: int) -> list[Claim]:
     if not wholes:
         return []
     s0, e0, whole = quantities[wholes[-1]]
-    if text[e0:opening].strip("，,：:（）() ") or whole.value == 0:
+    if text[e0:opening].strip("，,：:（）() "):
         return []  # the whole must stand right before 其中
-    computed = _percent(_interval(part), _interval(whole))
-    if computed is None:
-        return []
     spans = ((s0, e0), (s1, e1), (s2, e2))
+    return _ratio("share", share, _interval(part), _interval(whole), (part, whole), spans, "合计为零，占比无从计算")
+
+
+def _ratio(kind: str, printed: Quantity, part: Interval, whole: Interval, operands, spans, zero: str) -> list[Claim]:
+    """The claim that ``printed`` is ``part ÷ whole`` in percent, judged as written; a zero whole
+    is reported with the note ``zero`` instead of divided by."""
+    if whole.point == 0:
+        return [Claim(kind, printed, spans[-1], None, None, operands, spans, zero)]
+    computed = _percent(part, whole)
+    if computed is None:  # the whole's rounding interval reaches zero
+        return []
     return [
         Claim(
-            "share",
-            share,
-            (s2, e2),
+            kind,
+            printed,
+            spans[-1],
             computed,
-            judge_printed(share.value, share.decimals, computed),
-            (part, whole),
+            judge_printed(printed.value, printed.decimals, computed),
+            operands,
             spans,
         )
     ]
