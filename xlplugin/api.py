@@ -28,7 +28,8 @@ from xlplugin.engine.fit import no_fit
 from xlplugin.engine.model import Pack
 from xlplugin.engine.run import run_pack
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.resolve import Resolved, closest_packs, recognise_pack, resolve_pack
+from xlplugin.packs.order import PackSource, choose_source
+from xlplugin.packs.resolve import closest_packs
 from xlplugin.workbook.book import Book
 from xlplugin.workbook.locate import locate_book
 from xlplugin.workbook.located import LocatedBook
@@ -42,27 +43,32 @@ __all__ = ["Checked", "check", "choose_pack"]
 class Checked:
     """One workbook checked: the book as read, the pack used, the located tables and the report;
     ``notices`` say what the reader must know about the pack's origin (an archive used without a
-    trusted signature, an installed pack used instead of the bundled one of the same id)."""
+    trusted signature, an installed pack used instead of the bundled one of the same id); ``source``
+    says which step of the pack order chose it (``None`` for a pack passed already loaded)."""
 
     book: Book
     pack: Pack
     located: LocatedBook
     report: Report
     notices: list[str] = field(default_factory=list)
+    source: PackSource | None = None
 
 
 def choose_pack(spec: str | Path | Pack | None, book: Book, allow_unsigned: bool = False) -> Pack:
     """The pack to check ``book`` with: a loaded pack as it is, one named by path, archive or id, or
-    (``None``) the installed or bundled pack whose template fits the book best. An archive must be
-    signed by a trusted key unless ``allow_unsigned``."""
+    (``None``) the rest of the pack order (:mod:`xlplugin.packs.order`): ``XLPLUGIN_PACK``, the
+    configuration file ``xlplugin.yaml``, then the installed or bundled pack whose template fits the book
+    best. An archive must be signed by a trusted key unless ``allow_unsigned``."""
     return _choose(spec, book, allow_unsigned)[0]
 
 
-def _choose(spec: str | Path | Pack | None, book: Book, allow_unsigned: bool) -> tuple[Pack, list[str]]:
+def _choose(
+    spec: str | Path | Pack | None, book: Book, allow_unsigned: bool
+) -> tuple[Pack, list[str], PackSource | None]:
     if isinstance(spec, Pack):
-        return spec, []
-    resolved: Resolved = resolve_pack(spec, allow_unsigned) if spec else recognise_pack(book)
-    return load_pack(resolved.path), list(resolved.notices)
+        return spec, [], None
+    source = choose_source(spec, book, allow_unsigned, given="指定的规则包")
+    return load_pack(source.path), list(source.notices), source
 
 
 def check(
@@ -74,7 +80,9 @@ def check(
     engine: str = "auto",
     allow_unsigned: bool = False,
 ) -> Checked:
-    """Check a workbook (a path, or a :class:`Book` a door has already read) with ``pack``.
+    """Check a workbook (a path, or a :class:`Book` a door has already read) with ``pack`` — when it
+    is ``None``, the pack the order of :mod:`xlplugin.packs.order` chooses (``XLPLUGIN_PACK``, then
+    ``xlplugin.yaml``, then the best-fitting template).
 
     ``name`` is how the report names the workbook (default: its file name); ``narrative`` is a
     情况说明 file (.docx, .txt, .md) or its paragraphs, used instead of the workbook's own; ``engine``
@@ -83,7 +91,7 @@ def check(
     ``pack install --allow-unsigned`` does — said in ``notices``. Raises
     :class:`~xlplugin.core.errors.XlpluginError` for anything the user can fix."""
     book = source if isinstance(source, Book) else read_book(source, engine=engine)
-    chosen, notices = _choose(pack, book, allow_unsigned)
+    chosen, notices, source = _choose(pack, book, allow_unsigned)
     paragraphs = read_narrative_file(narrative) if isinstance(narrative, (str, Path)) else narrative
     try:
         located = locate_book(book, chosen.layout)
@@ -100,4 +108,4 @@ def check(
     report = run_pack(chosen, located, name or Path(book.source).name, paragraphs)
     if report.kind == MISFIT and report.fit is not None and not report.fit.fits:
         report.closest = closest_packs(book, report.fit)
-    return Checked(book, chosen, located, report, notices)
+    return Checked(book, chosen, located, report, notices, source)

@@ -114,7 +114,7 @@ def test_clean_on_another_format_points_at_the_copy(twins, tmp_path):
 
 def test_engine_openpyxl_on_an_xls_is_a_clear_error(twins):
     result = CliRunner().invoke(cli, ["check", str(twins["xls"]), "--engine", "openpyxl"])
-    assert result.exit_code != 0 and "openpyxl 只能读取 .xlsx/.xlsm" in str(result.exception)
+    assert result.exit_code == EXIT_CANNOT_CHECK and "openpyxl 只能读取 .xlsx/.xlsm" in result.output
 
 
 def test_batch_checks_and_annotates_every_format(twins, tmp_path):

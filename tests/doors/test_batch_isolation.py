@@ -36,10 +36,10 @@ def test_a_failing_annotation_is_listed_and_the_batch_goes_on(tmp_path, two_depa
     monkeypatch.setattr(xlplugin.output.annotate, "annotate", annotate)
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["batch", str(two_departments), "--out", str(out), "--annotate", "--jobs", "1"])
-    assert result.exit_code == 2, result.output
     summaries = {s["file"]: s for s in read_summaries(out / SUMMARY_FILE)}
     assert set(summaries) == {"好的.xlsx", "坏的.xlsx"}
     good, bad = summaries["好的.xlsx"], summaries["坏的.xlsx"]
+    assert result.exit_code == (1 if good.get("errors") else 0) | 2, result.output  # 2: a file could not be checked
     assert "error" not in good and (out / good["annotated"]).exists() and (out / good["report"]).exists()
     assert bad["code"] == "internal-error" and "findall" in bad["error"] and "annotated" not in bad
     assert (out / "汇总.xlsx").exists()

@@ -42,9 +42,8 @@ def score():
     counts = {"claims": 0, "evaluated": 0, "misprinted": 0, "caught": 0, "false_alarms": 0}
     alarms, missed = [], []
     for excerpt in _excerpts():
-        found = [
-            c for line in excerpt["text"].splitlines() if line.strip() for c in read_claims(Paragraph("x", "A1", line))
-        ]
+        paragraphs = [Paragraph("x", "A1", line) for line in excerpt["text"].splitlines() if line.strip()]
+        found = [c for i, paragraph in enumerate(paragraphs) for c in read_claims(paragraph, paragraphs[:i])]
         wanted = [c for c in excerpt.get("claims") or [] if c["kind"] in KINDS]
         by_figure = {}
         for claim in wanted:
@@ -62,7 +61,7 @@ def score():
                 alarms.append((excerpt["file"], claim.kind, claim.printed.text, claim.printing, verdict))
             if verdict in JUDGED and claim.printing is not None:
                 counts["evaluated"] += 1
-                if verdict in MISPRINTED and claim.printing in FLAGGED | {Printing.INPUT_ROUNDING}:
+                if verdict in MISPRINTED and claim.printing in FLAGGED:
                     counts["caught"] += 1
         for claim in wanted:
             if claim["verdict"] in MISPRINTED and not any(
@@ -84,5 +83,5 @@ def test_no_false_alarm_on_real_excerpts(score):
 
 def test_coverage_and_catches_hold(score):
     counts, _ = score
-    assert counts["evaluated"] >= 30
-    assert counts["caught"] >= 3
+    assert counts["evaluated"] >= 80  # of 113 checkable
+    assert counts["caught"] >= 8  # of 15 misprinted (the others need figures from elsewhere)

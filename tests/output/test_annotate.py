@@ -130,6 +130,7 @@ def test_cli_annotated_copy_beside_the_input(tmp_path, sample_path):
         "实际",
         "差额",
         "说明",
+        "建议值",
     ]
     rows = list(results.iter_rows(min_row=10, max_row=84, values_only=True))
     assert len([r for r in rows if r[0]]) == 69
@@ -137,7 +138,7 @@ def test_cli_annotated_copy_beside_the_input(tmp_path, sample_path):
     first = rows[0]
     assert first[2] == "CQ03-01" and first[5] == "公开03表!C22" and first[8] == Decimal("10.79") or first[8] == 10.79
     assert results["F10"].hyperlink.location == "'公开03表'!C22"
-    assert results.freeze_panes == "A10" and results.auto_filter.ref == "A9:K78"
+    assert results.freeze_panes == "A10" and results.auto_filter.ref == "A9:L78"
     # a narrative finding marks its paragraph and the table cell it was compared with
     paragraph = workbook["情况说明"]["A27"]
     assert paragraph.fill.fgColor.rgb == FILLS[ERROR] and "CQW-50" in paragraph.comment.text

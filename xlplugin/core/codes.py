@@ -171,6 +171,14 @@ _ENTRIES = [
     Code("bad-cases", "pack", "测试用例写法有误", "按规则编写指南中“测试用例”一节改正。"),
     Code("no-tests", "pack", "规则包没有测试用例", "在 pack.yaml 中写明 tests，并为每条规则写通过和不通过两种用例。"),
     Code("no-test-base", "pack", "没有测试底稿", "在 pack.yaml 中写明 test_base（一份填好且正确的工作簿）。"),
+    Code("bad-config", "pack", "配置文件写法有误", "按提示的文件和行改正 xlplugin.yaml（只有一个键 pack）。"),
+    Code(
+        "no-pack-configured",
+        "pack",
+        "没有指定规则包",
+        "用 --pack、环境变量 XLPLUGIN_PACK 或 xlplugin.yaml 指定规则包，或给出工作簿以便自动选择。",
+    ),
+    Code("key-exists", "pack", "密钥已经存在", "换一个名字；确需替换时加 --force（此前签名的规则包将不再受信任）。"),
     Code("folder-not-empty", "pack", "目标文件夹不是空的", "换一个新的文件夹。"),
     Code(
         "no-tables-drafted",
@@ -228,6 +236,13 @@ _ENTRIES = [
         "door",
         "Excel 版本不支持批注接口",
         "使用支持 ExcelApi 1.18 的 Excel（Microsoft 365 或新版 Excel 网页版）。",
+    ),
+    Code("not-annotated", "door", "非 .xlsx 工作簿没有可清除的标注", "对标注副本（<文件名>.校验.xlsx）运行 clean。"),
+    Code(
+        "cannot-annotate",
+        "door",
+        "不能这样标注这个工作簿",
+        "去掉 --in-place，用 --annotate 另存一份 .xlsx 标注副本（原文件不变）；--annotate-to 的目标须是 .xlsx。",
     ),
     Code("missing-extra", "door", "缺少可选组件", '按提示运行 pip install "xlplugin[组件]" 后再试。'),
     Code("internal-error", "door", "内部错误", "请把出错的文件和提示报告给 xlplugin 的维护者。"),

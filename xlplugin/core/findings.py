@@ -36,6 +36,8 @@ ERROR, WARNING, INFO = "错误", "警告", "提示"
 SEVERITIES = (ERROR, WARNING, INFO)
 SEVERITY_CODES = {ERROR: "error", WARNING: "warning", INFO: "info"}
 
+#: the JSON report's shape (``Report.as_dict``); "2" added suggestions, localization and the versions
+SCHEMA_VERSION = "2"
 #: the three kinds of verdict, and the exit code of each
 PASS, FAIL, MISFIT = "通过", "不通过", "表样不符"
 EXIT_CODES = {PASS: 0, FAIL: 1, MISFIT: 2}
@@ -238,6 +240,10 @@ class Report:
     fit: Fit | None = None
     #: when the verdict is 表样不符: the other installed or bundled packs that fit better, best first
     closest: list[Fit] = field(default_factory=list)
+    #: 建议修改: the fewest cells whose change makes every failing relation hold (set by the engine's
+    #: localizer; each has ``as_dict``), and the localizer's status and note
+    suggestions: list = field(default_factory=list)
+    localization: object | None = None
 
     def count(self, severity: str) -> int:
         """Findings of ``severity`` about the document; layout problems are counted apart."""
@@ -312,7 +318,11 @@ class Report:
         return rows
 
     def as_dict(self) -> dict:
+        from xlplugin import __version__
+
         return {
+            "schema_version": SCHEMA_VERSION,
+            "xlplugin_version": __version__,
             "workbook": self.workbook,
             "pack": {"id": self.pack_id, "version": self.pack_version},
             "summary": {
@@ -332,6 +342,8 @@ class Report:
             "fit": None if self.fit is None else self.fit.as_dict() | {"closest": [c.as_dict() for c in self.closest]},
             "findings": [f.as_dict() for f in self.findings],
             "not_run": [n.as_dict() for n in self.not_run],
+            "suggestions": [s.as_dict() for s in self.suggestions],
+            "localization": None if self.localization is None else self.localization.as_dict(),
         }
 
 

@@ -18,7 +18,7 @@ import yaml
 
 from xlplugin.core.errors import PackError
 
-__all__ = ["YDict", "YList", "load_yaml", "line_of", "check_keys"]
+__all__ = ["YDict", "YList", "load_yaml", "line_of", "check_keys", "yaml_problem"]
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -96,11 +96,48 @@ def load_yaml(path: str | Path, text: str | None = None) -> object:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise PackError("bad-yaml", f"YAML 语法错误：{exc.problem or exc}", shown, line) from None
+        column = f"第 {mark.column + 1} 列：" if mark else ""
+        raise PackError(
+            "bad-yaml", f"YAML 语法错误：{column}{yaml_problem(exc.problem or str(exc))}", shown, line
+        ) from None
     except yaml.YAMLError as exc:
-        raise PackError("bad-yaml", f"YAML 语法错误：{exc}", shown) from None
+        raise PackError("bad-yaml", f"YAML 语法错误：{yaml_problem(str(exc))}", shown) from None
     finally:
         loader.dispose()
+
+
+#: PyYAML's and libyaml's descriptions of a syntax error (a part of each), in Chinese
+_PROBLEMS = [
+    ("mapping values are not allowed", "这里不能出现“键: 值”：上一行的值可能缺了引号，或冒号后少了空格、缩进不对"),
+    ("could not find expected ':'", "缺少冒号“:”：键后面要写“: ”"),
+    ("found a tab character", "不能用制表符（Tab）缩进，请改用空格"),
+    ("'\\t' that cannot start any token", "不能用制表符（Tab）缩进，请改用空格"),
+    (
+        "that cannot start any token",
+        "这个字符不能出现在这里：缩进不能用制表符（Tab），请改用空格；以 @、` 等开头的文字请加引号",
+    ),
+    ("did not find expected key", "缩进不对或缺少键：同一层的键要对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不对：同一列表的“- ”要对齐"),
+    ("did not find expected node content", "这里缺少内容"),
+    ("expected ',' or ']'", "方括号列表没有正确结束：缺少“,”或“]”"),
+    ("expected ',' or '}'", "花括号映射没有正确结束：缺少“,”或“}”"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有配对"),
+    ("found unknown escape character", "双引号中的反斜杠“\\”后面是无效的转义字符（文字中的反斜杠请用单引号）"),
+    ("found undefined tag handle", "未定义的标签（以“!”开头的写法）"),
+    ("block sequence entries are not allowed", "这里不能开始列表（“- ”）：缩进不对"),
+    ("expected <block end>", "缩进不对：这一行与上面的层级对不上"),
+    ("but found another document", "文件中只能有一个文档（不要用“---”分隔多个）"),
+    ("expected a single document", "文件中只能有一个文档（不要用“---”分隔多个）"),
+    ("found unexpected ':'", "多余的冒号：含冒号的文字请加引号"),
+]
+
+
+def yaml_problem(problem: str) -> str:
+    """PyYAML's description of a syntax error, said in Chinese (an unknown one is kept, in brackets)."""
+    for part, chinese in _PROBLEMS:
+        if part in problem:
+            return chinese + "。"
+    return f"无法解析（{problem.strip()}）。"
 
 
 def _compose(text: str, loader: _StrictLoader):

@@ -33,7 +33,7 @@ from pathlib import Path
 from xlplugin.core.display import clip, display_width, pad
 from xlplugin.core.errors import XlpluginError
 
-__all__ = ["check_workbook", "run_batch", "discover", "BatchResult", "SUMMARY_FILE", "WORKBOOK_SUFFIXES"]
+__all__ = ["batch_pack", "check_workbook", "run_batch", "discover", "BatchResult", "SUMMARY_FILE", "WORKBOOK_SUFFIXES"]
 
 SUMMARY_FILE = "汇总.jsonl"
 #: Files a department might send as its workbook: .xlsx/.xlsm, and .xls, WPS .et/.ett, .ods/.ots, .xlsb,
@@ -179,6 +179,47 @@ def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> 
             if path.suffix.lower() in WORKBOOK_SUFFIXES or path == given:
                 found.append(path)
     return list(dict.fromkeys(found))
+
+
+def batch_pack(pack_spec: str | None, paths: Iterable[str | Path], out_dir: str | Path, allow_unsigned: bool = False):
+    """The pack of a batch, by the order every door follows (:mod:`xlplugin.packs.order`): ``--pack``,
+    ``XLPLUGIN_PACK``, ``xlplugin.yaml``, then the pack whose template fits the first workbook that can
+    be read; when none can be read or none fits, the bundled ``cq-2021`` (said in ``why``).
+
+    The workbook is read in a short-lived worker process, never in this one: the batch forks its
+    workers from this process, which must not have started a reader's threads (a fork copies their
+    locks, not the threads, and a worker could then hang)."""
+    from xlplugin.packs.order import PackSource, configured_source
+    from xlplugin.packs.resolve import DEFAULT_PACK, resolve_pack
+
+    chosen = configured_source(pack_spec, allow_unsigned)
+    if chosen is not None:
+        return chosen
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        chosen = pool.submit(_recognise_first, [str(p) for p in paths], str(out_dir)).result()
+    if chosen is not None:
+        return chosen
+    return PackSource(
+        resolve_pack(DEFAULT_PACK), 5, f"没有指定规则包，第一个可读的工作簿也没有相符的；用随附的 {DEFAULT_PACK}"
+    )
+
+
+def _recognise_first(paths: list[str], out_dir: str):
+    """The pack whose template fits the first readable workbook best, or ``None``."""
+    from xlplugin.core.errors import PackError
+    from xlplugin.packs.order import choose_source
+    from xlplugin.workbook.readers import read_book
+
+    for path in discover(paths, out_dir):
+        try:
+            book = read_book(path)
+        except Exception:  # an unreadable workbook is reported by the batch itself
+            continue
+        try:
+            return choose_source(None, book)
+        except PackError:
+            return None
+    return None
 
 
 @dataclass

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
+from xlplugin.doors.cli_base import ZhGroup
 
-@click.group()
+
+@click.group(cls=ZhGroup)
 def pack() -> None:
     """规则包的编写与测试。"""
 
@@ -143,13 +145,49 @@ def pack_build(folder: Path, output: Path | None) -> None:
 
 @pack.command("keygen")
 @click.argument("name")
-@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("."), show_default=True)
-def pack_keygen(name: str, folder: Path) -> None:
-    """生成签名用的 Ed25519 密钥对：NAME.key（私钥，妥善保管）和 NAME.pub（公钥，发给各单位）。"""
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="密钥写到哪个文件夹。",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="覆盖已有的同名密钥（此后用旧私钥签名的规则包在各单位都将不受信任，须重新签名、各单位重新信任新公钥）。",
+)
+def pack_keygen(name: str, folder: Path, force: bool) -> None:
+    """生成签名用的 Ed25519 密钥对：NAME.key（私钥，妥善保管）和 NAME.pub（公钥，发给各单位）。
+    已有同名密钥时拒绝（退出码 2），除非加 --force。"""
     from xlplugin.packs.archive import fingerprint, generate_keys, load_public
 
-    private, public = generate_keys(folder, name)
+    private, public = generate_keys(folder, name, force=force)
     click.echo(f"私钥：{private}\n公钥：{public}（指纹 {fingerprint(load_public(public))}）")
+
+
+@pack.command("which")
+@click.argument("workbook", required=False, type=click.Path(path_type=Path))
+@click.option("--pack", "pack_spec", default=None, help="与 check --pack 相同：指定了就用它。")
+@click.option("--allow-unsigned", is_flag=True, help="与 check --allow-unsigned 相同。")
+def pack_which(workbook: Path | None, pack_spec: str | None, allow_unsigned: bool) -> None:
+    """说明校验 WORKBOOK 会用哪个规则包、为什么（按规则包的选择顺序，哪一步选中了它）。
+
+    顺序：1 --pack；2 环境变量 XLPLUGIN_PACK；3 配置文件 xlplugin.yaml 或 .xlplugin.yaml（当前文件夹向上，
+    再到用户主目录）中的 pack；4 已安装的、5 随附的规则包中表样与工作簿最相符的。前三步都没有时才需要 WORKBOOK。
+    退出码：0 已选出，2 选不出（没有相符的规则包、规则包有误或工作簿无法读取）。"""
+    from xlplugin.packs.load import load_pack
+    from xlplugin.packs.order import STEPS, choose_source
+    from xlplugin.workbook.readers import read_book
+
+    source = choose_source(pack_spec, (lambda: read_book(workbook)) if workbook else None, allow_unsigned)
+    loaded = load_pack(source.path)
+    click.echo(f"规则包：{loaded.id} {loaded.version}（{loaded.name}）\n位置：{loaded.path}")
+    click.echo(f"依据：第 {source.step} 步，{STEPS[source.step]}：{source.why}")
+    for notice in source.notices:
+        click.echo(f"注意：{notice}")
+    click.echo("选择顺序：" + "；".join(f"{n} {text}" for n, text in STEPS.items()))
 
 
 @pack.command("sign")

@@ -309,9 +309,10 @@ def _write_result_sheet(
 ) -> str:
     """Write 校验结果 (or, beside a department's own sheet of that name, the first free name); return its name."""
     summary = result_summary(report, pack_name, _dt.datetime.now())
-    rows = [["校验结果"] + [None] * 10]
-    rows += [[label, value] + [None] * 9 for label, value in summary]
-    rows += [[None] * 11, list(HEADINGS)]
+    width = len(HEADINGS)
+    rows = [["校验结果"] + [None] * (width - 1)]
+    rows += [[label, value] + [None] * (width - 2) for label, value in summary]
+    rows += [[None] * width, list(HEADINGS)]
     fills = {"B2": "#" + fill_for_verdict(report)[2:]}
     for finding, values in result_rows(report, titles, explanations):
         if finding.cell:  # a link to the cell, as the file door's 校验结果 has
@@ -324,8 +325,8 @@ def _write_result_sheet(
     sheet.range("A1").value = rows
     header = len(summary) + 3
     sheet.range(f"A1:A{header}").font.bold = True
-    sheet.range(f"A{header}:K{header}").font.bold = True
-    sheet.range(f"A{header}:K{header}").color = "#D9D9D9"
+    sheet.range(f"A{header}:L{header}").font.bold = True
+    sheet.range(f"A{header}:L{header}").color = "#D9D9D9"
     surface.paint(sheet, fills)
     for index, width in enumerate(WIDTHS):
         sheet.range((1, index + 1)).column_width = surface.column_width(width)

@@ -18,6 +18,7 @@ Traditional characters (萬元、減少、增長) read as simplified ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,8 +32,8 @@ __all__ = ["Claim", "read_claims"]
 _TRADITIONAL = str.maketrans(
     dict(
         zip(
-            "萬億減長預決總計費經撥數與較為實際務車輛購運維護財餘結轉門項資產業採區縣鎮鄉額單會議訓",
-            "万亿减长预决总计费经拨数与较为实际务车辆购运维护财余结转门项资产业采区县镇乡额单会议训",
+            "萬億減長預決總計費經撥數與較為實際務車輛購運維護財餘結轉門項資產業採區縣鎮鄉額單會議訓國辦處",
+            "万亿减长预决总计费经拨数与较为实际务车辆购运维护财余结转门项资产业采区县镇乡额单会议训国办处",
         )
     )
 )
@@ -45,6 +46,10 @@ _RATE_GAP = re.compile(r"^[，,、；;]?(?:同比)?(增长|下降|降低|上升|
 _COMPLETION = re.compile(r"完成(?:全年|年初|年度)?预算(?:数)?的?$")
 _COMPLETION_WITH_BUDGET = re.compile(r"完成(?:全年|年初|年度)?预算(?:数)?$")
 _SHARE = re.compile(r"^[，,]?(?:占|约占)(?:比|比例为|比重为)?$")
+#: a share of the whole the sentence itself lists: ``…费 A 万元，占 p%`` or ``…占总支出决算的 p%``
+_LISTED_SHARE = re.compile(r"^[，,]?(?:占|约占)(?:[^，,。;；\d]{0,8}的)?(?:比|比例为|比重为)?[，,]?$")
+#: pinyin some mirror sites print after characters: ``公務(wù)`` (never inside a real document's words)
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 
 
 @dataclass(frozen=True)
@@ -73,20 +78,29 @@ def _percent(part: Interval, whole: Interval) -> Interval | None:
         return None
 
 
-def read_claims(paragraph: Paragraph) -> list[Claim]:
+def read_claims(paragraph: Paragraph, earlier: Sequence[Paragraph] = ()) -> list[Claim]:
     """Every change, completion and share claim of ``paragraph`` whose shape is unambiguous. Spans
-    are in the paragraph's normalised text (:attr:`Paragraph.norm`)."""
-    translated = paragraph.text.translate(_TRADITIONAL)
-    if translated != paragraph.text:  # one character for one: the spans are the paragraph's own
-        paragraph = Paragraph(paragraph.sheet, paragraph.cell, translated)
+    are in the paragraph's normalised text (:attr:`Paragraph.norm`). ``earlier`` are the paragraphs
+    before it in its section, where a change's current figure may have been stated."""
+    paragraph = _simplified(paragraph)
+    before = tuple(_simplified(p) for p in earlier)
     text = paragraph.norm
-    quantities = [q for q in paragraph.quantities if q[2].kind in ("money", "percent")]
+    quantities = _money_and_percent(paragraph)
     claims: list[Claim] = []
     for index in range(len(quantities)):
-        claims += _change(text, quantities, index)
+        claims += _change(text, quantities, index, before)
         claims += _completion(text, quantities, index)
         claims += _share(text, quantities, index)
+    judged = {claim.span for claim in claims}
+    claims += [c for c in _sangong_shares(text, quantities) if c.span not in judged]
     return claims
+
+
+def _simplified(paragraph: Paragraph) -> Paragraph:
+    translated = paragraph.text.translate(_TRADITIONAL)
+    if translated == paragraph.text:
+        return paragraph
+    return Paragraph(paragraph.sheet, paragraph.cell, translated)  # one character for one: spans stay
 
 
 def _between(text: str, quantities, left: int, right: int) -> str:
@@ -94,27 +108,81 @@ def _between(text: str, quantities, left: int, right: int) -> str:
     return text[quantities[left][1] : quantities[right][0]]
 
 
-def _change(text: str, quantities, index: int) -> list[Claim]:
-    """``X …较上年增加 C，增长 r%`` with X at ``index``."""
-    if index + 2 >= len(quantities):
+def _change(text: str, quantities, index: int, earlier: tuple[Paragraph, ...] = ()) -> list[Claim]:
+    """``X …较上年增加 C，增长 r%`` with the change C at ``index``. X is the money figure right before
+    the comparison, or — when the sentence names only its subject (``“三公”经费支出决算数比上年减少
+    C``) — that subject's 决算 figure stated earlier in the paragraph or in the ones before it."""
+    if index + 1 >= len(quantities) or index == 0 and not earlier:
         return []
-    (s0, e0, current), (s1, e1, change), (s2, e2, rate) = quantities[index : index + 3]
-    if current.kind != "money" or change.kind != "money" or rate.kind != "percent":
+    (s1, e1, change), (s2, e2, rate) = quantities[index], quantities[index + 1]
+    if change.kind != "money" or rate.kind != "percent":
         return []
-    words = _between(text, quantities, index, index + 1)
-    direction = _DIRECTION.search(words)
-    if len(words) > 30 or not _COMPARED.search(words) or direction is None or any(ch in words for ch in "。；;"):
-        return []
-    gap = _between(text, quantities, index + 1, index + 2)
-    second = _RATE_GAP.match(gap)
-    if second is None:
+    second = _RATE_GAP.match(_between(text, quantities, index, index + 1))
+    clause_start = max(text.rfind(mark, 0, s1) for mark in "，,;；:：。") + 1
+    previous_end = quantities[index - 1][1] if index else 0
+    words = text[max(previous_end, clause_start) : s1]
+    direction = _DIRECTION.search(text[previous_end:s1])
+    if second is None or direction is None:
         return []
     up = direction.group(1) in _INCREASE
     if (second.group(1) in _INCREASE) != up:
         return []  # "增加 C，下降 r%" contradicts itself: a wording check says so, not arithmetic
+    before = _between(text, quantities, index - 1, index) if index else ""
+    if index and quantities[index - 1][2].kind == "money" and len(before) <= 30 and _COMPARED.search(before):
+        if any(ch in before for ch in "。；;"):
+            return []
+        current_at, current = quantities[index - 1][:2], quantities[index - 1][2]
+    else:
+        found = _subject_figure(words, text, quantities, index, earlier)
+        if found is None:
+            return []
+        current_at, current = found
     base = _interval(current) - _interval(change) if up else _interval(current) + _interval(change)
-    spans = ((s0, e0), (s1, e1), (s2, e2))
+    spans = (current_at, (s1, e1), (s2, e2))
     return _ratio("change", rate, _interval(change), base, (current, change), spans, "上年数为零，增减率无从计算")
+
+
+_SUBJECT_NOISE = re.compile(
+    r"^\d{4}年度?|^[（(]?[一二三四五六七八九十\d]+[)）、.]|一般公共预算财政拨款|财政拨款|[“”\"'‘’]|"
+    r"(?:支出|决算|预算|数|总额|合计|金额|为|共计|的)+$"
+)
+
+
+def _subject(words: str) -> str:
+    """The thing a change is about: ``2023年度一般公共预算财政拨款“三公”经费支出决算数比2022年减少`` →
+    ``三公经费``."""
+    comparison = _COMPARED.search(words)
+    subject = _PINYIN.sub("", words[: comparison.start()] if comparison else _DIRECTION.sub("", words))
+    for _ in range(4):  # the noise is peeled from both ends, a piece at a time
+        subject = _SUBJECT_NOISE.sub("", subject)
+    return subject
+
+
+def _subject_figure(words: str, text: str, quantities, index: int, earlier) -> tuple[tuple[int, int], Quantity] | None:
+    """The 决算 money figure stated for the subject of ``words``: last in this paragraph before the
+    change, else in the nearest earlier paragraph. Its statement (its sentence, or its item of a
+    list) up to it must name the subject, and its own clause say 决算, not 预算."""
+    subject = _subject(words)
+    if len(subject) < 2:
+        return None
+    candidates = [(text, quantities[:index], True)] + [
+        (p.norm, _money_and_percent(p), False) for p in reversed(earlier)
+    ]
+    for source, found, own in candidates:
+        for start, end, quantity in reversed(found):
+            if quantity.kind != "money":
+                continue
+            # the figure's own statement: its sentence, or its item of a list (…；…；)
+            sentence = source[max(source.rfind(mark, 0, start) for mark in ("。", ";", "；", "其中")) + 1 : start]
+            clause = source[max(source.rfind(mark, 0, start) for mark in "，,;；:：。") + 1 : start]
+            named = subject in _PINYIN.sub("", sentence).replace("“", "").replace("”", "").replace('"', "")
+            if named and "决算" in clause and "预算" not in clause and not _DIRECTION.search(clause):
+                return ((start, end) if own else (0, 0)), quantity
+    return None
+
+
+def _money_and_percent(paragraph: Paragraph) -> list:
+    return [q for q in paragraph.quantities if q[2].kind in ("money", "percent")]
 
 
 def _completion(text: str, quantities, index: int) -> list[Claim]:
@@ -167,6 +235,8 @@ def _ratio(kind: str, printed: Quantity, part: Interval, whole: Interval, operan
     """The claim that ``printed`` is ``part ÷ whole`` in percent, judged as written; a zero whole
     is reported with the note ``zero`` instead of divided by."""
     if whole.point == 0:
+        if part.point == 0:
+            return []  # nothing from nothing: whatever rate is written, no figure is wrong
         return [Claim(kind, printed, spans[-1], None, None, operands, spans, zero)]
     computed = _percent(part, whole)
     if computed is None:  # the whole's rounding interval reaches zero
@@ -182,3 +252,75 @@ def _ratio(kind: str, printed: Quantity, part: Interval, whole: Interval, operan
             spans,
         )
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Shares of the “三公” total: its three parts are the same everywhere, so a sentence that lists all
+# three with their shares states its own whole (因公出国（境）费 + 公务用车购置及运行费 + 公务接待费).
+
+
+def _sangong_part(label: str) -> str | None:
+    label = _PINYIN.sub("", label)
+    if "因公出国" in label:
+        return "abroad"
+    if "公务接待" in label:
+        return "reception"
+    if "公务用车" in label or "公车" in label:
+        if "购置" in label and "运行" in label:
+            return "vehicles"
+        return "purchase" if "购置" in label else "running" if "运行" in label else None
+    return None
+
+
+def _sangong_shares(text: str, quantities) -> list[Claim]:
+    """Each ``…费 A 万元，占 p%`` of a sentence that lists all three 三公 parts, judged as A ÷ the
+    three parts' sum (公务用车 either as one item or as 购置 + 运行)."""
+    claims = []
+    for sentence in _sentences(text, quantities):
+        items: dict[str, tuple[int, Quantity, tuple | None]] = {}
+        for position, index in enumerate(sentence):
+            start, _, quantity = quantities[index]
+            if quantity.kind != "money":
+                continue
+            boundary = max(text.rfind(mark, 0, start) for mark in "，,;；:：。")
+            part = _sangong_part(text[boundary + 1 : start])
+            following = sentence[position + 1] if position + 1 < len(sentence) else None
+            share = None
+            if (
+                following is not None
+                and quantities[following][2].kind == "percent"
+                and _LISTED_SHARE.match(_between(text, quantities, index, following))
+            ):
+                share = quantities[following]
+            if part is not None and part not in items:
+                items[part] = (index, quantity, share)
+        cars = ["vehicles"] if "vehicles" in items else ["purchase", "running"]
+        parts = ["abroad", *cars, "reception"]
+        if not all(p in items for p in parts) or not any(items[p][2] for p in parts):
+            continue
+        whole = Interval.exact(Decimal(0))
+        for p in parts:
+            whole = whole + _interval(items[p][1])
+        for p in parts:
+            index, amount, share = items[p]
+            if share is None:
+                continue
+            s1, e1, _ = quantities[index]
+            s2, e2, printed = share
+            spans = ((s1, e1), (s2, e2))
+            claims += _ratio(
+                "share", printed, _interval(amount), whole, (amount,), spans, "三公经费合计为零，占比无从计算"
+            )
+    return claims
+
+
+def _sentences(text: str, quantities) -> list[list[int]]:
+    """Indexes of the quantities, grouped by sentence (。 ends one)."""
+    groups: list[list[int]] = []
+    previous = None
+    for index, (start, _, _) in enumerate(quantities):
+        if previous is None or "。" in text[previous:start]:
+            groups.append([])
+        groups[-1].append(index)
+        previous = start
+    return groups

@@ -21,17 +21,21 @@ __all__ = ["ARITHMETIC", "arithmetic_findings"]
 #: the rule id of the built-in check's findings
 ARITHMETIC = "NARR.arithmetic"
 _WHAT = {"change": "增减率", "completion": "完成率", "share": "占比"}
+#: how many paragraphs back a change's current figure is looked for
+_LOOK_BACK = 3
 
 
 def arithmetic_findings(context) -> list[Finding]:
     """Findings of the built-in arithmetic check over ``context``'s paragraphs (skipped sections
     excluded); marks the figures it used as covered."""
     findings = []
-    for paragraph in context.paragraphs:
+    for position, paragraph in enumerate(context.paragraphs):
         if paragraph.cell in context.skipped_cells:
             continue
         covered = context.covered.get(id(paragraph), set())
-        for claim in read_claims(paragraph):
+        # a change may name only its subject, whose figure a paragraph or two before it stated
+        earlier = context.paragraphs[max(0, position - _LOOK_BACK) : position]
+        for claim in read_claims(paragraph, earlier):
             start, end = claim.span
             if any(start < e and s < end for s, e in covered):
                 continue  # the pack's own rule judged this figure

@@ -19,6 +19,7 @@ from xlplugin.core.errors import NotRunnable
 from xlplugin.core.findings import Operand
 from xlplugin.core.intervals import ZERO, Interval
 from xlplugin.engine.expressions import Ref
+from xlplugin.engine.relations import Relations
 from xlplugin.workbook.located import Block, LocatedBook, Row, Table, Value
 from xlplugin.workbook.narrative import paragraphs_from_sheet
 
@@ -43,6 +44,9 @@ class Context:
     def __init__(self, located: LocatedBook, paragraphs: list | None = None, skip_sections: tuple[str, ...] = ()):
         self.located = located
         self.tolerance: Decimal | None = None
+        #: the rule running (set by the engine), and the linear relations the rules state
+        self.rule_id = ""
+        self.relations = Relations()
         self.paragraphs = paragraphs if paragraphs is not None else _sheet_paragraphs(located)
         self.skipped_cells = _skipped_cells(self.paragraphs, skip_sections)
         self.covered: dict[int, set[tuple[int, int]]] = {}
@@ -76,7 +80,11 @@ class Context:
             value = table.cells.get(ref.row)
             if value is None:
                 raise NotRunnable(f"{table.id}没有“{ref.row}”这一格")
-            return Resolved(self.interval_of(value, str(ref)), _operand(str(ref), table, value), table, None, ref.row)
+            resolved = Resolved(
+                self.interval_of(value, str(ref)), _operand(str(ref), table, value), table, None, ref.row
+            )
+            self.relations.note_cell(resolved.operand, resolved.interval, table.id, ref.row, "")
+            return resolved
         try:
             hit = table.find_row(ref.row, ref.block)
         except KeyError as error:
@@ -91,7 +99,9 @@ class Context:
         value = row.values.get(ref.column)
         if value is None:
             raise NotRunnable(f"{table.id}的区块“{block.spec.id}”没有列“{ref.column}”")
-        return Resolved(self.interval_of(value, str(ref)), _operand(str(ref), table, value), table, row, ref.column)
+        resolved = Resolved(self.interval_of(value, str(ref)), _operand(str(ref), table, value), table, row, ref.column)
+        self.relations.note_cell(resolved.operand, resolved.interval, table.id, row.code or row.label, ref.column)
+        return resolved
 
     def _selfeval_fund(self, ref: Ref) -> Resolved:
         """``部门整体绩效自评表[资金情况].全年执行数``: a 资金情况 figure of the (first) table so titled."""
@@ -113,7 +123,14 @@ class Context:
         value = row.values[column]
         path = f"{block.spec.id}/{row.key}" if len(table.blocks) > 1 else row.key
         ref = f"{table.id}[{path}].{column}"
-        return self.interval_of(value, ref), _operand(ref, table, value)
+        interval, operand = self.interval_of(value, ref), _operand(ref, table, value)
+        self.relations.note_cell(operand, interval, table.id, row.code or row.label or row.key, column)
+        return interval, operand
+
+    def relate(self, terms, op: str, total: Operand | None = None) -> None:
+        """Record the linear relation ``Σ coef·operand op 0`` the running rule judged, held or not;
+        ``terms`` are (coef, operand, interval), ``total`` the whole of a sum."""
+        self.relations.add(self.rule_id, terms, op, self.tolerance, total)
 
     @staticmethod
     def interval_of(value: Value, ref: str) -> Interval:

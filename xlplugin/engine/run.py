@@ -28,18 +28,29 @@ from xlplugin.core.intervals import Verdict
 from xlplugin.engine.builtin_narrative import arithmetic_findings
 from xlplugin.engine.context import Context
 from xlplugin.engine.fit import measure_fit
+from xlplugin.engine.localize import DEFAULT_WEIGHTS, Weights, localize
 from xlplugin.engine.model import Pack, Rule
 from xlplugin.workbook.located import LocatedBook
 
 __all__ = ["run_pack"]
 
+#: how long the localizer may search for the cells to change
+LOCALIZE_SECONDS = 5.0
 #: the finding that lists a paragraph's numbers no rule checked
 UNCOVERED = "NARR.uncovered"
 
 
-def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: list | None = None) -> Report:
+def run_pack(
+    pack: Pack,
+    located: LocatedBook,
+    workbook: str = "",
+    paragraphs: list | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+    time_limit: float = LOCALIZE_SECONDS,
+) -> Report:
     """Check ``located`` with every enabled rule of ``pack``; ``paragraphs`` replace the workbook's
-    own 情况说明 (a narrative given as a separate file)."""
+    own 情况说明 (a narrative given as a separate file). ``weights`` and ``time_limit`` steer the
+    localizer (建议修改, :mod:`xlplugin.engine.localize`)."""
     report = Report(workbook or located.book.source, pack.id, pack.version)
     report.fit = measure_fit(located, pack.id, pack.name)
     report.findings.extend(_reading_findings(located))
@@ -48,6 +59,7 @@ def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: l
         if not rule.enabled:
             continue
         context.tolerance = rule.tolerance
+        context.rule_id = rule.id
         try:
             outcomes = list(rule.module.check(rule.prepared, context))
         except NotRunnable as reason:
@@ -68,6 +80,8 @@ def run_pack(pack: Pack, located: LocatedBook, workbook: str = "", paragraphs: l
     report.findings.extend(arithmetic_findings(context))
     if any(r.module.TOPIC == "narrative" for r in pack.rules if r.enabled):
         report.findings.extend(_coverage(context, report))
+    report.localization = localize(context.relations, weights, time_limit)
+    report.suggestions = report.localization.suggestions
     _mark_consequences(report.findings)
     order = {t.id: i for i, t in enumerate(pack.layout.tables)}
     order[context.paragraphs[0].sheet if context.paragraphs else ""] = len(order)

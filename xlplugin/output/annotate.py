@@ -337,7 +337,7 @@ def _result_sheet(
         rows.append(
             [(v, style) for v, style in zip(values, styles_by_column)]
             + [amount(v) for v in values[7:10]]
-            + [(values[10], body)]
+            + [(values[10], body), (values[11], body)]
         )
         heights[row_index] = 14.0 * max(_lines(finding.message, WIDTHS[6]), _lines(values[4], WIDTHS[4])) + 4
         if finding.cell and finding.sheet:
@@ -351,7 +351,7 @@ def _result_sheet(
         rows,
         WIDTHS,
         freeze_rows=9,
-        autofilter=f"A9:K{max(last, 9)}",
+        autofilter=f"A9:L{max(last, 9)}",
         hyperlinks=links,
         heights=heights,
         tab_color="FFC00000",

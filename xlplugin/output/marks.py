@@ -20,6 +20,7 @@ from xlplugin.workbook.book import Book
 __all__ = [
     "Mark",
     "cell_marks",
+    "suggestion_text",
     "read_explanations",
     "fill_for_verdict",
     "looks_like_result_sheet",
@@ -38,8 +39,10 @@ __all__ = [
 RESULT_SHEET = "校验结果"
 FILLS = {ERROR: "FFFFC7CE", WARNING: "FFFFEB9C", INFO: "FFDDEBF7"}
 _RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
-HEADINGS = ["序号", "级别", "规则", "规则名称", "表", "位置", "问题", "应为", "实际", "差额", "说明"]
-WIDTHS = [6, 6, 9, 28, 10, 15, 72, 12, 12, 10, 40]
+HEADINGS = ["序号", "级别", "规则", "规则名称", "表", "位置", "问题", "应为", "实际", "差额", "说明", "建议值"]
+WIDTHS = [6, 6, 9, 28, 10, 15, 72, 12, 12, 10, 40, 24]
+#: the headings every 校验结果 we ever wrote starts with (建议值 came later)
+_FIRST_HEADINGS = HEADINGS[:11]
 # Our result sheet's name when the department has a sheet of its own called 校验结果 (the manifest
 # records which one was used).
 _OTHER_RESULT_NAMES = tuple(f"{RESULT_SHEET}（xlplugin{'' if n == 1 else n}）" for n in range(1, 100))
@@ -74,17 +77,55 @@ def cell_marks(report: Report, sheet_names) -> dict[str, dict[str, Mark]]:
         for sheet, cell in dict.fromkeys(places):
             if cell and sheet in sheet_names:
                 grouped[sheet][cell].append(finding)
-    return {
-        sheet: {
-            ref: Mark(
+    # a cell to change that no finding is placed on (a blank 基本支出) is named in the notes of the
+    # findings computed from it; the set of marked cells stays that of the findings
+    suggested = {(s.sheet, s.cell): s for s in report.suggestions}
+    marks: dict[str, dict[str, Mark]] = {}
+    for sheet, cells in grouped.items():
+        for ref, findings in cells.items():
+            suggestion = suggested.get((sheet, ref))
+            entries = ([suggestion_text(suggestion)] if suggestion else []) + [_comment_entry(f) for f in findings]
+            elsewhere = [
+                f"{s.sheet}!{s.cell} {suggestion_text(s)}"
+                for key, s in suggested.items()
+                if key != (sheet, ref) and any(key in _cells_of(f) for f in findings)
+            ]
+            if elsewhere:
+                entries.append("建议修改：" + "；".join(elsewhere))
+            marks.setdefault(sheet, {})[ref] = Mark(
                 min((f.severity for f in findings), key=_RANK.__getitem__),
                 _comment_heading(findings),
-                "\n\n".join(_comment_entry(f) for f in findings),
+                "\n\n".join(entries),
             )
-            for ref, findings in cells.items()
-        }
-        for sheet, cells in grouped.items()
-    }
+    return marks
+
+
+def suggestion_text(suggestion) -> str:
+    """``建议改为 65.19（使 3 条关系成立）``, with the range when the value is not determined and the
+    other cells that would do as well."""
+    text = f"建议改为 {fmt(suggestion.suggested)}（使 {suggestion.relations} 条关系成立）"
+    if suggestion.range is not None:
+        low, high = suggestion.range
+        text += (
+            f"；数值未能唯一确定，{fmt(low)} 至 {fmt(high)} 之间均可"
+            if low.is_finite() and high.is_finite()
+            else "；数值未能唯一确定，请按原始凭证填写"
+        )
+    if suggestion.alternatives:
+        text += "；或改 " + "、".join(f"{s}!{c} 为 {fmt(v)}" for s, c, v in suggestion.alternatives)
+    return text
+
+
+def _cells_of(finding: Finding) -> set[tuple[str, str]]:
+    return {(finding.sheet, finding.cell)} | {(o.sheet, o.cell) for o in finding.operands if o.cell}
+
+
+def _suggestions_for(report: Report, finding: Finding) -> str:
+    """The 建议值 of a 校验结果 row: the suggested changes to the cells the finding is computed from."""
+    cells = _cells_of(finding)
+    return "；".join(
+        f"{s.sheet}!{s.cell} 改为 {fmt(s.suggested)}" for s in report.suggestions if (s.sheet, s.cell) in cells
+    )
 
 
 def read_explanations(book: Book) -> dict[tuple[str, str], str]:
@@ -115,7 +156,7 @@ def fill_for_verdict(report: Report) -> str:
 def looks_like_result_sheet(rows) -> bool:
     """Rows (from A1) laid out as our 校验结果: the title in A1 and :data:`HEADINGS` in row 9."""
     rows = [list(row) for row in rows]
-    return len(rows) >= 9 and rows[0][:1] == [RESULT_SHEET] and rows[8][: len(HEADINGS)] == HEADINGS
+    return len(rows) >= 9 and rows[0][:1] == [RESULT_SHEET] and rows[8][: len(_FIRST_HEADINGS)] == _FIRST_HEADINGS
 
 
 def _comment_heading(findings: list[Finding]) -> str:
@@ -187,6 +228,7 @@ def result_rows(
                     finding.actual,
                     finding.difference,
                     explanations.get((finding.rule, where), ""),
+                    _suggestions_for(report, finding),
                 ],
             )
         )

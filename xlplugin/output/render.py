@@ -13,7 +13,9 @@ import json
 
 import click
 
+from xlplugin.core.amounts import fmt
 from xlplugin.core.findings import ERROR, FAIL, INFO, MISFIT, WARNING, Report
+from xlplugin.output.marks import suggestion_text
 
 COLOURS = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
 LAYOUT_COLOUR = "magenta"
@@ -54,6 +56,7 @@ def render_text(report: Report, titles: dict[str, str], pack_name: str, rule_cou
     hidden = len(report.findings) - len(shown)
     if hidden:
         lines += ["", f"（另有 {hidden} 条较低级别的结果未显示；用 --level info 查看全部。）"]
+    lines += _suggestion_lines(report)
     if report.not_run:
         lines += ["", click.style(f"未执行的规则（{len(report.not_run)} 条，不算通过）：", bold=True)]
         lines += [f"  {n.rule} {n.name}：{n.reason}" for n in report.not_run]
@@ -66,3 +69,20 @@ def render_text(report: Report, titles: dict[str, str], pack_name: str, rule_cou
     verdict_colour = {FAIL: "red", MISFIT: LAYOUT_COLOUR}.get(kind, "yellow" if report.count(WARNING) else "green")
     lines += ["", counts, click.style(f"结论：{report.verdict}", fg=verdict_colour, bold=True)]
     return "\n".join(lines)
+
+
+def _suggestion_lines(report: Report) -> list[str]:
+    """建议修改: the fewest cells to change so that every relation holds, and to what."""
+    localization = report.localization
+    note = getattr(localization, "note", "")
+    if not report.suggestions and not note:
+        return []
+    lines = ["", click.style("建议修改", bold=True)]
+    for s in report.suggestions:
+        place = f"{s.table} {s.row} {s.column}".strip()
+        lines.append(f"  {s.sheet}!{s.cell:<6} {place}：{'空' if s.blank else fmt(s.current)} → {suggestion_text(s)}")
+        if s.rules:
+            lines.append(click.style(f"           涉及规则：{'、'.join(s.rules)}", dim=True))
+    if note:
+        lines.append(f"  {note}")
+    return lines

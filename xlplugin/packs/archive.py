@@ -110,24 +110,51 @@ def build(folder: str | Path, target: str | Path) -> Path:
 # Keys and signatures
 
 
-def generate_keys(folder: str | Path, name: str) -> tuple[Path, Path]:
-    """A new Ed25519 key pair: ``name.key`` (private, keep it safe) and ``name.pub`` (give it out)."""
+def generate_keys(folder: str | Path, name: str, force: bool = False) -> tuple[Path, Path]:
+    """A new Ed25519 key pair: ``name.key`` (private, keep it safe) and ``name.pub`` (give it out).
+
+    Refuses (``key-exists``) to replace an existing key unless ``force``: every pack signed with the old
+    key would no longer be trusted. Each file is written whole under a temporary name, then renamed;
+    the private key is never readable by others, not even while it is written."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
     private = folder / f"{name}.key"
     public = folder / f"{name}.pub"
-    private.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    existing = [path for path in (private, public) if path.exists()]
+    if existing and not force:
+        raise PackError(
+            "key-exists",
+            f"已有密钥“{'”“'.join(str(p) for p in existing)}”，拒绝覆盖：覆盖后，用原私钥签名的规则包在各单位都将不受信任"
+            "（须重新签名，各单位须重新信任新公钥）。确需重新生成请加 --force，或换一个名称。",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    _write_private(
+        private,
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
     )
-    os.chmod(private, 0o600)
-    public.write_bytes(
-        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    _write_private(
+        public,
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo),
+        mode=0o644,
     )
     return private, public
+
+
+def _write_private(target: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write ``data`` to ``target`` atomically, the file created with ``mode`` from the start."""
+    temporary = target.with_name(f".{target.name}.part")
+    temporary.unlink(missing_ok=True)
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _load_private(path: Path):

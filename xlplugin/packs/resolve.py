@@ -25,8 +25,10 @@ __all__ = [
     "Resolved",
     "closest_packs",
     "find_pack",
+    "is_installed",
     "pack_fits",
     "recognise",
+    "recognise_fit",
     "recognise_pack",
     "resolve_pack",
 ]
@@ -70,19 +72,20 @@ def _by_id(spec: str) -> Resolved:
     bundled = bundled_versions()
     matching = [(v, folder) for _, v, folder in candidates(wanted) if not version or v == version]
     if wanted in bundled and not version:
-        matching = [(v, f) for v, f in matching if not _is_installed(f) or replaces_bundled(f)]
+        matching = [(v, f) for v, f in matching if not is_installed(f) or replaces_bundled(f)]
     if not matching:
         raise PackError("pack-not-found", f"找不到规则包“{spec}”：既不是存在的路径，也不是已安装或随附规则包的 id。")
     chosen, folder = max(matching, key=lambda item: version_key(item[0]))
     return Resolved(folder, _shadow_notice(wanted, chosen, folder, bundled))
 
 
-def _is_installed(folder: Path) -> bool:
+def is_installed(folder: Path) -> bool:
+    """Whether ``folder`` is an installed pack (under ``$XLPLUGIN_HOME/packs``), not a bundled one."""
     return Path(folder).resolve().is_relative_to(installed_root().resolve())
 
 
 def _shadow_notice(pack_id: str, version: str, folder: Path, bundled: dict[str, str]) -> tuple[str, ...]:
-    if pack_id not in bundled or not _is_installed(folder):
+    if pack_id not in bundled or not is_installed(folder):
         return ()
     return (
         f"使用的是已安装的规则包 {pack_id} {version}（{folder}），而不是随附的 {pack_id} {bundled[pack_id]}；"
@@ -96,13 +99,18 @@ def recognise(book: Book) -> Path:
 
 
 def recognise_pack(book: Book) -> Resolved:
+    """The installed or bundled pack whose layout fits ``book`` best (see :func:`recognise_fit`)."""
+    return recognise_fit(book)[1]
+
+
+def recognise_fit(book: Book) -> tuple[Fit, Resolved]:
     """The installed or bundled pack whose layout fits ``book`` best, by
     :attr:`~xlplugin.core.findings.Fit.score` (share of tables found × share of their rows placed;
     the newest version of each pack is tried; ties keep the bundled Chongqing pack). Refuses to guess
     (``no-pack-fits``, naming the closest packs and their fit) when even the best fit is poor."""
     ranked = pack_fits(book)
     if ranked and ranked[0][0].fits:
-        return ranked[0][1]
+        return ranked[0]
     if not ranked or not ranked[0][0].found:
         raise PackError(
             "no-pack-fits",

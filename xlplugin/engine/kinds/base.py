@@ -116,6 +116,8 @@ def sum_relation(
         operands.append(operand)
         signed_parts.append((sign, interval))
     verdict, right = sum_outcome(left, signed_parts, context.tolerance)
+    terms = [(1, left_operand, left)] + [(-sign, o, i) for (sign, i), o in zip(signed_parts, operands[1:])]
+    context.relate(terms, "==", total=left_operand)
     return verdict, left, right, operands
 
 

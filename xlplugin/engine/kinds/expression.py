@@ -24,6 +24,7 @@ from xlplugin.core.intervals import Verdict
 from xlplugin.engine.expressions import ExpressionError, evaluate, is_condition, parse, refs_of
 from xlplugin.engine.kinds.base import check_refs
 from xlplugin.engine.kinds.params import Param
+from xlplugin.engine.relations import linear_comparisons, linear_terms
 
 NAME = "expression"
 TITLE = "表间/表内关系"
@@ -59,6 +60,7 @@ def prepare(params, layout, where) -> ExpressionPrepared:
 
 def check(prepared: ExpressionPrepared, context):
     result = evaluate(prepared.tree, context.interval, context.tolerance)
+    relate_linear(prepared.tree, context)
     if result.verdict is Verdict.PASS:
         return
     yield relation_outcome(result, context, prepared.text)
@@ -92,3 +94,12 @@ def relation_outcome(result, context, text) -> Outcome:
         expected_interval=result.right,
         actual_interval=result.left,
     )
+
+
+def relate_linear(tree, context) -> None:
+    """Hand each linear comparison the expression asserts to the context (for the localizer)."""
+    for comparison in linear_comparisons(tree):
+        left = linear_terms(comparison.left, context.resolve)
+        right = linear_terms(comparison.right, context.resolve)
+        if left is not None and right is not None and comparison.op != "!=":
+            context.relate(left + [(-c, o, i) for c, o, i in right], comparison.op)

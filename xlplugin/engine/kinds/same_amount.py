@@ -111,6 +111,7 @@ def check(prepared: SameAmountPrepared, context):
         left, left_operand = _value(context, left_table, left_block, left_rows.get(code), left_side.column, code)
         right, right_operand = _value(context, right_table, right_block, right_rows.get(code), right_side.column, code)
         verdict = compare(left, prepared.relation, right, context.tolerance)
+        context.relate([(1, left_operand, left), (-1, right_operand, right)], prepared.relation)
         if verdict is Verdict.PASS:
             continue
         if code in left_rows:

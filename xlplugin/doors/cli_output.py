@@ -1,0 +1,156 @@
+"""What ``xlplugin check`` writes besides the report on screen: the report of one workbook as text or
+JSON (or, when the workbook cannot be checked, a JSON error object), the annotated copy, and the
+numbered backups that ``--in-place`` keeps — a backup is never overwritten, and is written atomically
+(copied to a temporary file in the same folder, then renamed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+
+from xlplugin.core.errors import XlpluginError
+
+__all__ = [
+    "JSON_SCHEMA_VERSION",
+    "LEVELS",
+    "annotatable",
+    "backup",
+    "backup_name",
+    "error_json",
+    "render_report",
+    "write_annotation",
+]
+
+#: ``schema_version`` of the JSON documents ``check --format json`` prints; the same number as the
+#: report's own (:meth:`xlplugin.core.findings.Report.as_dict`)
+JSON_SCHEMA_VERSION = "2"
+
+#: ``--level``: the English names and the Chinese severity names, each to the English one
+LEVELS = {"error": "error", "warning": "warning", "info": "info", "错误": "error", "警告": "warning", "提示": "info"}
+
+
+def error_json(code: str, message: str, workbook: str = "") -> dict:
+    """The JSON document for a workbook that could not be checked."""
+    document = {"schema_version": JSON_SCHEMA_VERSION, "error": {"code": code, "message": message}}
+    if workbook:
+        document["workbook"] = workbook
+    return document
+
+
+def render_report(checked, output_format: str, level: str):
+    """The report of one checked workbook: a JSON-ready dict, or the text for people."""
+    from xlplugin.output.render import render_json, render_text
+
+    report, pack = checked.report, checked.pack
+    if output_format == "json":
+        data = json.loads(render_json(report))  # schema_version comes from Report.as_dict
+        if checked.notices:  # what the reader must know about the pack's origin
+            data["pack"]["notices"] = checked.notices
+        return data
+    text = render_text(report, pack.layout.titles, pack.name, len(pack.rules), level)
+    return "".join(f"注意：{notice}\n" for notice in checked.notices) + text
+
+
+def backup_name(workbook: Path, number: int = 1) -> Path:
+    """``x.备份.xlsx`` for the first backup of ``x.xlsx``, then ``x.备份-2.xlsx``, ``x.备份-3.xlsx`` …"""
+    suffix = "" if number == 1 else f"-{number}"
+    return workbook.with_name(f"{workbook.stem}.备份{suffix}{workbook.suffix}")
+
+
+def backup(workbook: Path) -> Path:
+    """Copy ``workbook`` to the first free :func:`backup_name`: never over an earlier backup, and never
+    half-written (a temporary file in the same folder, renamed only when complete)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{workbook.stem}.", suffix=".part", dir=workbook.parent)
+    os.close(handle)
+    try:
+        shutil.copy2(workbook, temporary)
+        number = 1
+        while True:
+            target = backup_name(workbook, number)
+            if _claim(Path(temporary), target):
+                break
+            number += 1
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    click.echo(f"已备份原文件：{target}", err=True)
+    return target
+
+
+def _claim(temporary: Path, target: Path) -> bool:
+    """Give ``temporary`` the name ``target`` unless that name is taken (``False`` then). A hard link
+    fails atomically on an existing name; where links are not supported, rename after a check."""
+    try:
+        os.link(temporary, target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links here (FAT, some network drives)
+        if target.exists():
+            return False
+        os.replace(temporary, target)
+        return True
+
+
+def annotatable(workbook: Path, annotate_to: Path | None, in_place: bool):
+    """The workbook's format, once it is clear that the annotation asked for can be written: an
+    annotation is always an .xlsx package, so a workbook of another format (.xls, .et, .ods, .xlsb)
+    gets an .xlsx copy and is never overwritten. Refusals that depend on the file, not on the command
+    line, are :class:`XlpluginError` (exit 2, a JSON error object), not usage errors."""
+    from xlplugin.workbook.sniff import sniff_workbook
+
+    sniffed = sniff_workbook(workbook)
+    if sniffed.is_xlsx:
+        return sniffed
+    kind = sniffed.description
+    if in_place:
+        raise XlpluginError(
+            "cannot-annotate",
+            f"“{workbook.name}”是 {kind}，不能直接标注（xlplugin 不会把它改写成 .xlsx）。"
+            f"请改用 --annotate：另存一份“{copy_name(workbook, sniffed).name}”并标注，原文件不变。",
+        )
+    if annotate_to is not None and annotate_to.suffix.lower() != ".xlsx":
+        raise XlpluginError(
+            "cannot-annotate",
+            f"“{workbook.name}”是 {kind}，标注副本将另存为 .xlsx：--annotate-to 的文件名请以 .xlsx 结尾。",
+        )
+    return sniffed
+
+
+def copy_name(workbook: Path, sniffed) -> Path:
+    """Where ``--annotate`` writes: ``报表.校验.xlsx`` (``.xlsm`` kept; any other format gets an .xlsx)."""
+    from xlplugin.output.annotate import annotated_name
+    from xlplugin.output.convert import annotated_xlsx_name
+
+    if sniffed.is_xlsx and workbook.suffix.lower() in (".xlsx", ".xlsm"):
+        return annotated_name(workbook)
+    return annotated_xlsx_name(workbook)
+
+
+def write_annotation(workbook: Path, checked, annotate_to: Path | None, in_place: bool, sniffed) -> None:
+    from xlplugin.output.annotate import write_annotated
+    from xlplugin.output.convert import write_annotated_copy
+
+    target = annotate_to or (workbook if in_place else copy_name(workbook, sniffed))
+    if in_place:
+        backup(workbook)
+    elif target.resolve() == workbook.resolve():
+        raise XlpluginError("cannot-annotate", "标注副本不能覆盖原文件；要直接标注原文件请用 --in-place。")
+    findings = len(checked.report.findings)
+    if not sniffed.is_xlsx:
+        done = write_annotated_copy(checked.book, target, checked.report, checked.pack)
+        click.echo(
+            f"已另存为 .xlsx 并标注：{done.path}（{done.cells} 个单元格，“校验结果”表 {findings} 条；"
+            f"原文件是 {sniffed.description}，未改动；副本只有数值和合并单元格，没有原来的格式）",
+            err=True,
+        )
+        return
+    done = write_annotated(workbook, target, checked.report, checked.pack, checked.book)
+    click.echo(
+        f"已写入标注{'（原文件）' if in_place else '副本'}：{done.path}（{done.cells} 个单元格，“校验结果”表 {findings} 条）",
+        err=True,
+    )
