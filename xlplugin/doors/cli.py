@@ -17,7 +17,7 @@ import click
 
 from xlplugin import __version__
 from xlplugin.core.errors import XlpluginError
-from xlplugin.doors.cli_base import EXTRAS, ZhGroup, missing_library, require_extra
+from xlplugin.doors.cli_base import ENGINE_OPTION, EXTRAS, ZhGroup, missing_library, require_extra
 from xlplugin.doors.cli_layout import tables, template
 from xlplugin.doors.cli_output import LEVELS
 from xlplugin.doors.cli_pack import pack as pack_commands
@@ -72,13 +72,7 @@ cli.add_command(template)
     show_default=True,
     help="文字报告显示到哪一级（error 或 错误 只看错误；warning/警告，info/提示）。",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "calamine", "openpyxl"]),
-    default="auto",
-    show_default=True,
-    help="读取引擎。",
-)
+@ENGINE_OPTION
 @click.option(
     "--annotate",
     is_flag=True,

@@ -105,6 +105,15 @@ CLICK_ZH = {
 }
 
 #: the extras of setup.cfg a command needs: what for, and the libraries (import names) the extra installs
+#: ``--engine``: the file reader, for every command that reads a workbook
+ENGINE_OPTION = click.option(
+    "--engine",
+    type=click.Choice(["auto", "calamine", "openpyxl"]),
+    default="auto",
+    show_default=True,
+    help="读取引擎。",
+)
+
 EXTRAS = {
     "excel": ("Excel 加载项", ("xlwings", "olefile")),
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from xlplugin.core.errors import EXIT_CANNOT_CHECK
-from xlplugin.doors.cli_base import ZhCommand
+from xlplugin.doors.cli_base import ENGINE_OPTION, ZhCommand
 from xlplugin.workbook.readers import read_book
 
 __all__ = ["tables", "template"]
@@ -37,13 +37,7 @@ def _load_layout(layout_path: Path | None):
 @click.command(cls=ZhCommand)
 @click.argument("workbook", type=click.Path(path_type=Path))
 @_layout_option
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "calamine", "openpyxl"]),
-    default="auto",
-    show_default=True,
-    help="读取引擎。",
-)
+@ENGINE_OPTION
 def tables(workbook: Path, layout_path: Path | None, engine: str) -> None:
     """列出 WORKBOOK 中找到的每张表：所在工作表、位置和行数，以及读取时发现的问题。"""
     from xlplugin.core.display import render_table
