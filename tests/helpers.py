@@ -1,20 +1,25 @@
 """Helpers for tests: workbook surgery (real .xlsx files derived from the committed sample) and
-stand-ins for what a claim kind is given (where its rule is declared, the context it checks in)."""
+stand-ins for what a claim kind is given (where its rule is declared, the context it checks in), and the
+`xlplugin` command run in-process."""
 
 from __future__ import annotations
 
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
+from click.testing import CliRunner
 from openpyxl.worksheet.cell_range import CellRange
 
 from xlplugin.core.amounts import Amount
-from xlplugin.core.errors import NotRunnable
+from xlplugin.core.errors import NotRunnable, XlpluginError
 from xlplugin.core.findings import Operand
 from xlplugin.core.intervals import Interval
+from xlplugin.doors.cli import cli
 from xlplugin.engine.context import Resolved
+from xlplugin.packs.places import BUNDLED_PACKS
 from xlplugin.workbook.narrative import Paragraph
 
 
@@ -87,3 +92,16 @@ class StubNarrativeContext:
             None,
             "合计",
         )
+
+
+#: the bundled Chongqing pack's folder
+CITY = BUNDLED_PACKS / "chongqing-2021"
+
+
+def run_cli(*args):
+    """An ``xlplugin`` command in-process, with the console entry point's handling of user errors
+    (exit 2 and the message in the output)."""
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    if isinstance(result.exception, XlpluginError):
+        return SimpleNamespace(exit_code=2, output=result.output + result.exception.message)
+    return result

@@ -8,13 +8,11 @@ import zipfile
 import openpyxl
 from click.testing import CliRunner
 
+from tests.helpers import CITY
 from xlplugin.doors.batch import SUMMARY_FILE
 from xlplugin.doors.cli import cli
 from xlplugin.output.overview import read_summaries, write_overview_xlsx
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.places import BUNDLED_PACKS
-
-CITY = BUNDLED_PACKS / "chongqing-2021"
 
 
 def test_department_strings_are_never_formulas_in_the_overview(tmp_path):

@@ -3,34 +3,22 @@ workbook, a test base set from a correct workbook, and a lint that reports every
 
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
-from xlplugin.core.errors import XlpluginError
-from xlplugin.doors.cli import cli
+from tests.helpers import CITY, run_cli
 from xlplugin.packs.authoring import set_key
 from xlplugin.packs.draft_layout import draft_tables
 from xlplugin.packs.lint import lint
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.places import BUNDLED_PACKS
 from xlplugin.workbook.layout_load import load_layout
 from xlplugin.workbook.locate import locate_book
 from xlplugin.workbook.readers import read_book
 
-CITY = BUNDLED_PACKS / "chongqing-2021"
 SAMPLES = Path(__file__).resolve().parents[2] / "workbooks" / "samples"
 SAMPLE = SAMPLES / "万盛人社局-2021-部门决算公开.xlsx"
 CORRECTED = SAMPLES / "万盛人社局-2021-部门决算公开-更正版.xlsx"
 TABLES = [f"公开{n:02d}表" for n in range(1, 10)]
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if isinstance(result.exception, XlpluginError):
-        return SimpleNamespace(exit_code=2, output=result.output + result.exception.message)
-    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -40,7 +28,9 @@ def run(*args):
 def _skeleton(tmp_path, **options) -> Path:
     folder = tmp_path / "own"
     extra = [x for key, value in options.items() for x in (f"--{key}", value)]
-    result = run("pack", "new", folder, "--id", "myregion-2022", "--name", "某区校验规则", "--extends", "none", *extra)
+    result = run_cli(
+        "pack", "new", folder, "--id", "myregion-2022", "--name", "某区校验规则", "--extends", "none", *extra
+    )
     assert result.exit_code == 0, result.output
     return folder
 
@@ -58,7 +48,7 @@ def test_lint_reports_problems_in_three_files_in_one_run(tmp_path):
     )
     table = folder / "tables" / "示例表.yaml"
     table.write_text(table.read_text(encoding="utf-8").replace("widths: [30, 16]", "widths: [30]"), encoding="utf-8")
-    result = run("pack", "lint", folder)
+    result = run_cli("pack", "lint", folder)
     assert result.exit_code == 2, result.output
     for where, words in [
         (f"{manifest}:3:", "version 必须是语义化版本号"),
@@ -78,7 +68,7 @@ def test_lint_counts_only_the_cases_that_are_written(tmp_path):
     report = lint(folder)
     assert report.problems == [] and report.cases == 1 and report.missing == ["LOCAL-01"]
     derived = tmp_path / "district"
-    run("pack", "new", derived, "--id", "district-2021", "--name", "某区补充规则")
+    run_cli("pack", "new", derived, "--id", "district-2021", "--name", "某区补充规则")
     city = lint(CITY)
     assert city.problems == [] and city.missing == []
     assert lint(derived).cases == city.cases + 2
@@ -100,7 +90,7 @@ def test_a_pack_of_ones_own_has_nothing_of_another_region(tmp_path):
     assert [t.id for t in layout.tables] == ["示例表"]
     pack = load_pack(folder)
     assert pack.id == "myregion-2022" and pack.test_base is None and [r.id for r in pack.rules] == ["LOCAL-01"]
-    result = run("pack", "lint", folder)
+    result = run_cli("pack", "lint", folder)
     assert result.exit_code == 1 and "错误：" not in result.output, result.output  # only what to fill in
     todo = [line for line in result.output.splitlines() if line.startswith("待填写：")]
     assert any("region" in line for line in todo) and any("issuer" in line for line in todo)
@@ -115,7 +105,7 @@ def test_a_pack_of_ones_own_has_nothing_of_another_region(tmp_path):
 @pytest.fixture(scope="module")
 def drafted(tmp_path_factory):
     folder = tmp_path_factory.mktemp("drafted")
-    result = run("pack", "layout", SAMPLE, "-o", folder)
+    result = run_cli("pack", "layout", SAMPLE, "-o", folder)
     assert result.exit_code == 0, result.output
     return folder, result.output
 
@@ -163,10 +153,10 @@ def test_the_draft_reads_the_table_as_the_city_layout_does(drafted, table_id):
 
 def test_layout_keeps_existing_files_unless_forced(tmp_path):
     folder = _skeleton(tmp_path, year="2021", region="某区")
-    result = run("pack", "layout", CORRECTED, "-o", folder)
+    result = run_cli("pack", "layout", CORRECTED, "-o", folder)
     assert result.exit_code == 2 and "--force" in result.output
     assert "示例表" in (folder / "template.yaml").read_text(encoding="utf-8")
-    assert run("pack", "layout", CORRECTED, "-o", folder, "--force").exit_code == 0
+    assert run_cli("pack", "layout", CORRECTED, "-o", folder, "--force").exit_code == 0
     layout = load_layout(folder)
     assert layout.id == "myregion-2022" and layout.region == "某区" and [t.id for t in layout.tables] == TABLES
 
@@ -180,23 +170,23 @@ def test_base_is_refused_with_errors_and_set_from_a_correct_workbook(tmp_path):
     shutil.copytree(CITY, folder)
     manifest = folder / "pack.yaml"
     before = manifest.read_text(encoding="utf-8")
-    result = run("pack", "base", SAMPLE, "--pack", folder)
+    result = run_cli("pack", "base", SAMPLE, "--pack", folder)
     assert result.exit_code == 1 and "未设定" in result.output and "错误：" in result.output, result.output
     assert manifest.read_text(encoding="utf-8") == before
     assert not (folder / "tests" / SAMPLE.name).exists()
-    result = run("pack", "base", CORRECTED, "--pack", folder)
+    result = run_cli("pack", "base", CORRECTED, "--pack", folder)
     assert result.exit_code == 0, result.output
     after = manifest.read_text(encoding="utf-8")
     assert f"test_base: tests/{CORRECTED.name}\n" in after
     assert after.replace(f"test_base: tests/{CORRECTED.name}", "test_base: tests/基准-更正版.xlsx") == before
     assert load_pack(folder).test_base == (folder / "tests" / CORRECTED.name).resolve()
-    assert run("pack", "base", SAMPLE, "--pack", folder, "--force").exit_code == 0
+    assert run_cli("pack", "base", SAMPLE, "--pack", folder, "--force").exit_code == 0
     assert f"test_base: tests/{SAMPLE.name}\n" in manifest.read_text(encoding="utf-8")
 
 
 def test_the_whole_way_from_a_skeleton_to_passing_cases(tmp_path):
     folder = _skeleton(tmp_path, year="2021", region="某区")
-    assert run("pack", "layout", CORRECTED, "-o", folder, "--force").exit_code == 0
+    assert run_cli("pack", "layout", CORRECTED, "-o", folder, "--force").exit_code == 0
     for name, old, new in [
         (
             "rules/本地规则.yaml",
@@ -207,12 +197,12 @@ def test_the_whole_way_from_a_skeleton_to_passing_cases(tmp_path):
     ]:
         path = folder / name
         path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    assert run("pack", "base", CORRECTED, "--pack", folder).exit_code == 0
+    assert run_cli("pack", "base", CORRECTED, "--pack", folder).exit_code == 0
     text = (folder / "pack.yaml").read_text(encoding="utf-8")
     assert f"test_base: tests/{CORRECTED.name}\n" in text and "# test_base" not in text
-    result = run("pack", "test", folder)
+    result = run_cli("pack", "test", folder)
     assert result.exit_code == 0, result.output
-    lint_result = run("pack", "lint", folder)
+    lint_result = run_cli("pack", "lint", folder)
     assert "2 个用例" in lint_result.output and "错误：" not in lint_result.output
 
 

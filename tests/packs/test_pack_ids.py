@@ -5,31 +5,18 @@ import hashlib
 import json
 import shutil
 import zipfile
-from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
-from xlplugin.core.errors import PackError, XlpluginError
-from xlplugin.doors.cli import cli
+from tests.helpers import CITY, run_cli
+from xlplugin.core.errors import PackError
 from xlplugin.packs.archive import build
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.places import BUNDLED_PACKS, installed_root
+from xlplugin.packs.places import installed_root
 from xlplugin.packs.resolve import find_pack
 from xlplugin.packs.store import install
 
-CITY = BUNDLED_PACKS / "chongqing-2021"
-
-
 HOSTILE_IDS = ["/tmp/xlplugin-hostile", "../../victim", "..", "a/b", "C:x", ""]
-
-
-def run(*args):
-    """The command in-process, with the console entry point's handling of user errors (exit 2)."""
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if isinstance(result.exception, XlpluginError):
-        return SimpleNamespace(exit_code=2, output=result.output + result.exception.message)
-    return result
 
 
 def _with_id(tmp_path, pack_id: str):
@@ -45,7 +32,7 @@ def _with_id(tmp_path, pack_id: str):
 @pytest.mark.parametrize("pack_id", HOSTILE_IDS)
 def test_lint_refuses_an_id_that_is_not_a_folder_name(tmp_path, pack_id):
     folder = _with_id(tmp_path, pack_id)
-    result = run("pack", "lint", folder)
+    result = run_cli("pack", "lint", folder)
     assert result.exit_code == 2 and f"{folder / 'pack.yaml'}:2: id 只能由字母" in result.output, result.output
     with pytest.raises(PackError) as caught:
         load_pack(folder)
@@ -100,12 +87,12 @@ def test_install_never_touches_a_folder_outside_the_packs_folder(tmp_path, how):
     with pytest.raises(PackError) as caught:
         install(archive, allow_unsigned=True)
     assert caught.value.code == "bad-pack" and "拒绝安装" in caught.value.message
-    result = run("pack", "install", archive, "--allow-unsigned")
+    result = run_cli("pack", "install", archive, "--allow-unsigned")
     assert result.exit_code == 2 and "拒绝安装" in result.output
     assert (doomed / "precious.txt").read_text(encoding="utf-8") == "keep me"
     assert not [p for p in doomed.parent.iterdir() if p.name.endswith(".installing")]  # nor a staging folder beside it
 
 
 def test_a_good_pack_still_installs(tmp_path):
-    result = run("pack", "install", build(CITY, tmp_path / "good.zip"), "--allow-unsigned")
+    result = run_cli("pack", "install", build(CITY, tmp_path / "good.zip"), "--allow-unsigned")
     assert result.exit_code == 0 and find_pack("cq-2021@1.1.0").is_relative_to(installed_root())

@@ -5,30 +5,18 @@ import shutil
 import stat
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
-from xlplugin.core.errors import PackError, XlpluginError
-from xlplugin.doors.cli import cli
+from tests.helpers import CITY, run_cli
+from xlplugin.core.errors import PackError
 from xlplugin.packs.archive import build, generate_keys, safe_extract, sign, verify
 from xlplugin.packs.diff import diff
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.places import BUNDLED_PACKS, installed_root
+from xlplugin.packs.places import installed_root
 from xlplugin.packs.resolve import find_pack
 from xlplugin.packs.store import install, installed
 from xlplugin.packs.testing import run_cases
-
-CITY = BUNDLED_PACKS / "chongqing-2021"
-
-
-def run(*args):
-    """The command in-process, with the console entry point's handling of user errors (exit 2)."""
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if isinstance(result.exception, XlpluginError):
-        return SimpleNamespace(exit_code=2, output=result.output + result.exception.message)
-    return result
 
 
 @pytest.fixture
@@ -45,16 +33,16 @@ def signed(tmp_path, keys):
 
 
 def test_round_trip_build_sign_install_check(tmp_path, signed, keys, sample_path):
-    assert run("pack", "trust", keys["bureau"][1]).exit_code == 0
-    result = run("pack", "install", signed)
+    assert run_cli("pack", "trust", keys["bureau"][1]).exit_code == 0
+    result = run_cli("pack", "install", signed)
     assert result.exit_code == 0 and "已安装 cq-2021 1.1.0" in result.output and "签名可信" in result.output
     assert find_pack("cq-2021@1.1.0").is_relative_to(installed_root())  # the installed copy is used
-    result = run("check", sample_path, "--pack", "cq-2021@1.1.0", "--level", "error")
+    result = run_cli("check", sample_path, "--pack", "cq-2021@1.1.0", "--level", "error")
     assert result.exit_code == 1 and "错误 13 · 警告 13" in result.output
     assert [p.id for p in installed()] == ["cq-2021"] and installed()[0].signer
-    assert "cq-2021" in run("pack", "list").output and "已安装" in run("pack", "list").output
-    assert "规则：122 条" in run("pack", "show", "cq-2021").output
-    assert run("pack", "remove", "cq-2021@1.1.0").exit_code == 0 and installed() == []
+    assert "cq-2021" in run_cli("pack", "list").output and "已安装" in run_cli("pack", "list").output
+    assert "规则：122 条" in run_cli("pack", "show", "cq-2021").output
+    assert run_cli("pack", "remove", "cq-2021@1.1.0").exit_code == 0 and installed() == []
 
 
 def test_build_is_deterministic(tmp_path):
@@ -99,19 +87,19 @@ def test_changed_content_with_rebuilt_archive_is_caught(tmp_path, signed, keys):
 def test_untrusted_and_unsigned_packs(tmp_path, keys):
     unsigned = build(CITY, tmp_path / "unsigned.zip")
     assert verify(unsigned, [keys["bureau"][1]]).status == "unsigned"
-    result = run("pack", "install", unsigned)
+    result = run_cli("pack", "install", unsigned)
     assert result.exit_code == 2 and "没有签名" in result.output
     other = sign(build(CITY, tmp_path / "other.zip"), keys["stranger"][0])
-    result = run("pack", "install", other, "--trust", keys["bureau"][1])
+    result = run_cli("pack", "install", other, "--trust", keys["bureau"][1])
     assert result.exit_code == 2 and "不在受信任的公钥中" in result.output
-    result = run("pack", "install", other, "--allow-unsigned")
+    result = run_cli("pack", "install", other, "--allow-unsigned")
     assert result.exit_code == 0 and "注意" in result.output
-    assert run("pack", "verify", other, "--trust", keys["stranger"][1]).exit_code == 0
+    assert run_cli("pack", "verify", other, "--trust", keys["stranger"][1]).exit_code == 0
 
 
 def test_derived_pack_disables_regrades_and_adds(tmp_path, sample_path):
     folder = tmp_path / "district"
-    assert run("pack", "new", folder, "--id", "district-2021", "--name", "某区补充规则").exit_code == 0
+    assert run_cli("pack", "new", folder, "--id", "district-2021", "--name", "某区补充规则").exit_code == 0
     manifest = folder / "pack.yaml"
     text = manifest.read_text(encoding="utf-8")
     manifest.write_text(
@@ -124,7 +112,7 @@ def test_derived_pack_disables_regrades_and_adds(tmp_path, sample_path):
     assert pack.extends == "cq-2021@1.1.0" and pack.rule("CQN-02") is None
     assert pack.rule("CQ03-01").severity == "警告" and pack.rule("LOCAL-01").kind == "expression"
     assert all(r.ok for r in run_cases(pack))  # inherited cases (without CQN-02) and the new rule's
-    result = run("check", sample_path, "--pack", folder, "--format", "json")
+    result = run_cli("check", sample_path, "--pack", folder, "--format", "json")
     report = json.loads(result.output)
     rules = {(f["rule"], f["severity"]) for f in report["findings"]}
     assert ("CQ03-01", "warning") in rules and not any(r == "CQN-02" for r, _ in rules)
@@ -144,7 +132,7 @@ def test_extends_loop_is_refused(tmp_path):
 
 def test_diff_lists_exactly_the_changes(tmp_path):
     old = tmp_path / "v1"
-    run("pack", "new", old, "--id", "district-2021", "--name", "某区补充规则")
+    run_cli("pack", "new", old, "--id", "district-2021", "--name", "某区补充规则")
     new = tmp_path / "v2"
     shutil.copytree(old, new)
     (new / "pack.yaml").write_text(
@@ -177,7 +165,7 @@ def test_diff_lists_exactly_the_changes(tmp_path):
         "enabled": [],
         "changed": [{"rule": "LOCAL-01", "fields": ["params"]}],
     }
-    text = run("pack", "diff", old, new).output
+    text = run_cli("pack", "diff", old, new).output
     assert (
         "新增规则（1）" in text
         and "删除规则（1）" in text
@@ -188,13 +176,13 @@ def test_diff_lists_exactly_the_changes(tmp_path):
 def test_check_recognises_the_template(sample_path, tmp_path):
     import openpyxl
 
-    result = run("check", sample_path, "--level", "error")
+    result = run_cli("check", sample_path, "--level", "error")
     assert result.exit_code == 1 and "cq-2021 1.1.0" in result.output
     other = tmp_path / "roster.xlsx"
     workbook = openpyxl.Workbook()
     workbook.active["A1"] = "花名册"
     workbook.save(other)
-    result = run("check", other)
+    result = run_cli("check", other)
     assert result.exit_code == 2 and "没有哪个已安装或随附的规则包的表样与这个工作簿相符" in result.output
 
 
@@ -276,7 +264,7 @@ def test_hostile_archives_are_refused(tmp_path, entries, symlink, code):
 )
 def test_hostile_rule_files_are_refused(tmp_path, rule, code):
     folder = tmp_path / "pack"
-    run("pack", "new", folder, "--id", "x", "--name", "x")
+    run_cli("pack", "new", folder, "--id", "x", "--name", "x")
     (folder / "rules" / "本地规则.yaml").write_text("rules:\n" + rule, encoding="utf-8")
     with pytest.raises(PackError) as caught:
         load_pack(folder)
