@@ -44,9 +44,9 @@ workbooks: $(STAMP)
 	$(BIN)/python -m tools.build_workbooks
 
 ## make excel: rebuild the add-in and the macro-enabled template in workbooks/excel/ from their
-## readable sources there (customUI.xml, RibbonMyAddin.bas, Module1.bas) and xlwings' templates
+## readable sources there (customUI.xml, XlpluginRibbon.bas, XlpluginButtons.bas) and xlwings' templates
 excel: $(STAMP)
-	$(BIN)/xlplugin addin -o workbooks/excel
+	$(BIN)/xlplugin addin -o workbooks/excel --no-conf
 
 ## make lite: build the xlwings Lite kit in dist/lite/ (the wheel with the rule packs, main.py,
 ## requirements.txt); LITE_URL is the web folder the wheel will be served from

@@ -22,18 +22,62 @@ multi-area address is not a range there; reading column widths or fonts raises t
 covers values only. Writes are queued there and sent when the script ends or before the next awaited
 read: ``calls["flush"]`` counts those extra trips.
 
+Desktop Excel's own behaviours that the door must survive are modelled too (xlwings issues and its
+``_xlwindows.py`` / ``_xlmac.py``):
+
+- Currency/Accounting-formatted cells (``Sheet.currency``) come back on Windows as ``Decimal`` with
+  4 places (xlwings #65, #640); error cells (``ERROR`` values, e.g. ``#DIV/0!``) come back as ``None``
+  unless ``options(err_to_str=True)``;
+- Excel converts a numeric-looking string on write (``"3"`` is stored as the number 3) unless the
+  cell's ``number_format`` is ``"@"`` or the string starts with an apostrophe;
+- ``Book(platform="mac")``: a multi-area address is refused, a note with empty text reads as "no
+  note" (``Range.note`` is ``None``) and ``add_note`` on a cell that has a note fails;
+- ``Book(xlwings_version="0.33")``: ``Range.add_note`` does not exist yet (it came in 0.37).
+
 A book is loaded from a real ``.xlsx`` (values, solid fills and comments via openpyxl, imported only
-there, so that a pickled book can be used where openpyxl must not be loaded), and
-``calls`` counts the round trips the door makes, which is what "in bulk" means inside Excel.
+there, so that a pickled book can be used where openpyxl must not be loaded). ``calls`` counts the
+door's operations by kind, which is what "in bulk" means inside Excel; ``api`` counts every xlwings
+call and ``trips`` the round trips to Excel those calls make, by the per-call costs of xlwings
+0.37.8's Windows engine (:data:`TRIPS`: a fill set is ``Interior`` then ``Color``, a fill read three
+calls, adding a note first reads the cell's note, …).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _HYPERLINK = re.compile(r'^=HYPERLINK\(".*?","(.*)"\)$')
+_NUMERIC = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+
+#: round trips to Excel per xlwings call, as xlwings 0.37.8's Windows engine makes them
+TRIPS = {
+    "range": 1,  # Sheet.range → Worksheet.Range(address)
+    "used_range": 1,
+    "sheets": 1,  # iterating Book.sheets: Worksheets, then one per sheet
+    "value-read": 1,
+    "value-write": 1,
+    "color-read": 3,  # Interior, ColorIndex, Color
+    "color-write": 2,  # Interior, Color
+    "note-read": 1,
+    "note-text-read": 1,
+    "note-text-write": 1,
+    "note-delete": 1,
+    "add-note": 2,  # the cell's note is read first, then AddComment
+    "format": 2,  # Font.Bold, NumberFormat, ColumnWidth…
+    "sheet-add": 2,  # Worksheets.Add, then Name
+    "sheet-delete": 2,  # DisplayAlerts off, Delete
+    "sheet-name": 1,
+    "sheet-visible": 1,
+    "app": 1,  # ScreenUpdating, Calculation, alert
+}
+ERROR = "#DIV/0!"  # how Excel shows an error cell; see Sheet.errors
+
+
+class ExcelError(str):
+    """A cell whose value is an error (``#DIV/0!``, ``#REF!``…)."""
 
 
 def column_index_from_string(letters: str) -> int:
@@ -75,12 +119,42 @@ def _rgb(color) -> tuple[int, int, int] | None:
 
 
 class App:
-    def __init__(self):
+    def __init__(self, book: Book | None = None):
         self.alerts: list[tuple[str, str | None]] = []
+        self._book = book
+        self._screen_updating, self._calculation = True, "automatic"
+        self.history: list[tuple[str, object]] = []  # every change of the two settings, in order
 
     def alert(self, prompt, title=None, buttons="ok", mode=None, callback=None):
+        self._touch()
         self.alerts.append((prompt, title))
         return "ok"
+
+    @property
+    def screen_updating(self) -> bool:
+        self._touch()
+        return self._screen_updating
+
+    @screen_updating.setter
+    def screen_updating(self, value: bool) -> None:
+        self._touch()
+        self.history.append(("screen_updating", value))
+        self._screen_updating = bool(value)
+
+    @property
+    def calculation(self) -> str:
+        self._touch()
+        return self._calculation
+
+    @calculation.setter
+    def calculation(self, value: str) -> None:
+        self._touch()
+        self.history.append(("calculation", value))
+        self._calculation = value
+
+    def _touch(self) -> None:
+        if self._book is not None:
+            self._book.cost("app")
 
 
 class Note:
@@ -94,6 +168,7 @@ class Note:
                 "Reading a note's text synchronously isn't supported on this engine. "
                 "Use 'await mynote.get_text()' to fetch it on demand."
             )
+        self._sheet.book.cost("note-text-read")
         return self._text
 
     async def get_text(self) -> str:
@@ -105,10 +180,12 @@ class Note:
     @text.setter
     def text(self, value: str) -> None:
         self._sheet.book.wrote("note")
+        self._sheet.book.cost("note-text-write")
         self._text = value
 
     def delete(self) -> None:
         self._sheet.book.wrote("note")
+        self._sheet.book.cost("note-delete")
         self._sheet._notes.pop(self._cell, None)
 
 
@@ -125,13 +202,16 @@ class Font:
     @bold.setter
     def bold(self, value: bool) -> None:
         self._range.sheet.book.wrote("format")
+        self._range.sheet.book.cost("format")
         for cell in self._range.cells():
             self._range.sheet.bold[cell] = bool(value)
 
 
 class Range:
-    def __init__(self, sheet: Sheet, areas: list[tuple[int, int, int, int]], ndim: int | None = None):
-        self.sheet, self.areas, self._ndim = sheet, areas, ndim
+    def __init__(
+        self, sheet: Sheet, areas: list[tuple[int, int, int, int]], ndim: int | None = None, err_to_str: bool = False
+    ):
+        self.sheet, self.areas, self._ndim, self._err_to_str = sheet, areas, ndim, err_to_str
 
     # geometry ---------------------------------------------------------------------------------
     @property
@@ -156,15 +236,16 @@ class Range:
                 for c in range(c0, c1 + 1):
                     yield r, c
 
-    def options(self, ndim=None, **_):
-        return Range(self.sheet, self.areas, ndim)
+    def options(self, ndim=None, err_to_str=False, **_):
+        return Range(self.sheet, self.areas, ndim, err_to_str)
 
     # value ------------------------------------------------------------------------------------
     @property
     def value(self):
         self.sheet.book.calls["read"] += 1
+        self.sheet.book.cost("value-read")
         r0, c0, r1, c1 = self.areas[0]
-        rows = [[self.sheet.shown(r, c) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
+        rows = [[self.sheet.shown(r, c, self._err_to_str) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
         if self._ndim == 2:
             return rows
         if len(rows) == 1 and len(rows[0]) == 1:
@@ -176,15 +257,27 @@ class Range:
     @value.setter
     def value(self, data) -> None:
         self.sheet.book.wrote("write")
+        self.sheet.book.cost("value-write")
         r0, c0 = self.areas[0][:2]
         if not isinstance(data, (list, tuple)):
             for cell in self.cells():
-                self.sheet.set(cell, data)
+                self.sheet.enter(cell, data)
             return
         rows = data if data and isinstance(data[0], (list, tuple)) else [data]
         for i, row in enumerate(rows):
             for j, item in enumerate(row):
-                self.sheet.set((r0 + i, c0 + j), item)
+                self.sheet.enter((r0 + i, c0 + j), item)
+
+    @property
+    def number_format(self) -> str:
+        return self.sheet.formats.get(self.areas[0][:2], "General")
+
+    @number_format.setter
+    def number_format(self, value: str) -> None:
+        self.sheet.book.wrote("format")
+        self.sheet.book.cost("format")
+        for cell in self.cells():
+            self.sheet.formats[cell] = value
 
     # format -----------------------------------------------------------------------------------
     @property
@@ -195,6 +288,7 @@ class Range:
                 "Use 'await myrange.get_color()' to fetch it on demand."
             )
         self.sheet.book.calls["color-read"] += 1
+        self.sheet.book.cost("color-read")
         return self.sheet.colors.get(self.areas[0][:2])
 
     async def get_colors(self):
@@ -223,6 +317,7 @@ class Range:
     @color.setter
     def color(self, value) -> None:
         self.sheet.book.wrote("color")
+        self.sheet.book.cost("color-write")
         rgb = _rgb(value)
         for cell in self.cells():
             if rgb is None:
@@ -243,6 +338,7 @@ class Range:
     @column_width.setter
     def column_width(self, value) -> None:
         self.sheet.book.wrote("format")
+        self.sheet.book.cost("format")
         for _, c0, _, c1 in self.areas:
             for c in range(c0, c1 + 1):
                 self.sheet.widths[c] = value
@@ -251,16 +347,29 @@ class Range:
     @property
     def note(self):
         self.sheet.book.calls["note-read"] += 1
-        return self.sheet._notes.get(self.areas[0][:2])
+        self.sheet.book.cost("note-read")
+        note = self.sheet._notes.get(self.areas[0][:2])
+        if self.sheet.book.platform == "mac" and note is not None and not note._text:
+            return None  # _xlmac: "No easy way to check whether there's a comment", an empty text is none
+        return note
 
-    def add_note(self, text: str) -> Note:
+    @property
+    def add_note(self):
+        if self.sheet.book.xlwings_version < (0, 37):
+            raise AttributeError("'Range' object has no attribute 'add_note'")
+        return self._add_note
+
+    def _add_note(self, text: str) -> Note:
         if not text:
             raise ValueError("Note text must not be empty")
-        if self.sheet._notes.get(self.areas[0][:2]) is not None:
+        if self.note is not None:
             raise ValueError("This cell already has a note")
+        if self.sheet._notes.get(self.areas[0][:2]) is not None:  # only on the Mac: an empty note
+            raise RuntimeError("CommandError: Microsoft Excel got an error: the cell already has a comment")
         if not self.sheet.book.notes_supported:
             raise NotImplementedError("Notes require ExcelApi 1.18")
         self.sheet.book.wrote("note")
+        self.sheet.book.cost("add-note")
         cell = self.areas[0][:2]
         self.sheet._notes[cell] = Note(self.sheet, cell, text)
         return self.sheet._notes[cell]
@@ -268,13 +377,36 @@ class Range:
 
 class Sheet:
     def __init__(self, book: Book, name: str):
-        self.book, self.name = book, name
+        self.book, self._name = book, name
         self.values: dict[tuple[int, int], object] = {}
+        self.formats: dict[tuple[int, int], str] = {}
+        self.currency: set[tuple[int, int]] = set()  # Currency/Accounting-formatted cells
         self.colors: dict[tuple[int, int], tuple[int, int, int]] = {}
         self._notes: dict[tuple[int, int], Note] = {}
         self.bold: dict[tuple[int, int], bool] = {}
         self.widths: dict[int, float] = {}
-        self.visible = True
+        self._visible = True
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.book.wrote("sheet")
+        self.book.cost("sheet-name")
+        if any(s is not self and s.name.lower() == value.lower() for s in self.book.sheets._items):
+            raise ValueError(f"Sheet named '{value}' already present in workbook")
+        self._name = value
+
+    @property
+    def visible(self) -> bool:
+        return self._visible
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self.book.cost("sheet-visible")
+        self._visible = bool(value)
 
     @property
     def notes(self) -> list[Note]:
@@ -289,8 +421,21 @@ class Sheet:
         else:
             self.values[cell] = value
 
-    def shown(self, r: int, c: int):
+    def enter(self, cell: tuple[int, int], value) -> None:
+        """A value written through ``Range.value``, converted as Excel converts what is typed."""
+        if isinstance(value, str) and self.formats.get(cell) != "@":
+            if value.startswith("'"):
+                value = value[1:]
+            elif _NUMERIC.match(value):
+                value = float(value)
+        self.set(cell, value)
+
+    def shown(self, r: int, c: int, err_to_str: bool = False):
         value = self.values.get((r, c))
+        if isinstance(value, ExcelError):
+            return str(value) if err_to_str else None
+        if (r, c) in self.currency and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return Decimal(repr(float(value))).quantize(Decimal("0.0001")) if self.book.platform == "win" else value
         if isinstance(value, bool):
             return value
         if isinstance(value, int):
@@ -302,6 +447,7 @@ class Sheet:
 
     @property
     def used_range(self) -> Range:
+        self.book.cost("used_range")
         # Excel counts formatted cells as used; xlwings Lite sends the values' extent only.
         used = set(self.values) if self.book.lite else set(self.values) | set(self.colors) | set(self._notes)
         if not used:
@@ -310,10 +456,13 @@ class Sheet:
         return Range(self, [(min(rows), min(cols), max(rows), max(cols))])
 
     def range(self, address, end=None) -> Range:
+        self.book.cost("range")
         if isinstance(address, tuple):
             return Range(self, [(address[0], address[1], address[0], address[1])])
         if self.book.lite and "," in address:
             raise LookupError(f"The address/named range '{address}' doesn't exist.")
+        if self.book.platform == "mac" and "," in address:
+            raise NotImplementedError("multi-area ranges are not supported by xlwings on macOS")
         return Range(self, [_area(part) for part in address.split(",")])
 
     def __getitem__(self, address: str) -> Range:
@@ -321,6 +470,7 @@ class Sheet:
 
     def delete(self) -> None:
         self.book.wrote("sheet")
+        self.book.cost("sheet-delete")
         self.book.sheets._remove(self)
 
 
@@ -329,6 +479,7 @@ class Sheets:
         self._book, self._items = book, []
 
     def __iter__(self):
+        self._book.cost("sheets")
         return iter(list(self._items))
 
     def __len__(self) -> int:
@@ -344,6 +495,7 @@ class Sheets:
 
     def add(self, name=None, before=None, after=None) -> Sheet:
         self._book.wrote("sheet")
+        self._book.cost("sheet-add")
         name = name or f"Sheet{len(self._items) + 1}"
         if any(s.name.lower() == name.lower() for s in self._items):
             raise ValueError(f"Sheet named '{name}' already present in workbook")
@@ -361,13 +513,22 @@ class Sheets:
 
 
 class Book:
-    def __init__(self, name: str, fullname: str = "", lite: bool = False):
+    def __init__(
+        self, name: str, fullname: str = "", lite: bool = False, platform: str = "win", xlwings_version=(0, 37, 8)
+    ):
         self.name, self.fullname, self.lite = name, fullname or name, lite
+        self.platform, self.xlwings_version = platform, tuple(xlwings_version)
         self.notes_supported = True  # False: an Excel older than ExcelApi 1.18, where Lite has no notes
         self.pending = False  # Lite: writes queued since the last round trip
-        self.app = App()
+        self.app = App(self)
         self.sheets = Sheets(self)
         self.calls: Counter = Counter()
+        self.api = 0  # xlwings calls that reach Excel
+        self.trips = 0  # round trips to Excel they make (TRIPS)
+
+    def cost(self, kind: str) -> None:
+        self.api += 1
+        self.trips += TRIPS[kind]
 
     def wrote(self, kind: str) -> None:
         self.calls[kind] += 1
@@ -381,25 +542,32 @@ class Book:
             self.pending = False
 
     @classmethod
-    def open(cls, path, lite: bool = False) -> Book:
-        """The workbook as Excel would show it: cached values, solid fills, comments as notes."""
+    def open(cls, path, lite: bool = False, **options) -> Book:
+        """The workbook as Excel would show it: cached values, solid fills, comments as notes,
+        error cells as errors, Currency/Accounting-formatted numbers marked as such."""
         import openpyxl
 
         workbook = openpyxl.load_workbook(path, data_only=True)
-        book = cls(str(path).rsplit("/", 1)[-1], str(path), lite)
+        book = cls(str(path).rsplit("/", 1)[-1], str(path), lite, **options)
         for source in workbook.worksheets:
             sheet = book.sheets.add(source.title, after=book.sheets[len(book.sheets) - 1] if len(book.sheets) else None)
             sheet.visible = source.sheet_state == "visible"
             for row in source.iter_rows():
                 for cell in row:
                     key = (cell.row, cell.column)
-                    sheet.set(key, cell.value)
+                    value = cell.value
+                    if cell.data_type == "e":
+                        value = ExcelError(value)
+                    sheet.set(key, value)
+                    if any(sign in (cell.number_format or "") for sign in ("¥", "$", "_(", "_-")):
+                        sheet.currency.add(key)
                     fill = cell.fill
                     if fill is not None and fill.fill_type == "solid" and isinstance(fill.fgColor.rgb, str):
                         sheet.colors[key] = _rgb(fill.fgColor.rgb[-6:])
                     if cell.comment is not None:
                         sheet._notes[key] = Note(sheet, key, cell.comment.text)
         book.calls.clear()
+        book.api = book.trips = 0
         book.pending = False
         return book
 

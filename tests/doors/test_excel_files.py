@@ -2,8 +2,8 @@
 and buttons name the VBA that calls the documented entry points of :mod:`xlplugin.doors.excel`.
 
 The VBA modules are read back three ways: with our own reader, with oletools (an independent
-implementation of [MS-OVBA]), and — for the template — by LibreOffice, which imports the VBA and
-binds the sheet buttons to it.
+implementation of [MS-OVBA], whose olevba also looks for "VBA stomping"), and — for the template —
+by LibreOffice, which imports the VBA and binds the sheet buttons to it.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from oletools.olevba import VBA_Parser, decompress_stream
 
 from tests.output.test_annotate import _soffice
 from tests.xlwings_standin import Book
-from xlplugin.doors import excel
-from xlplugin.doors.addin import BUTTONS, SOURCES, build_addin, build_macro_template
+from xlplugin.doors import cfb, excel
+from xlplugin.doors.addin import BUTTON_MODULE, BUTTONS, MODULE, SOURCES, build_addin, build_macro_template
 from xlplugin.doors.cli import cli
-from xlplugin.doors.vba import VbaError, compress, decompress, module_source, replace_module
+from xlplugin.doors.excel_conf import read_conf
+from xlplugin.doors.vba import VbaError, VbaProject, compress, decompress, module_source
 from xlplugin.output.marks import RESULT_SHEET
 
 ADDIN = SOURCES / "决算校验.xlam"
@@ -69,10 +70,10 @@ def test_the_addin_ribbon_names_the_buttons_and_their_callback():
     assert ribbon.find(f".//{CUSTOM_UI}tab").get("label") == "决算校验"
     buttons = {b.get("id"): b for b in ribbon.iter(f"{CUSTOM_UI}button")}
     assert [b.get("label") for b in buttons.values()] == ["校验", "清除标注", "规则包"]
-    assert {b.get("onAction") for b in buttons.values()} == {"RibbonMyAddin.RunMain"}
-    source = module_source(project, "RibbonMyAddin")
-    assert source.startswith(bas("RibbonMyAddin"))
-    assert "Sub RunMain(control As IRibbonControl)" in source
+    assert {b.get("onAction") for b in buttons.values()} == {f"{MODULE}.OnButton"}
+    source = module_source(project, MODULE)
+    assert source == bas(MODULE)
+    assert "Sub OnButton(control As IRibbonControl)" in source
     assert "x.ribbon('\" & control.Id & \"')" in source
     # every button id is one the Python side knows
     for button_id in buttons:
@@ -83,10 +84,10 @@ def test_the_addin_ribbon_names_the_buttons_and_their_callback():
 
 
 def test_oletools_reads_the_same_vba_as_we_wrote():
-    ours = modules_by_oletools(ADDIN)["RibbonMyAddin"]
+    ours = modules_by_oletools(ADDIN)[MODULE]
     assert 'RunPython "import xlplugin.excel as x; x.ribbon(\'" & control.Id & "\')"' in ours
     assert "xlwings" in modules_by_oletools(ADDIN)  # xlwings' own RunPython module is still there
-    template = modules_by_oletools(TEMPLATE)["Module1"]
+    template = modules_by_oletools(TEMPLATE)[BUTTON_MODULE]
     assert 'RunPython "import xlplugin.excel as x; x.main()"' in template
     assert 'RunPython "import xlplugin.excel as x; x.clear()"' in template
 
@@ -97,19 +98,19 @@ def test_the_template_buttons_run_macros_that_exist():
         types = package.read("[Content_Types].xml").decode()
         drawing = next(n for n in package.namelist() if n.startswith("xl/drawings/drawing"))
         shapes = etree.fromstring(package.read(drawing))
-        source = module_source(package.read("xl/vbaProject.bin"), "Module1")
+        source = module_source(package.read("xl/vbaProject.bin"), BUTTON_MODULE)
     assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in types and "vbaProject" in types
     macros = {sp.get("macro"): "".join(sp.itertext()) for sp in shapes.iter("{*}sp")}
     assert macros == {f"[0]!{macro}": label for label, macro in BUTTONS}
     for _, macro in BUTTONS:
         assert re.search(rf"^Sub {macro}\(\)\r$", source, re.M)
-    assert source.startswith(bas("Module1"))
+    assert source == bas(BUTTON_MODULE)
 
 
 def test_the_committed_files_are_what_the_sources_build(tmp_path):
     fresh = {
-        ADDIN: (build_addin(tmp_path / "a.xlam"), "customUI/customUI.xml", "RibbonMyAddin"),
-        TEMPLATE: (build_macro_template(tmp_path / "t.xlsm"), "xl/drawings/drawing1.xml", "Module1"),
+        ADDIN: (build_addin(tmp_path / "a.xlam"), "customUI/customUI.xml", MODULE),
+        TEMPLATE: (build_macro_template(tmp_path / "t.xlsm"), "xl/drawings/drawing1.xml", BUTTON_MODULE),
     }
     for committed, (built, own_part, module) in fresh.items():
         with zipfile.ZipFile(committed) as old, zipfile.ZipFile(built) as new:
@@ -120,18 +121,63 @@ def test_the_committed_files_are_what_the_sources_build(tmp_path):
             )
 
 
-def test_a_source_too_long_for_the_module_is_refused():
+def test_neither_file_has_compiled_code_or_the_quickstart_names():
+    """No p-code left in front of a source (olevba's "VBA stomping"), our own project, module and
+    configuration names, nothing of the quickstart's."""
+    for path in (ADDIN, TEMPLATE):
+        parser = VBA_Parser(str(path))
+        try:
+            assert not any(keyword == "VBA Stomping" for _, keyword, _ in parser.analyze_macros())
+            assert parser.detect_vba_stomping() is False
+        finally:
+            parser.close()
+        with zipfile.ZipFile(path) as package:
+            project = VbaProject(package.read("xl/vbaProject.bin"))
+            parts = b"".join(package.read(n) for n in package.namelist() if not n.endswith("vbaProject.bin"))
+        assert project.name == "xlplugin"
+        assert 'Public Const PROJECT_NAME As String = "xlplugin"' in project.source("xlwings")
+        text = "".join(project.source(m) for m in project.modules)
+        for quickstart in ("myaddin", "MyAddin", "RibbonMyAddin", "RunMain", "Module1"):
+            assert quickstart not in text and quickstart.encode() not in parts
+        assert "Module1" not in project.modules
+
+
+def test_the_compound_file_is_written_whole_and_read_back_by_olefile(tmp_path):
+    """Renaming, new sources of any length and dropping the p-code all change stream sizes: the
+    compound file is rewritten, and olefile, oletools and our reader agree on every stream."""
+    import olefile
+
     with zipfile.ZipFile(ADDIN) as package:
-        project = package.read("xl/vbaProject.bin")
-    with pytest.raises(VbaError, match="does not fit"):
-        replace_module(project, "RibbonMyAddin", 'Attribute VB_Name = "RibbonMyAddin"\n' + "' " + "x" * 3000 + "\n")
+        project = VbaProject(package.read("xl/vbaProject.bin"))
+    long_source = f'Attribute VB_Name = "{MODULE}"\n' + "".join(f"' line {n} of a long comment\n" for n in range(400))
+    project.set_source(MODULE, long_source)
+    data = project.to_bytes()
+    tree = cfb.read(data)
+    assert cfb.read(cfb.write(tree)) == tree  # what we write reads back as the same tree
+    (tmp_path / "vbaProject.bin").write_bytes(data)
+    with olefile.OleFileIO(str(tmp_path / "vbaProject.bin")) as ole:
+        assert ole.exists(f"VBA/{MODULE}") and not ole.exists("VBA/RibbonMyAddin")
+        assert ole.openstream("VBA/_VBA_PROJECT").read() == b"\xcc\x61\xff\xff\x00\x00\x00"
+    assert VbaProject(data).source(MODULE) == long_source.replace("\n", "\r\n")
+    with pytest.raises(VbaError, match="VB_Name"):
+        project.set_source(MODULE, 'Attribute VB_Name = "Other"\n')
+    with pytest.raises(VbaError, match="no VBA module"):
+        project.source("NoSuchModule")
 
 
-def test_the_addin_command_writes_both_files(tmp_path):
-    result = CliRunner().invoke(cli, ["addin", "-o", str(tmp_path)])
+def test_the_addin_command_writes_both_files_and_the_conf(tmp_path):
+    conf = tmp_path / "conf" / "xlplugin.conf"
+    conf.parent.mkdir()
+    conf.write_text('"PYTHONPATH","D:\\共享"\r\n"INTERPRETER_WIN","C:\\旧\\python.exe"\r\n', encoding="utf-8")
+    python = tmp_path / "python.exe"
+    python.write_text("")
+    result = CliRunner().invoke(cli, ["addin", "-o", str(tmp_path), "--conf", str(conf), "--interpreter", str(python)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "决算校验.xlam").is_file() and (tmp_path / "决算校验表样.xlsm").is_file()
-    assert "xlwings addin install --file" in result.output
+    assert "xlwings addin install --file" in result.output and "xlplugin doctor" in result.output
+    values = read_conf(conf)
+    assert values["PYTHONPATH"] == "D:\\共享"  # what was there stays
+    assert values[next(k for k in values if k.startswith("INTERPRETER_"))] == str(python)
 
 
 def test_a_filled_macro_workbook_is_checked_and_keeps_its_buttons(tmp_path, sample_path):
@@ -174,8 +220,11 @@ def test_libreoffice_imports_the_template_vba_and_binds_the_buttons(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(tmp_path / "决算校验表样.ods") as converted:
-        module = converted.read("Basic/VBAProject/Module1.xml").decode()
+        modules = {n for n in converted.namelist() if n.startswith("Basic/xlplugin/")}
+        module = converted.read(f"Basic/xlplugin/{BUTTON_MODULE}.xml").decode()
         content = converted.read("content.xml").decode()
+    # every module of the rewritten compound file was read: ours, xlwings' and the document modules
+    assert {f"Basic/xlplugin/{m}.xml" for m in (BUTTON_MODULE, "xlwings", "Dictionary", "ThisWorkbook")} <= modules
     assert "Sub RunCheck()" in module and "x.clear()" in module
     for _, macro in BUTTONS:
-        assert f"vnd.sun.star.script:VBAProject.Module1.{macro}?language=Basic" in content
+        assert f"vnd.sun.star.script:xlplugin.{BUTTON_MODULE}.{macro}?language=Basic" in content

@@ -110,13 +110,13 @@ def test_lite_round_trips_are_few(sample_path):
 
 def test_rerun_and_clear_read_everything_before_writing(sample_path):
     """In Lite a read after queued writes first sends them to Excel: the door reads all it needs
-    (old notes, fills, existing notes) before it writes, so a re-run costs one such trip, not one
-    per marked cell."""
+    (old notes, fills, existing notes) before its first write, so neither a re-run nor a clear costs
+    such a trip."""
     book, _ = lite_door(sample_path)
     book.calls.clear()
     book.pending = False  # the script ended: xlwings Lite sent its writes
     asyncio.run(lite.validate(book))
-    assert book.calls["flush"] == 1
+    assert book.calls["flush"] == 0
     book.calls.clear()
     book.pending = False
     asyncio.run(lite.clear(book))
@@ -144,28 +144,27 @@ def test_a_cell_with_an_empty_note_of_theirs(sample_path, tmp_path, is_lite):
     assert book.notes()[("公开03表", "C22")] == ""
 
 
-def test_a_run_that_stops_half_way_can_still_be_cleared(sample_path, monkeypatch):
-    """The record of original fills is written before the first mark: if marking fails (here the
-    tenth note), 清除标注 still restores every cell."""
+def test_a_run_that_fails_half_way_leaves_the_workbook_as_it_was(sample_path, monkeypatch):
+    """If a write fails (here the tenth note), everything written before it is undone: no half
+    marked workbook, no stray sheet, and a message that says so."""
     book = Book.open(sample_path, lite=True)
-    before = (book.notes(), book.fills())
+    before = (book.notes(), book.fills(), [s.name for s in book.sheets])
     from tests import xlwings_standin
 
     added = []
-    original = xlwings_standin.Range.add_note
+    original = xlwings_standin.Range._add_note
 
     def failing(self, text):
         added.append(text)
         if len(added) == 10:
-            raise RuntimeError("Excel 拒绝了这次写入")
+            raise OSError("Excel 拒绝了这次写入")
         return original(self, text)
 
-    monkeypatch.setattr(xlwings_standin.Range, "add_note", failing)
+    monkeypatch.setattr(xlwings_standin.Range, "_add_note", failing)
     assert asyncio.run(lite.validate(book)) is None
-    assert "内部错误" in book.app.alerts[-1][0] and book.fills() != before[1]
-    monkeypatch.setattr(xlwings_standin.Range, "add_note", original)
-    assert asyncio.run(lite.clear(book)) > 0
-    assert (book.notes(), book.fills()) == before
+    message = book.app.alerts[-1][0]
+    assert "已全部撤销" in message and "Excel 拒绝了这次写入" in message
+    assert (book.notes(), book.fills(), [s.name for s in book.sheets]) == before
 
 
 def test_errors_in_lite_are_a_message_not_a_traceback(sample_path):

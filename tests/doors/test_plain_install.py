@@ -28,6 +28,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
+from oletools.olevba import VBA_Parser
 from packaging.requirements import Requirement
 
 from xlplugin import __version__
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "workbooks" / "samples"
 SAMPLE = "万盛人社局-2021-部门决算公开.xlsx"
 CORRECTED = "万盛人社局-2021-部门决算公开-更正版.xlsx"
-EXCEL_SOURCES = ("customUI.xml", "RibbonMyAddin.bas", "Module1.bas")
+EXCEL_SOURCES = ("customUI.xml", "XlpluginRibbon.bas", "XlpluginButtons.bas")
 WHEEL = f"xlplugin-{__version__}-py3-none-any.whl"
 #: what the wheel is built from: the tree without version control, virtualenvs, caches and build output
 NOT_SOURCE = {".git", ".venv", "build", "dist", "out", "node_modules", "__pycache__"}
@@ -237,18 +238,25 @@ def test_addin_names_the_excel_extra_then_builds_both_files_from_the_wheel(insta
     assert not (installed.work / "加载项").exists()
 
     installed.pip(f"{installed.wheel}[excel]")
-    built = installed.xlplugin("addin", "-o", "加载项")
+    built = installed.xlplugin("addin", "-o", "加载项", "--conf", "xlplugin.conf")
     assert "xlwings addin install --file" in built.stdout
+    assert f'"INTERPRETER_WIN","{installed.venv}' in (installed.work / "xlplugin.conf").read_text()
     addin, template = installed.work / "加载项" / "决算校验.xlam", installed.work / "加载项" / "决算校验表样.xlsm"
     sources = ROOT / "workbooks" / "excel"
     with zipfile.ZipFile(addin) as package:
         assert package.read("customUI/customUI.xml") == (sources / "customUI.xml").read_bytes()
-        ribbon = module_source(package.read("xl/vbaProject.bin"), "RibbonMyAddin")
+        ribbon = module_source(package.read("xl/vbaProject.bin"), "XlpluginRibbon")
     with zipfile.ZipFile(template) as package:
         assert any(name.startswith("xl/worksheets/") for name in package.namelist())
-        macros = module_source(package.read("xl/vbaProject.bin"), "Module1")
-    for source, name in ((ribbon, "RibbonMyAddin"), (macros, "Module1")):
-        assert source.startswith((sources / f"{name}.bas").read_text(encoding="ascii").replace("\n", "\r\n"))
+        macros = module_source(package.read("xl/vbaProject.bin"), "XlpluginButtons")
+    for source, name in ((ribbon, "XlpluginRibbon"), (macros, "XlpluginButtons")):
+        assert source == (sources / f"{name}.bas").read_text(encoding="ascii").replace("\n", "\r\n")
+    for built_file in (addin, template):  # no p-code left in front of our sources: olevba finds no stomping
+        parser = VBA_Parser(str(built_file))
+        try:
+            assert parser.detect_vba_stomping() is False
+        finally:
+            parser.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,19 +5,23 @@ installed xlwings; :func:`build_addin` starts from that same file and changes tw
 readable in ``workbooks/excel/`` (:data:`SOURCES`; an installed wheel carries them as ``xlplugin/_excel``):
 
 - ``customUI/customUI.xml`` ← ``customUI.xml``: the 决算校验 tab with 校验, 清除标注 and 规则包;
-- the ``RibbonMyAddin`` VBA module ← ``RibbonMyAddin.bas``: one callback for all three buttons,
-  ``RunPython "import xlplugin.excel as x; x.ribbon('<button id>')"`` (``xlplugin.excel`` is the stable
-  name of :mod:`xlplugin.doors.excel`; see :func:`xlplugin.doors.excel.ribbon`).
+- the quickstart's ``RibbonMyAddin`` VBA module becomes ``XlpluginRibbon`` ← ``XlpluginRibbon.bas``:
+  one callback for all three buttons, ``RunPython "import xlplugin.excel as x; x.ribbon('<button
+  id>')"`` (``xlplugin.excel`` is the stable name of :mod:`xlplugin.doors.excel`; see
+  :func:`xlplugin.doors.excel.ribbon`).
 
 :func:`build_macro_template` is for departments that do not install add-ins: the official blank
 template (drawn from the bundled Chongqing layout, as ``xlplugin template`` draws it) as an ``.xlsm``
 carrying the VBA of xlwings' standalone quickstart (``xlwings quickstart NAME --standalone``:
-RunPython without the add-in), its ``Module1`` replaced by ``Module1.bas`` (``RunCheck`` and
+RunPython without the add-in), its ``Module1`` replaced by ``XlpluginButtons`` (``RunCheck`` and
 ``ClearMarks``), and two buttons on the first sheet — shapes with a macro assigned, 校验 and 清除标注.
 
-Every other part, including xlwings' own VBA (``RunPython``, the configuration lookup), is the
-template's, byte for byte. Building from the installed xlwings keeps the add-in's VBA and the
-Python package at the same xlwings version, which xlwings requires.
+Both VBA projects get our own names, so they cannot be confused with another quickstart add-in: the
+project is ``xlplugin`` (:data:`PROJECT`), and xlwings' configuration lookup (``PROJECT_NAME``) reads
+the ``xlplugin.conf`` sheet and file (:mod:`xlplugin.doors.excel_conf`) instead of the quickstart's
+``myaddin.conf``. Every other part, including xlwings' own VBA (``RunPython``), is the template's.
+Building from the installed xlwings keeps the VBA and the Python package at the same xlwings version,
+which xlwings requires. The written projects carry no compiled p-code (:class:`~xlplugin.doors.vba.VbaProject`).
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from xlplugin.doors.vba import replace_module
+from xlplugin.doors.excel_conf import PROJECT
+from xlplugin.doors.vba import VbaProject
 from xlplugin.output.ooxml.package import MAIN, NS, REL, Package
 from xlplugin.output.ooxml.sheet import AFTER_LEGACY_DRAWING
 
@@ -39,6 +44,7 @@ __all__ = [
     "template_path",
     "SOURCES",
     "MODULE",
+    "BUTTON_MODULE",
     "BUTTONS",
 ]
 
@@ -55,8 +61,12 @@ def _sources() -> Path:
 SOURCES = _sources()
 #: the bundled pack whose layout the macro-enabled template is drawn from
 TEMPLATE_LAYOUT = "chongqing-2021"
-MODULE = "RibbonMyAddin"
-BUTTONS = (("校验", "RunCheck"), ("清除标注", "ClearMarks"))  # label, macro in Module1.bas
+MODULE = "XlpluginRibbon"  # the add-in's callback module (XlpluginRibbon.bas)
+BUTTON_MODULE = "XlpluginButtons"  # the template's button macros (XlpluginButtons.bas)
+BUTTONS = (("校验", "RunCheck"), ("清除标注", "ClearMarks"))  # label, macro in XlpluginButtons.bas
+#: (template, its module we replace, the value of xlwings' PROJECT_NAME in it)
+_ADDIN_TEMPLATE = ("quickstart_addin_ribbon.xlam", "RibbonMyAddin", "myaddin")
+_STANDALONE_TEMPLATE = ("quickstart_standalone.xlsm", "Module1", "xlwings")
 _RIBBON_PART = "customUI/customUI.xml"
 _VBA_PART = "xl/vbaProject.bin"
 _TYPE_VBA = "application/vnd.ms-office.vbaProject"
@@ -69,7 +79,7 @@ _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _AFTER_DRAWING = ("legacyDrawing", *AFTER_LEGACY_DRAWING)
 
 
-def template_path(name: str = "quickstart_addin_ribbon.xlam") -> Path:
+def template_path(name: str) -> Path:
     """A template shipped with the installed xlwings (the files ``xlwings quickstart`` copies)."""
     import xlwings
 
@@ -79,11 +89,27 @@ def template_path(name: str = "quickstart_addin_ribbon.xlam") -> Path:
 def build_addin(target: str | Path, sources: Path = SOURCES) -> Path:
     """Write the add-in to ``target`` and return its path. Both parts are made before anything is
     written, and the file is written atomically: a build that fails leaves no half-written add-in."""
-    package = Package(template_path())
+    name, module, project_name = _ADDIN_TEMPLATE
+    package = Package(template_path(name))
     package.write(_RIBBON_PART, (sources / "customUI.xml").read_bytes())
-    module = (sources / f"{MODULE}.bas").read_text(encoding="ascii")
-    package.write(_VBA_PART, replace_module(package.read(_VBA_PART), MODULE, module))
+    package.write(_VBA_PART, _our_project(package.read(_VBA_PART), module, MODULE, project_name, sources))
+    book = package.xml(package.workbook_part)
+    for sheet in book.iterfind("m:sheets/m:sheet", NS):  # the quickstart's disabled "_myaddin.conf" sheet
+        if sheet.get("name") == f"_{project_name}.conf":
+            sheet.set("name", f"_{PROJECT}.conf")
+    package.write(package.workbook_part, book)
     return package.save(target)
+
+
+def _our_project(template: bytes, module: str, ours: str, project_name: str, sources: Path) -> bytes:
+    """The template's VBA project under our names, with ``ours``'s source in place of ``module``."""
+    project = VbaProject(template)
+    project.rename_project(PROJECT)
+    project.rename_module(module, ours)
+    project.set_source(ours, (sources / f"{ours}.bas").read_text(encoding="ascii"))
+    constant = 'Public Const PROJECT_NAME As String = "{}"'
+    project.replace_text("xlwings", constant.format(project_name), constant.format(PROJECT))
+    return project.to_bytes()
 
 
 def blank_template(target: str | Path) -> Path:
@@ -100,15 +126,16 @@ def blank_template(target: str | Path) -> Path:
 def build_macro_template(target: str | Path, workbook: Path | None = None, sources: Path = SOURCES) -> Path:
     """Write ``workbook`` (default: the official blank template, :func:`blank_template`) as a
     macro-enabled ``.xlsm`` with 校验 / 清除标注 buttons on its first sheet."""
-    with zipfile.ZipFile(template_path("quickstart_standalone.xlsm")) as standalone:
-        project = standalone.read(_VBA_PART)
+    name, module, project_name = _STANDALONE_TEMPLATE
+    with zipfile.ZipFile(template_path(name)) as standalone:
+        project = _our_project(standalone.read(_VBA_PART), module, BUTTON_MODULE, project_name, sources)
     if workbook is None:
         with tempfile.TemporaryDirectory(prefix="xlplugin-") as folder:  # Package reads every part at once
             package = Package(blank_template(Path(folder) / "表样.xlsx"))
     else:
         package = Package(workbook)
     book_part = package.workbook_part
-    package.write(_VBA_PART, replace_module(project, "Module1", (sources / "Module1.bas").read_text(encoding="ascii")))
+    package.write(_VBA_PART, project)
     package.set_content_type(_VBA_PART, _TYPE_VBA)
     package.add_relationship(book_part, _REL_VBA, _VBA_PART)
     package.set_content_type(book_part, _TYPE_MACRO_WORKBOOK)

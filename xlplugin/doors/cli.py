@@ -292,20 +292,50 @@ cli.add_command(pack_commands)
     show_default=True,
     help="输出目录。",
 )
-def addin(out_dir: Path) -> None:
+@click.option(
+    "--interpreter",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="“校验”按钮启动的 Python（默认：运行本命令的这个 Python）。",
+)
+@click.option(
+    "--conf",
+    "conf_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="把 Python 的位置写进这个配置文件（默认：本机 Excel 读取的 xlplugin.conf；Windows 为 "
+    "%USERPROFILE%\\.xlplugin\\xlplugin.conf，macOS 为 ~/Library/Containers/com.microsoft.Excel/Data/xlplugin.conf）。",
+)
+@click.option("--no-conf", is_flag=True, help="只生成文件，不写配置文件。")
+def addin(out_dir: Path, interpreter: Path | None, conf_file: Path | None, no_conf: bool) -> None:
     """生成 Excel 里的“校验”按钮：加载项 决算校验.xlam（“决算校验”选项卡：校验、清除标注、规则包），
-    和不装加载项也能用的 决算校验表样.xlsm（第一张表上有 校验、清除标注 按钮）。
+    和不装加载项也能用的 决算校验表样.xlsm（第一张表上有 校验、清除标注 按钮）；
+    并把“校验”按钮要启动的 Python 写进 xlplugin.conf，按钮按它找到装有 xlplugin 的 Python。
 
-    由本机安装的 xlwings 的模板生成，保证其中的 VBA 与 xlwings 版本一致；需要 pip install "xlplugin[excel]"。"""
+    由本机安装的 xlwings 的模板生成，保证其中的 VBA 与 xlwings 版本一致；需要 pip install "xlplugin[excel]"。
+    装好后可用 xlplugin doctor 检查每一步是否就绪。"""
     require_extra("excel")
     import xlwings
 
     from xlplugin.doors.addin import build_addin, build_macro_template
+    from xlplugin.doors.excel_conf import interpreter_for, interpreter_key, user_conf_path, write_conf
 
     addin_path = build_addin(out_dir / "决算校验.xlam")
     template = build_macro_template(out_dir / "决算校验表样.xlsm")
     click.echo(f"已生成 {addin_path} 和 {template}（xlwings {xlwings.__version__}）。")
+    conf_file = conf_file or user_conf_path()
+    python = interpreter_for(interpreter or sys.executable)
+    if no_conf:
+        pass
+    elif conf_file is None:
+        click.echo("本机不是 Windows 或 macOS，未写配置文件；在装 Excel 的电脑上运行本命令，或用 --conf 指定位置。")
+    else:
+        write_conf(conf_file, {interpreter_key(): str(python)})
+        click.echo(f"已把 Python 的位置（{python}）写入 {conf_file}。")
     click.echo(f'安装加载项：xlwings addin install --file "{addin_path.resolve()}"')
+    if sys.platform == "darwin":
+        click.echo("macOS 还需运行一次：xlwings runpython install（允许 Excel 启动 Python）。")
+    click.echo("检查安装：xlplugin doctor")
 
 
 def main() -> None:

@@ -1,22 +1,27 @@
 """The Excel door: the **校验** and **清除标注** buttons, run inside Excel through xlwings.
 
 ``validate()`` checks the workbook that called it with the same pack, engine and marks as the file
-door (``xlplugin check --annotate``): it reads each sheet's used range in one call, builds the same
-:class:`~xlplugin.workbook.book.Book`, checks it with :func:`xlplugin.api.check`, then colours the cells with
-findings (one call per severity and sheet, not per cell), puts our note on each of them, writes the
-**校验结果** sheet in one call, and shows the verdict in a message box. ``clear()`` takes all of it
-away again and restores the original fills.
+door (``xlplugin check --annotate``). It first reads everything — each sheet's used range in one
+call, the previous run's state, the fills and notes of every cell it will touch — and checks; then
+it writes everything, with screen updating and recalculation off: the **校验结果** sheet in one call,
+fills in blocks, our note on each marked cell (:mod:`xlplugin.doors.excel_apply`). A failure while
+writing undoes what was written, so a workbook is never left half-annotated. ``clear()`` takes all
+of it away again and restores the original fills; a department's own text in a note is kept
+(:func:`xlplugin.output.marks.strip_note`).
 
 Only documented, cross-platform xlwings objects are used — ``Book.sheets``, ``Sheets.add``,
-``Sheet.used_range``, ``Sheet.range``, ``Sheet.visible``, ``Sheet.delete``, ``Range.value``,
-``Range.options(ndim=2)``, ``Range.color``, ``Range.note``/``Range.add_note``, ``Note.text``,
-``Note.delete``, ``Range.column_width``, ``Range.font.bold``, ``App.alert`` — so the door runs
-wherever xlwings runs (Windows and macOS Excel) and its tests exercise it against a stand-in of
-exactly these objects.
+``Sheet.used_range``, ``Sheet.range``, ``Sheet.name``, ``Sheet.visible``, ``Sheet.delete``,
+``Range.value``, ``Range.options(ndim=2, err_to_str=True)``, ``Range.number_format``, ``Range.color``,
+``Range.note``/``Range.add_note``, ``Note.text``, ``Note.delete``, ``Range.column_width``,
+``Range.font.bold``, ``App.screen_updating``, ``App.calculation``, ``App.alert`` — and xlwings
+:data:`MIN_XLWINGS` or newer (``Range.add_note`` came in 0.37), checked before anything is written.
+The tests run the door against a stand-in of exactly these objects that also models what real Excel
+does differently on Windows and macOS (``tests/xlwings_standin.py``).
 
 Which pack: ``validate(pack=...)``, else ``XLPLUGIN_PACK`` from the environment, else from the
-workbook's ``xlwings.conf`` sheet, else from the user's ``~/.xlwings/xlwings.conf``; without any,
-the pack whose template fits the workbook (as ``xlplugin check`` does).
+workbook's ``xlplugin.conf`` sheet, else from the ``xlplugin.conf`` files the button's VBA reads
+(:mod:`xlplugin.doors.excel_conf`); without any, the pack whose template fits the workbook (as
+``xlplugin check`` does).
 
 State between runs lives in a hidden sheet ``_xlplugin_excel`` (each marked cell and its
 original fill), so re-running replaces our marks instead of piling them up, and 说明 written in
@@ -30,28 +35,31 @@ runs them to the end without an event loop.
 
 from __future__ import annotations
 
-import datetime as _dt
+import contextlib
 import os
+import sys
 from abc import ABC, abstractmethod
 from decimal import Decimal
 from pathlib import Path
 
 from xlplugin.core.errors import XlpluginError
 from xlplugin.core.findings import ERROR, INFO, WARNING, Report
+from xlplugin.doors import excel_conf
+from xlplugin.doors.excel_apply import (
+    CellChange,
+    Journal,
+    blocks,
+    plan_cells,
+    result_sheet,
+    text_value,
+    write_result_sheet,
+)
 from xlplugin.output.marks import (
-    FILLS,
-    HEADING,
-    HEADINGS,
     RESULT_NAMES,
     RESULT_SHEET,
-    SEPARATOR,
-    WIDTHS,
     cell_marks,
-    fill_for_verdict,
     looks_like_result_sheet,
     read_explanations,
-    result_rows,
-    result_summary,
 )
 from xlplugin.workbook.book import Book, Sheet, clean_row, whole_numbers_as_int
 
@@ -66,21 +74,28 @@ __all__ = [
     "check_book",
     "clear_book",
     "Surface",
+    "Desktop",
     "DESKTOP",
     "fill_hex",
     "STATE_SHEET",
     "CONFIG_KEY",
+    "CONFIG_SHEET",
+    "MIN_XLWINGS",
 ]
 
 STATE_SHEET = "_xlplugin_excel"
-CONFIG_KEY = "XLPLUGIN_PACK"
-CONFIG_SHEET = "xlwings.conf"
+CONFIG_KEY = excel_conf.PACK_KEY
+CONFIG_SHEET = excel_conf.CONFIG_SHEET
+#: the oldest xlwings with every call the door makes (Range.add_note: 0.37.0)
+MIN_XLWINGS = (0, 37)
 _RESULT_ROW = "#result"  # the state sheet's row naming our result sheet
 _MAX_ADDRESS = 250  # Excel refuses multi-area addresses longer than 255 characters
+# new sheets are written under these names and renamed last, once nothing can fail any more
+_TEMPORARY_RESULT, _TEMPORARY_STATE = "_xlplugin_结果_新", "_xlplugin_状态_新"
 
 
 def main() -> None:
-    """校验 the calling workbook: the entry for a sheet button (``RunPython "import xlplugin.doors.excel as x; x.main()"``)."""
+    """校验 the calling workbook: the entry for a sheet button (``RunPython "import xlplugin.excel as x; x.main()"``)."""
     validate()
 
 
@@ -98,17 +113,17 @@ def ribbon(control_id: str, book=None):
     return actions[control_id](book)
 
 
-def validate(book=None, pack: str | None = None) -> Report | None:
+def validate(book=None, pack: str | None = None, surface: Surface | None = None) -> Report | None:
     """Check ``book`` (default: the workbook that pressed the button) and mark what is wrong.
 
     Returns the report, or ``None`` when the workbook could not be checked (the reason is shown in
     a message box, never as a traceback)."""
-    return _finish(check_book(book if book is not None else _caller(), pack, DESKTOP))
+    return _finish(check_book(book if book is not None else _caller(), pack, surface or DESKTOP))
 
 
-def clear(book=None) -> int:
+def clear(book=None, surface: Surface | None = None) -> int:
     """Remove our marks, notes and sheets from ``book``; return how many cells were restored."""
-    return _finish(clear_book(book if book is not None else _caller(), DESKTOP))
+    return _finish(clear_book(book if book is not None else _caller(), surface or DESKTOP))
 
 
 async def check_book(book, pack: str | None, surface: Surface) -> Report | None:
@@ -131,8 +146,7 @@ async def check_book(book, pack: str | None, surface: Surface) -> Report | None:
 async def clear_book(book, surface: Surface) -> int:
     """The 清除标注 button on either surface."""
     try:
-        surface.ready(book)
-        restored = await _remove_annotations(book, surface, *_ours(read_book(book, names=(STATE_SHEET, RESULT_SHEET))))
+        restored = await _clear(book, surface)
     except Exception as error:
         surface.say(book, _reason(error), "无法清除标注")
         return 0
@@ -143,7 +157,7 @@ async def clear_book(book, surface: Surface) -> int:
 def show_pack(book=None, surface: Surface | None = None) -> str | None:
     """Say which pack 校验 will use and which are available; offer the place to choose one.
 
-    The choice is the ``XLPLUGIN_PACK`` row of the workbook's ``xlwings.conf`` sheet (created here,
+    The choice is the ``XLPLUGIN_PACK`` row of the workbook's ``xlplugin.conf`` sheet (created here,
     with the current choice, when missing), so that it travels with the workbook."""
     from xlplugin.packs.places import candidates
 
@@ -155,6 +169,7 @@ def show_pack(book=None, surface: Surface | None = None) -> str | None:
         names = [s.name for s in book.sheets]
         if CONFIG_SHEET not in names:
             sheet = book.sheets.add(CONFIG_SHEET, after=book.sheets[len(book.sheets) - 1])
+            sheet.range("A1:B1").number_format = "@"
             sheet.range("A1").value = [[CONFIG_KEY, spec or ""]]
     except Exception as error:
         surface.say(book, _reason(error), "规则包")
@@ -175,36 +190,43 @@ def show_pack(book=None, surface: Surface | None = None) -> str | None:
 
 
 def read_book(book, names=None) -> Book:
-    """The workbook as the engine sees it: every sheet's used range (or only ``names``), one call per sheet."""
+    """The workbook as the engine sees it: every sheet's used range (or only ``names``), one call per sheet.
+
+    Error cells come as their text (``#DIV/0!``), which the engine reports as unreadable, as the file
+    door does; Currency-formatted amounts, which Windows Excel hands over as ``Decimal`` with four
+    places, lose the trailing zeros (``10.7900`` → ``10.79``)."""
     sheets = []
     for sheet in book.sheets:
         if names is not None and sheet.name not in names:
             continue
         used = sheet.used_range
-        values = used.options(ndim=2).value or [[None]]
+        values = used.options(ndim=2, err_to_str=True).value or [[None]]
         top, left = used.row - 1, used.column - 1  # the used range need not start at A1
         rows = [[None] * (left + len(values[0]))] * top + [
-            [None] * left + whole_numbers_as_int(list(r)) for r in values
+            [None] * left + whole_numbers_as_int([_plain(v) for v in r]) for r in values
         ]
         sheets.append(Sheet(sheet.name, [clean_row(r) for r in rows], [], bool(sheet.visible)))
     return Book(sheets, str(getattr(book, "fullname", "") or book.name))
 
 
 def pack_spec(book) -> str | None:
-    """The configured pack (id or path), or ``None`` to recognise it from the template."""
+    """The configured pack (id or path), or ``None`` to recognise it from the template: the
+    environment, the workbook's ``xlplugin.conf`` (or older ``xlwings.conf``) sheet, the
+    ``xlplugin.conf`` beside the workbook, the user's ``xlplugin.conf``, xlwings' own user file."""
     if os.environ.get(CONFIG_KEY):
         return os.environ[CONFIG_KEY]
     names = [s.name for s in book.sheets]
-    if CONFIG_SHEET in names:
-        for row in book.sheets[CONFIG_SHEET].used_range.options(ndim=2).value:
-            if row and str(row[0]).strip() == CONFIG_KEY and len(row) > 1 and row[1]:
-                return str(row[1]).strip()
-    user_conf = Path.home() / ".xlwings" / "xlwings.conf"
-    if user_conf.is_file():
-        for line in user_conf.read_text(encoding="utf-8", errors="replace").splitlines():
-            key, _, value = line.partition(",")
-            if key.strip().strip('"') == CONFIG_KEY and value.strip().strip('"'):
-                return value.strip().strip('"')
+    for sheet_name in (CONFIG_SHEET, excel_conf.LEGACY_SHEET):
+        if sheet_name in names:
+            for row in book.sheets[sheet_name].used_range.options(ndim=2).value:
+                if row and str(row[0]).strip() == CONFIG_KEY and len(row) > 1 and row[1]:
+                    return text_value(row[1]).strip()
+    files = [excel_conf.user_conf_path(), excel_conf.legacy_conf_path()]
+    if getattr(book, "fullname", None) and os.path.isabs(str(book.fullname)):
+        files.insert(0, excel_conf.folder_conf_path(book.fullname))
+    for path in files:
+        if path is not None and excel_conf.read_conf(Path(path)).get(CONFIG_KEY):
+            return excel_conf.read_conf(Path(path))[CONFIG_KEY]
     return None
 
 
@@ -213,52 +235,90 @@ def pack_spec(book) -> str | None:
 
 
 async def _validate(book, pack_name: str | None, surface: Surface) -> Report:
+    """Read everything, check, plan every cell's change, then write it all (or nothing, on failure)."""
     from xlplugin.api import check
 
     surface.ready(book)
     model = read_book(book)
     explanations = read_explanations(model)
-    state, result_name = _ours(model)
-    model.sheets = [s for s in model.sheets if s.name not in (STATE_SHEET, result_name)]
+    state, old_result = _ours(model)
+    model.sheets = [s for s in model.sheets if s.name not in (STATE_SHEET, old_result)]
     checked = check(model, pack_name or pack_spec(book), name=book.name)
     report = checked.report
-    await _remove_annotations(book, surface, state, result_name)
-    result_name = _write_result_sheet(
-        book, surface, report, checked.pack.name, checked.pack.layout.titles, explanations
-    )
-    await _mark(book, surface, report, result_name)
+    names = [s.name for s in book.sheets if s.name not in (STATE_SHEET, old_result)]
+    marks = cell_marks(report, names)
+    changes = await _plan(book, surface, state, marks)
+    listing = result_sheet(report, checked.pack.name, checked.pack.layout.titles, explanations)
+    taken = {s.name for s in book.sheets} - {old_result}
+    result_name = next(n for n in RESULT_NAMES if n not in taken)
+    # each marked cell: its fill before any run of ours, and the fill we gave it
+    state_rows = [["sheet", "cell", "color", "painted"], [_RESULT_ROW, result_name, "", ""]]
+    marked = {(sheet, ref) for sheet, cells in marks.items() for ref in cells}
+    state_rows += [[c.sheet, c.ref, c.original, c.fill_to] for c in changes if (c.sheet, c.ref) in marked]
+
+    def write(journal: Journal) -> None:
+        result = journal.add_sheet(_TEMPORARY_RESULT)
+        write_result_sheet(result, surface, listing)
+        hidden = journal.add_sheet(_TEMPORARY_STATE)
+        hidden.range(f"A1:D{len(state_rows)}").number_format = "@"
+        hidden.range("A1").value = state_rows
+        hidden.visible = False
+        journal.write_cells(changes)
+        _replace_sheets(book, old_result, result, result_name, hidden)
+
+    await _apply(book, surface, write)
     return report
 
 
-async def _mark(book, surface: Surface, report: Report, result_name: str) -> None:
-    names = [s.name for s in book.sheets if s.name != result_name]
-    marks = cell_marks(report, names)
-    # Every read first (in xlwings Lite a read after a write costs a round trip), then the record
-    # of what we change, then the changes: a run that stops half-way can still be cleared.
-    state = [["sheet", "cell", "color"], [_RESULT_ROW, result_name, ""]]
-    notes: dict[tuple[str, str], str | None] = {}
-    for sheet_name, cells in marks.items():
+async def _plan(book, surface: Surface, state: list[list] | None, marks) -> list[CellChange]:
+    """Every cell the last run marked or this one marks, with its fill and note now and to be.
+
+    A cell's fill is read only when the state does not say which fill the last run gave it."""
+    names = {s.name for s in book.sheets}
+    old = {(sheet, ref): original for sheet, ref, original, _ in state or [] if sheet in names}
+    fills = {(sheet, ref): painted for sheet, ref, _, painted in state or [] if sheet in names and painted}
+    cells: dict[str, set[str]] = {}
+    for sheet, ref in old:
+        cells.setdefault(sheet, set()).add(ref)
+    for sheet, refs in marks.items():
+        cells.setdefault(sheet, set()).update(refs)
+    notes = {}
+    for sheet_name, refs in cells.items():
         sheet = book.sheets[sheet_name]
-        originals = await surface.fills(sheet, list(cells))
-        state += [[sheet_name, ref, originals.get(ref, "")] for ref in cells]
-        for ref in cells:
-            notes[sheet_name, ref] = await surface.note_text(sheet.range(ref))
-    hidden = book.sheets.add(STATE_SHEET, after=book.sheets[len(book.sheets) - 1])
-    hidden.range("A1").value = state
-    hidden.visible = False
-    for sheet_name, cells in marks.items():
-        sheet = book.sheets[sheet_name]
-        surface.paint(sheet, {ref: "#" + FILLS[mark.severity][2:] for ref, mark in cells.items()})
-        for ref, mark in cells.items():
-            target, theirs = sheet.range(ref), notes[sheet_name, ref]
-            if theirs is None:
-                target.add_note(mark.text)
-            else:  # someone else's note, even an empty one: ours goes below theirs
-                target.note.text = f"{theirs}\n\n{SEPARATOR}\n{mark.text}"
+        unknown = sorted(ref for ref in refs if (sheet_name, ref) not in fills)
+        if unknown:
+            found = await surface.fills(sheet, unknown)
+            fills.update({(sheet_name, ref): found.get(ref, "") for ref in unknown})
+        for ref in sorted(refs):
+            cell = sheet.range(ref)
+            notes[sheet_name, ref] = cell, await surface.note_text(cell)
+    return plan_cells(old, marks, fills, notes)
+
+
+async def _apply(book, surface: Surface, write) -> None:
+    """Run ``write`` with screen updating and recalculation off; on failure undo what it wrote."""
+    journal = Journal(book, surface, hidden_notes=surface.hides_empty_notes)
+    with surface.quiet(book):
+        try:
+            write(journal)
+        except Exception as error:
+            journal.rollback()
+            raise _RolledBack(error) from error
+
+
+def _replace_sheets(book, old_result: str | None, result, result_name: str, state) -> None:
+    """The last writes: the previous run's sheets go, the new ones take their names."""
+    names = {s.name for s in book.sheets}
+    for name in (STATE_SHEET, old_result):
+        if name in names:
+            book.sheets[name].delete()
+    result.name = result_name
+    state.name = STATE_SHEET
 
 
 def _ours(model: Book) -> tuple[list[list] | None, str | None]:
-    """Our state rows (sheet, cell, original colour) and our result sheet's name, from what was read.
+    """Our state rows (sheet, cell, original fill, the fill we gave it: ``''`` in states written before
+    that column) and our result sheet's name, from what was read.
 
     Without the state sheet (deleted by hand), a 校验结果 in our layout is still ours; a
     department's own sheet of that name is not."""
@@ -266,71 +326,25 @@ def _ours(model: Book) -> tuple[list[list] | None, str | None]:
     if state_sheet is None:
         result = model.sheet(RESULT_SHEET)
         return None, RESULT_SHEET if result is not None and looks_like_result_sheet(result.rows) else None
-    state = [(list(row) + [None] * 3)[:3] for row in state_sheet.rows[1:] if row and row[0]]
-    result_name = next((ref for sheet, ref, _ in state if sheet == _RESULT_ROW), None)
+    state = [[text_value(v) for v in (list(row) + [None] * 4)[:4]] for row in state_sheet.rows[1:] if row and row[0]]
+    result_name = next((ref for sheet, ref, *_ in state if sheet == _RESULT_ROW), None)
     return [row for row in state if row[0] != _RESULT_ROW], result_name
 
 
-async def _remove_annotations(book, surface: Surface, state: list[list] | None, result_name: str | None) -> int:
-    names = [s.name for s in book.sheets]
-    by_sheet: dict[str, dict[str, str]] = {}
-    for sheet_name, ref, color in state or []:
-        if sheet_name in names:
-            by_sheet.setdefault(sheet_name, {})[ref] = color or ""
-    notes = {
-        (sheet_name, ref): await surface.note_text(book.sheets[sheet_name].range(ref))
-        for sheet_name, originals in by_sheet.items()
-        for ref in originals
-    }  # reads before writes
-    for sheet_name, originals in by_sheet.items():
-        sheet = book.sheets[sheet_name]
-        surface.paint(sheet, originals)
-        for ref in originals:
-            _strip_note(sheet.range(ref), notes[sheet_name, ref])
-    for name in (STATE_SHEET, result_name):
-        if name in names:
-            book.sheets[name].delete()
-    return sum(len(originals) for originals in by_sheet.values())
+async def _clear(book, surface: Surface) -> int:
+    surface.ready(book)
+    state, result_name = _ours(read_book(book, names=(STATE_SHEET, RESULT_SHEET)))
+    changes = await _plan(book, surface, state, {})
 
+    def write(journal: Journal) -> None:
+        journal.write_cells(changes)
+        names = {s.name for s in book.sheets}
+        for name in (STATE_SHEET, result_name):
+            if name in names:
+                book.sheets[name].delete()
 
-def _strip_note(cell, text: str | None) -> None:
-    """Take our part out of the cell's note (its text was read before): all of it, or what follows
-    the separator below a department's own note."""
-    if text is None:
-        return
-    if text.startswith(HEADING):
-        cell.note.delete()
-    elif SEPARATOR in text:
-        cell.note.text = text.split(f"\n\n{SEPARATOR}", 1)[0]
-
-
-def _write_result_sheet(
-    book, surface: Surface, report: Report, pack_name: str, titles: dict[str, str], explanations
-) -> str:
-    """Write 校验结果 (or, beside a department's own sheet of that name, the first free name); return its name."""
-    summary = result_summary(report, pack_name, _dt.datetime.now())
-    width = len(HEADINGS)
-    rows = [["校验结果"] + [None] * (width - 1)]
-    rows += [[label, value] + [None] * (width - 2) for label, value in summary]
-    rows += [[None] * width, list(HEADINGS)]
-    fills = {"B2": "#" + fill_for_verdict(report)[2:]}
-    for finding, values in result_rows(report, titles, explanations):
-        if finding.cell:  # a link to the cell, as the file door's 校验结果 has
-            values[5] = f'=HYPERLINK("#\'{finding.sheet.replace(chr(39), chr(39) * 2)}\'!{finding.cell}","{values[5]}")'
-        fills[f"B{len(rows) + 1}"] = "#" + FILLS[finding.severity][2:]
-        rows.append([_cell_value(v) for v in values])
-    taken = {s.name for s in book.sheets}
-    name = next(n for n in RESULT_NAMES if n not in taken)
-    sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
-    sheet.range("A1").value = rows
-    header = len(summary) + 3
-    sheet.range(f"A1:A{header}").font.bold = True
-    sheet.range(f"A{header}:L{header}").font.bold = True
-    sheet.range(f"A{header}:L{header}").color = "#D9D9D9"
-    surface.paint(sheet, fills)
-    for index, width in enumerate(WIDTHS):
-        sheet.range((1, index + 1)).column_width = surface.column_width(width)
-    return name
+    await _apply(book, surface, write)
+    return len(changes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,7 +353,11 @@ def _write_result_sheet(
 
 class Surface(ABC):
     """What differs between the places the door runs: reading fills and note texts, painting fills,
-    and the unit of column widths. Everything else is the same xlwings calls on both."""
+    the unit of column widths, and what can be switched off while writing. Everything else is the
+    same xlwings calls on every surface."""
+
+    #: whether a note with empty text reads as no note here (xlwings' Mac engine)
+    hides_empty_notes = False
 
     def ready(self, book) -> None:  # noqa: B027 (a surface that can mark every workbook keeps this)
         """Refuse, before anything is written, a workbook this surface cannot mark."""
@@ -347,6 +365,10 @@ class Surface(ABC):
     def say(self, book, text: str, title: str) -> None:
         """Tell the finance officer, in a message box."""
         book.app.alert(text, title=f"xlplugin {title}")
+
+    def quiet(self, book):
+        """A context in which the writes are made (the desktop turns screen updating off)."""
+        return contextlib.nullcontext()
 
     @abstractmethod
     async def fills(self, sheet, refs: list[str]) -> dict[str, str]:
@@ -365,9 +387,35 @@ class Surface(ABC):
         """A column width given in characters, in the unit ``Range.column_width`` takes here."""
 
 
-class _Desktop(Surface):
-    """Excel on Windows or macOS: reads are immediate, and a multi-area address colours many cells
-    in one call."""
+class Desktop(Surface):
+    """Excel on Windows or macOS: reads are immediate. Cells of one colour are painted a rectangle
+    at a time; on Windows many rectangles go in one multi-area address, which xlwings' Mac engine
+    does not take (``mac=True``: one call per rectangle)."""
+
+    def __init__(self, mac: bool = sys.platform == "darwin"):
+        self.mac = self.hides_empty_notes = mac
+
+    def ready(self, book):
+        import xlwings
+
+        version = tuple(int(part) for part in xlwings.__version__.split(".")[:2] if part.isdigit())
+        if version < MIN_XLWINGS:
+            need = ".".join(map(str, MIN_XLWINGS))
+            raise XlpluginError(
+                "xlwings-too-old",
+                f"这台电脑上的 xlwings 是 {xlwings.__version__} 版，“校验”按钮需要 {need} 或更新的版本。"
+                f'请运行 pip install -U "xlwings>={need},<1"，然后用 xlplugin addin 重新生成并安装加载项。工作簿没有被改动。',
+            )
+
+    @contextlib.contextmanager
+    def quiet(self, book):
+        app = book.app
+        updating, calculation = app.screen_updating, app.calculation
+        app.screen_updating, app.calculation = False, "manual"
+        try:
+            yield
+        finally:
+            app.screen_updating, app.calculation = updating, calculation
 
     async def fills(self, sheet, refs):
         return {ref: fill_hex(sheet.range(ref).color) for ref in refs}
@@ -377,7 +425,8 @@ class _Desktop(Surface):
         for ref, color in colors.items():
             by_color.setdefault(color, []).append(ref)
         for color, refs in by_color.items():
-            for address in _areas(refs):
+            rectangles = blocks(refs)
+            for address in rectangles if self.mac else _areas(rectangles):
                 sheet.range(address).color = color or None
 
     async def note_text(self, cell):
@@ -388,11 +437,19 @@ class _Desktop(Surface):
         return characters
 
 
-DESKTOP = _Desktop()
+DESKTOP = Desktop()
 
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
+
+
+class _RolledBack(Exception):
+    """A write failed; everything written before it was undone."""
+
+    def __init__(self, cause: Exception):
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 def _caller():
@@ -413,6 +470,8 @@ def _finish(steps):
 
 
 def _reason(error: Exception) -> str:
+    if isinstance(error, _RolledBack):
+        return f"写入标注时出错，本次写入的内容已全部撤销，工作簿保持原样。\n原因：{_reason(error.cause)}"
     if isinstance(error, XlpluginError):
         return error.message
     if isinstance(error, NotImplementedError):  # xlwings says what this Excel or engine lacks
@@ -440,8 +499,9 @@ def _areas(refs: list[str]) -> list[str]:
     return areas + ([current] if current else [])
 
 
-def _cell_value(value):
-    # Excel holds numbers as doubles; Decimal is not among the types xlwings converts.
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+def _plain(value):
+    """A Currency cell's ``Decimal('10.7900')`` as ``Decimal('10.79')`` (never in exponent form)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        reduced = value.normalize()
+        return reduced.quantize(Decimal(1)) if reduced.as_tuple().exponent > 0 else reduced
     return value

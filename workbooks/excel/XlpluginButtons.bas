@@ -1,4 +1,5 @@
-Attribute VB_Name = "Module1"
+Attribute VB_Name = "XlpluginButtons"
+' The check and clear buttons on the template's first sheet.
 Sub RunCheck()
     RunPython "import xlplugin.excel as x; x.main()"
 End Sub
