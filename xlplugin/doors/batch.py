@@ -16,8 +16,8 @@ JSONL afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -25,17 +25,40 @@ import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from xlplugin.core.display import clip, display_width, pad
 from xlplugin.core.errors import XlpluginError
+from xlplugin.doors.batch_journal import (
+    JOURNAL,
+    SUMMARY_FILE,
+    Journal,
+    file_hash,
+    forget_fingerprints,
+    pack_fingerprint,
+    previous,
+    remove_leftovers,
+    unchanged,
+    write_json,
+)
+from xlplugin.doors.batch_workers import worker_pool
+from xlplugin.doors.os_errors import is_disk_full, user_error
 
-__all__ = ["batch_pack", "check_workbook", "run_batch", "discover", "BatchResult", "SUMMARY_FILE", "WORKBOOK_SUFFIXES"]
+__all__ = [
+    "batch_pack",
+    "check_workbook",
+    "file_hash",
+    "pack_fingerprint",
+    "run_batch",
+    "discover",
+    "BatchResult",
+    "SUMMARY_FILE",
+    "WORKBOOK_SUFFIXES",
+]
 
-SUMMARY_FILE = "汇总.jsonl"
 #: Files a department might send as its workbook: .xlsx/.xlsm, and .xls, WPS .et/.ett, .ods/.ots, .xlsb,
 #: which are read too (their annotated copies are .xlsx); the wrong kinds (.csv, a damaged or
 #: encrypted file) are listed as "could not check".
@@ -53,33 +76,6 @@ def _pack(pack_dir: str):
 
         _packs[pack_dir] = load_pack(pack_dir)
     return _packs[pack_dir]
-
-
-def pack_fingerprint(pack) -> str:
-    """What the results depend on besides the workbook: the xlplugin version and every file of the pack
-    and of the packs it extends. A pack edited without a new version number still counts as changed."""
-    if pack.path not in _fingerprints:
-        from xlplugin import __version__
-        from xlplugin.packs.archive import pack_files
-
-        digest = hashlib.sha256(__version__.encode())
-        folders = [pack.path, *pack.bases]
-        for folder in dict.fromkeys(Path(f).resolve() for f in folders):
-            for name, data in pack_files(folder).items():  # the files `pack build` would package
-                digest.update(name.encode() + b"\0" + data)
-        _fingerprints[pack.path] = digest.hexdigest()[:24]
-    return _fingerprints[pack.path]
-
-
-_fingerprints: dict = {}
-
-
-def file_hash(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def safe_name(text: str) -> str:
@@ -108,11 +104,12 @@ def check_workbook(
     }
     try:
         sniffed = sniff_workbook(path)  # a missing or unreadable file is a user's problem, said plainly
+        summary["size"] = os.stat(path).st_size
         summary["hash"] = file_hash(path)
         checked = check(path, pack, name=Path(path).name)
         located, report = checked.located, checked.report
     except Exception as error:
-        return _failed(summary, error, started)
+        return _failed(summary, error, started, "读取")
     try:
         first = next(iter(located.tables.values()))
         unit = first.meta.get("department") or Path(path).stem
@@ -120,7 +117,7 @@ def check_workbook(
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         document = report.as_dict() | {"source": {"path": str(path), "hash": summary["hash"]}}
-        (out / f"{stem}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_json(out / f"{stem}.json", document)
         rules = Counter(f.rule for f in report.findings if f.severity in (ERROR, WARNING))
         summary.update(
             unit=unit,
@@ -147,14 +144,16 @@ def check_workbook(
                 target = annotated_name(out / f"{stem}.xlsx")
                 write_annotated_copy(checked.book, target, checked.report, checked.pack)
             summary["annotated"] = target.name
-    except Exception as error:
-        return _failed(summary, error, started)
+    except Exception as error:  # the outputs go under private names: the folder is what a person knows
+        return _failed(summary, error, started, "写入", out_dir)
     summary["seconds"] = round(time.perf_counter() - started, 4)
     return summary
 
 
-def _failed(summary: dict, error: BaseException, started: float) -> dict:
+def _failed(summary: dict, error: BaseException, started: float, doing: str = "写入", where=None) -> dict:
     """The summary of a workbook that could not be checked (or whose outputs could not be written)."""
+    if isinstance(error, OSError):  # a full disk, a read-only folder, a name too long: said in Chinese
+        error = user_error(error, where, "写入" if is_disk_full(error) else doing)
     if isinstance(error, XlpluginError):
         summary.update(error=error.message, code=error.code)
     else:  # a bug of ours: say what it was
@@ -195,7 +194,7 @@ def batch_pack(pack_spec: str | None, paths: Iterable[str | Path], out_dir: str 
     chosen = configured_source(pack_spec, allow_unsigned)
     if chosen is not None:
         return chosen
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with worker_pool(1) as pool:
         chosen = pool.submit(_recognise_first, [str(p) for p in paths], str(out_dir)).result()
     if chosen is not None:
         return chosen
@@ -224,7 +223,8 @@ def _recognise_first(paths: list[str], out_dir: str):
 
 @dataclass
 class BatchResult:
-    """Counts of one batch run; the details are in ``out/汇总.jsonl``."""
+    """Counts of one batch run; the details are in ``out/汇总.jsonl``. ``skipped`` workbooks were
+    reused from earlier runs, ``resumed`` of them from a run that was interrupted."""
 
     total: int
     checked: int
@@ -232,32 +232,7 @@ class BatchResult:
     failed: int
     seconds: float
     summary_path: Path
-
-
-def _previous(out: Path) -> dict[str, dict]:
-    path = out / SUMMARY_FILE
-    if not path.exists():
-        return {}
-    previous = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        previous[item.get("path", "")] = item
-    return previous
-
-
-def _unchanged(item: dict | None, path: Path, pack, annotate: bool, out: Path) -> bool:
-    if not item or "error" in item or item.get("pack") != {"id": pack.id, "version": pack.version}:
-        return False
-    if item.get("fingerprint") != pack_fingerprint(pack):
-        return False
-    if item.get("annotate") != annotate or not (out / item.get("report", "")).exists():
-        return False
-    if annotate and not (out / item.get("annotated", "")).exists():
-        return False
-    return item.get("hash") == file_hash(path)
+    resumed: int = 0
 
 
 def run_batch(
@@ -270,39 +245,62 @@ def run_batch(
     force: bool = False,
     progress: Callable[[int, int, dict], None] | None = None,
 ) -> BatchResult:
-    """Check every workbook found under ``paths``; summaries stream to ``out/汇总.jsonl``."""
+    """Check every workbook found under ``paths``; summaries stream to ``out/汇总.jsonl``.
+
+    Resumes: what an earlier run — finished or killed — checked is reused while the workbook and the
+    pack are unchanged (:mod:`xlplugin.doors.batch_journal`); ``force`` checks everything again. A full
+    disk stops the run with one :class:`XlpluginError` (``disk-full``, exit 2) whose sentence names
+    the file; what was finished before it is kept for the next run."""
     started = time.perf_counter()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise user_error(error, out) from None
     pack_dir = str(Path(pack_dir).resolve())
     _packs.pop(pack_dir, None)  # a new run reads the pack as it is now (it may have been edited)
-    _fingerprints.clear()
+    forget_fingerprints()
     pack = _pack(pack_dir)
     files = discover(paths, out)
-    previous = {} if force else _previous(out)
+    earlier, interrupted = ({}, set()) if force else previous(out)
+    remove_leftovers(out)
     names = _NameBook()
-    temporary = out / (SUMMARY_FILE + ".part")
     counts = Counter()
-    with temporary.open("w", encoding="utf-8") as sink:
+    reused, todo = [], []
+    for path in files:
+        item = earlier.get(str(path))
+        if unchanged(item, path, pack, annotate, out):
+            names.keep(item)
+            reused.append(item | {"skipped": True})
+        else:
+            todo.append(path)
+    try:
+        with (
+            Journal(out, reused) as journal,
+            contextlib.closing(_execute(todo, pack_dir, str(out), annotate, jobs, names)) as summaries,
+        ):
 
-        def emit(summary: dict, kind: str) -> None:
-            sink.write(json.dumps(summary, ensure_ascii=False) + "\n")
-            sink.flush()
-            counts[kind] += 1
-            if progress:
-                progress(sum(counts.values()), len(files), summary)
+            def emit(summary: dict, kind: str) -> None:
+                journal.write(summary)
+                counts[kind] += 1
+                if progress:
+                    progress(sum(counts.values()), len(files), summary)
 
-        todo = []
-        for path in files:
-            item = previous.get(str(path))
-            if _unchanged(item, path, pack, annotate, out):
-                names.keep(item)
-                emit(item | {"skipped": True}, "skipped")
-            else:
-                todo.append(path)
-        for summary in _execute(todo, pack_dir, str(out), annotate, jobs, names):
-            emit(summary, "failed" if "error" in summary else "checked")
-    os.replace(temporary, out / SUMMARY_FILE)
+            for item in reused:
+                counts["skipped"] += 1
+                if progress:
+                    progress(sum(counts.values()), len(files), item)
+            for summary in summaries:
+                if summary.get("code") == "disk-full":
+                    raise _Stopped(f"{summary['error'].rstrip('。')}（正在写“{summary['file']}”的结果）。")
+                emit(summary, "failed" if "error" in summary else "checked")
+        os.replace(out / JOURNAL, out / SUMMARY_FILE)
+    except _Stopped as stop:
+        raise _disk_full(str(stop), counts, out) from None
+    except OSError as error:  # the journal itself, or renaming a unit's files
+        if is_disk_full(error):
+            raise _disk_full(user_error(error).message, counts, out) from None
+        raise user_error(error) from None
     return BatchResult(
         len(files),
         counts["checked"],
@@ -310,6 +308,20 @@ def run_batch(
         counts["failed"],
         time.perf_counter() - started,
         out / SUMMARY_FILE,
+        sum(1 for item in reused if item["path"] in interrupted),
+    )
+
+
+class _Stopped(Exception):
+    """A workbook's outputs could not be written because the disk is full: no other one can be."""
+
+
+def _disk_full(sentence: str, counts: Counter, out: Path) -> XlpluginError:
+    done = counts["checked"] + counts["failed"] + counts["skipped"]
+    return XlpluginError(
+        "disk-full",
+        f"{sentence}批量校验已停止：已完成的 {done} 个工作簿的结果保存在“{out}”，腾出空间后重新运行同一命令，"
+        "会沿用这些结果，接着校验其余的。",
     )
 
 
@@ -362,7 +374,8 @@ def _execute(paths: list[Path], pack_dir: str, out: str, annotate: bool, jobs: i
     while waiting:
         # a worker that dies (killed, out of memory) breaks its pool: the workbooks it had in flight are
         # listed as failed and the rest go on in a fresh pool
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = worker_pool(jobs)
+        try:
             pending: dict = {}
             broken = False
             while waiting or pending:
@@ -396,6 +409,8 @@ def _execute(paths: list[Path], pack_dir: str, out: str, annotate: bool, jobs: i
                             time.perf_counter(),
                         )
                     yield finish(summary)
+        finally:  # also when the caller stops early (a full disk): what has not started never starts
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 #: terminal columns of the bar itself, between its brackets
@@ -429,7 +444,7 @@ def progress_printer(stream=sys.stderr, columns: int | None = None) -> Callable[
         if "error" in summary:
             state = f"无法校验：{summary['error']}"
         elif summary.get("skipped"):
-            state = "未变化，跳过"
+            state = "沿用上次的结果"
         else:
             state = (
                 f"{'通过' if summary['valid'] else '不通过'}（错误 {summary['errors']}，警告 {summary['warnings']}）"

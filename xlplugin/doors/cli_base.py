@@ -15,6 +15,9 @@ Exit codes (also in the README)::
     2   cannot check: a file missing, unreadable or of the wrong kind, a bad pack, 表样不符
         (batch: some files could not be checked; 3 = both)
     64  usage error: an unknown option, a missing argument, options that exclude each other
+
+An :class:`OSError` that reaches the top (a full disk, a read-only or locked file, a name too long) is
+one sentence naming the path (:func:`xlplugin.doors.os_errors.sentence`) and exit 2.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from collections.abc import Iterator
 import click
 
 from xlplugin.core.errors import EXIT_CANNOT_CHECK, XlpluginError
+from xlplugin.doors.os_errors import sentence
 
 __all__ = [
     "EXIT_ERRORS",
@@ -199,11 +203,18 @@ class ZhContext(click.Context):
 
 
 class ZhCommand(click.Command):
+    """A command in Chinese. Its path parameters are not checked for access by click: a file that
+    cannot be read is the command's to report (one Chinese sentence naming it, exit 2, and for
+    ``check`` of several workbooks, only that workbook's), not a usage error (exit 64)."""
+
     context_class = ZhContext
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param.type, click.Path):
+                param.type.readable = False
 
 
 class ZhGroup(click.Group):
@@ -268,6 +279,11 @@ def _run(command) -> int:
         return EXIT_CANNOT_CHECK if error.exit_code == 1 else error.exit_code
     except SystemExit:
         raise
+    except OSError as error:  # a full disk, a locked file, a name too long: the path and why, in Chinese
+        if os.environ.get("XLPLUGIN_DEBUG"):
+            traceback.print_exc()
+        click.echo(f"错误：{sentence(error)}", err=True)
+        return EXIT_CANNOT_CHECK
     except Exception as error:
         if os.environ.get("XLPLUGIN_DEBUG"):
             traceback.print_exc()

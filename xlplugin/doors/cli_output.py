@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from xlplugin.core.errors import XlpluginError
+from xlplugin.doors.os_errors import user_error
 
 __all__ = [
     "JSON_SCHEMA_VERSION",
@@ -103,6 +104,12 @@ def annotatable(workbook: Path, annotate_to: Path | None, in_place: bool):
     line, are :class:`XlpluginError` (exit 2, a JSON error object), not usage errors."""
     from xlplugin.workbook.sniff import sniff_workbook
 
+    if annotate_to is not None and _is_folder(annotate_to):
+        raise XlpluginError(
+            "cannot-annotate",
+            f"--annotate-to 给出的“{annotate_to}”是文件夹：请写出标注副本的文件名，"
+            f"如 {annotate_to / (workbook.stem + '.校验.xlsx')}。",
+        )
     sniffed = sniff_workbook(workbook)
     if sniffed.is_xlsx:
         return sniffed
@@ -121,6 +128,15 @@ def annotatable(workbook: Path, annotate_to: Path | None, in_place: bool):
     return sniffed
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; a name the system cannot even look up (too long) is not — writing
+    to it says why."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def copy_name(workbook: Path, sniffed) -> Path:
     """Where ``--annotate`` writes: ``报表.校验.xlsx`` (``.xlsm`` kept; any other format gets an .xlsx)."""
     from xlplugin.output.annotate import annotated_name
@@ -132,14 +148,27 @@ def copy_name(workbook: Path, sniffed) -> Path:
 
 
 def write_annotation(workbook: Path, checked, annotate_to: Path | None, in_place: bool, sniffed) -> None:
+    """Write the annotation asked for (after the backup ``--in-place`` keeps). What the system refuses
+    — a full disk, a read-only or locked file, a name too long — is one sentence naming the file
+    (:func:`xlplugin.doors.os_errors.user_error`); the file is written whole or not at all."""
+    target = annotate_to or (workbook if in_place else copy_name(workbook, sniffed))
+    if in_place:
+        try:
+            backup(workbook)
+        except OSError as error:
+            raise user_error(error, backup_name(workbook)) from None
+    elif target.resolve() == workbook.resolve():
+        raise XlpluginError("cannot-annotate", "标注副本不能覆盖原文件；要直接标注原文件请用 --in-place。")
+    try:
+        _write(workbook, checked, target, in_place, sniffed)
+    except OSError as error:
+        raise user_error(error, target) from None
+
+
+def _write(workbook: Path, checked, target: Path, in_place: bool, sniffed) -> None:
     from xlplugin.output.annotate import write_annotated
     from xlplugin.output.convert import write_annotated_copy
 
-    target = annotate_to or (workbook if in_place else copy_name(workbook, sniffed))
-    if in_place:
-        backup(workbook)
-    elif target.resolve() == workbook.resolve():
-        raise XlpluginError("cannot-annotate", "标注副本不能覆盖原文件；要直接标注原文件请用 --in-place。")
     findings = len(checked.report.findings)
     if not sniffed.is_xlsx:
         done = write_annotated_copy(checked.book, target, checked.report, checked.pack)

@@ -206,14 +206,12 @@ def pack_sign(archive: Path, key: Path) -> None:
     "--trust", "keys", multiple=True, type=click.Path(path_type=Path), help="受信任的公钥（可多个；另加已信任的公钥）。"
 )
 def pack_verify(archive: Path, keys: tuple[Path, ...]) -> None:
-    """检查规则包是否完整、是否由受信任的密钥签名。退出码：0 通过，1 未签名、被改动或不受信任。"""
-    from xlplugin.packs.archive import verify
+    """检查规则包是否完整、是否由受信任的密钥签名。退出码：0 通过，1 未签名、不受信任、被改动或不是完整的规则包。"""
+    from xlplugin.packs.archive import STATUS_TITLES, verify
     from xlplugin.packs.places import trusted_keys
 
     result = verify(archive, [*trusted_keys(), *keys])
-    click.echo(
-        f"{'通过' if result.ok else {'unsigned': '未签名', 'tampered': '已被改动', 'untrusted': '不受信任'}[result.status]}：{result.message}"
-    )
+    click.echo(f"{STATUS_TITLES[result.status]}：{result.message}")
     sys.exit(0 if result.ok else 1)
 
 

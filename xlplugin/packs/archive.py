@@ -9,7 +9,10 @@
   signature by a key the department does not trust).
 - :func:`safe_extract` refuses what a hostile archive could do: paths outside the target (``../``,
   absolute, drive letters), links, more files or bytes than a pack ever needs, compression ratios of a
-  zip bomb, and file types that are not data (a pack never carries code).
+  zip bomb, and file types that are not data (a pack never carries code); :mod:`xlplugin.packs.archive_read`
+  also refuses archives that different readers would read differently. :func:`verify` calls a
+  well-formed .zip that is not a whole pack ``invalid`` (never ``ok``): ``pack verify``, ``pack install``
+  and ``check --pack x.zip`` all refuse it in one sentence.
 """
 
 from __future__ import annotations
@@ -19,13 +22,23 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import stat
+import tempfile
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from xlplugin.core.errors import PackError
+from xlplugin.packs.archive_read import (
+    CONTENTS,
+    DATA_SUFFIXES,
+    SIGNATURE,
+    manifest_problem,
+    read_entries,
+    read_manifest,
+    shape_problem,
+)
 from xlplugin.packs.load import load_pack
 from xlplugin.packs.places import home, trusted_keys
 
@@ -40,15 +53,9 @@ __all__ = [
     "generate_keys",
     "fingerprint",
     "Verification",
+    "STATUS_TITLES",
 ]
 
-CONTENTS = "CONTENTS.json"
-SIGNATURE = "SIGNATURE.json"
-DATA_SUFFIXES = {".yaml", ".yml", ".xlsx", ".xlsm", ".md", ".txt", ".json", ".csv", ".docx"}
-MAX_FILES = 1000
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_TOTAL_BYTES = 100 * 1024 * 1024
-MAX_RATIO = 200
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -191,16 +198,13 @@ def fingerprint(public_key) -> str:
 
 
 def sign(archive_path: str | Path, private_key: str | Path, target: str | Path | None = None) -> Path:
-    """Add (or replace) the signature of a built pack."""
+    """Add (or replace) the signature of a built pack; refuse an archive that is not one, or whose files
+    no longer match its manifest."""
     archive_path = Path(archive_path)
-    entries = _read_entries(archive_path)
-    if CONTENTS not in entries:
-        raise PackError(
-            "not-a-pack", f"“{archive_path.name}”不是用 xlplugin pack build 生成的规则包（缺少 {CONTENTS}）。"
-        )
-    problem = _tampering(entries)
+    entries = read_entries(archive_path)
+    problem = _problem(archive_path, entries)
     if problem:
-        raise PackError("tampered", f"“{archive_path.name}”的内容与其清单不符（{problem}），拒绝签名。")
+        raise PackError("not-a-pack", f"{problem[1]}拒绝签名。")
     key = _load_private(Path(private_key))
     signature = {
         "algorithm": "Ed25519",
@@ -211,9 +215,22 @@ def sign(archive_path: str | Path, private_key: str | Path, target: str | Path |
     return _write_zip(Path(target or archive_path), entries)
 
 
+#: what ``pack verify`` calls each status
+STATUS_TITLES = {
+    "ok": "通过",
+    "unsigned": "未签名",
+    "untrusted": "不受信任",
+    "tampered": "已被改动",
+    "invalid": "无法使用",
+}
+
+
 @dataclass(frozen=True)
 class Verification:
-    """``status`` is ok, unsigned, tampered or untrusted; ``message`` says it in Chinese."""
+    """``status`` is ok, unsigned, untrusted, tampered (its files or signature changed since it was
+    built or signed) or invalid (not a pack ``pack build`` makes: empty, one folder too deep, no or an
+    unreadable manifest, no ``pack.yaml``, or one that is not the manifest's pack); ``message`` says it
+    in Chinese."""
 
     status: str
     message: str
@@ -230,25 +247,21 @@ class Verification:
 
 
 def verify(archive_path: str | Path, trusted_keys: list[Path]) -> Verification:
+    """Whether ``archive_path`` is a whole pack, unchanged, signed by one of ``trusted_keys``. Never
+    raises for a bad archive: every way an archive can be wrong is a status with its sentence."""
     from cryptography.exceptions import InvalidSignature
 
     archive_path = Path(archive_path)
     try:
-        entries = _read_entries(archive_path)
+        entries = read_entries(archive_path)
     except PackError as error:
-        if error.code in ("corrupt-archive", "bad-archive"):
-            return Verification("tampered", error.message)
-        raise
-    if CONTENTS not in entries:
-        return Verification("tampered", f"“{archive_path.name}”缺少内容清单 {CONTENTS}：不是完整的规则包。")
-    try:
-        contents = json.loads(entries[CONTENTS])
-        pack_id, version = contents["pack"]["id"], contents["pack"]["version"]
-    except (ValueError, KeyError, TypeError):
-        return Verification("tampered", f"“{archive_path.name}”的内容清单无法读取。")
-    problem = _tampering(entries)
+        return Verification("tampered" if error.code == "corrupt-archive" else "invalid", error.message)
+    problem = _problem(archive_path, entries)
     if problem:
-        return Verification("tampered", f"规则包已被改动：{problem}。请向发布单位重新索取。", pack_id, version)
+        status, message = problem
+        manifest = read_manifest(entries) if CONTENTS in entries else None
+        return Verification(status, message, *(manifest[:2] if manifest else ()))
+    pack_id, version, _ = read_manifest(entries)
     if SIGNATURE not in entries:
         return Verification(
             "unsigned",
@@ -258,10 +271,10 @@ def verify(archive_path: str | Path, trusted_keys: list[Path]) -> Verification:
             entries=entries,
         )
     try:
-        signature = json.loads(entries[SIGNATURE])
+        signature = json.loads(entries[SIGNATURE].decode("utf-8"))
         raw = base64.b64decode(signature["signature"], validate=True)
         signer = str(signature["key"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return Verification("tampered", "签名文件已损坏。", pack_id, version)
     for path in trusted_keys:
         key = load_public(path)
@@ -291,9 +304,20 @@ def verify(archive_path: str | Path, trusted_keys: list[Path]) -> Verification:
     )
 
 
-def _tampering(entries: dict[str, bytes]) -> str | None:
-    contents = json.loads(entries[CONTENTS])
-    listed = contents.get("files", {})
+def _problem(archive_path: Path, entries: dict[str, bytes]) -> tuple[str, str] | None:
+    """(status, sentence) for entries that are not a whole, unchanged pack; ``None`` when they are."""
+    shape = shape_problem(archive_path, entries)
+    if shape:
+        return "invalid", shape
+    pack_id, version, listed = read_manifest(entries)
+    changed = _tampering(entries, listed)
+    if changed:
+        return "tampered", f"规则包已被改动：{changed}。请向发布单位重新索取。"
+    wrong = manifest_problem(archive_path, entries, pack_id, version)
+    return ("invalid", wrong) if wrong else None
+
+
+def _tampering(entries: dict[str, bytes], listed: dict[str, str]) -> str | None:
     present = {name for name in entries if name not in (CONTENTS, SIGNATURE)}
     for name in sorted(set(listed) - present):
         return f"缺少文件“{name}”"
@@ -305,65 +329,9 @@ def _tampering(entries: dict[str, bytes]) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading archives safely
-
-
-def _read_entries(archive_path: Path) -> dict[str, bytes]:
-    """Every entry of a pack archive, after the hostile-archive checks (nothing written to disk)."""
-    try:
-        archive = zipfile.ZipFile(archive_path)
-    except (zipfile.BadZipFile, OSError):
-        raise PackError("bad-archive", f"“{archive_path.name}”不是完整的 .zip 规则包。") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_FILES:
-            raise PackError("too-many-files", f"规则包中的文件超过 {MAX_FILES} 个，拒绝读取。")
-        total = 0
-        entries = {}
-        for info in infos:
-            name = info.filename
-            _check_name(name)
-            if stat.S_ISLNK(info.external_attr >> 16):
-                raise PackError("symlink", f"规则包中不能有链接：“{name}”。")
-            if info.is_dir():
-                continue
-            if PurePosixPath(name).suffix.lower() not in DATA_SUFFIXES:
-                raise PackError("not-data", f"规则包只能包含数据文件，不能包含“{name}”。")
-            if info.file_size > MAX_FILE_BYTES:
-                raise PackError(
-                    "file-too-large", f"规则包中的“{name}”超过 {MAX_FILE_BYTES // 1024 // 1024} MB，拒绝读取。"
-                )
-            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-                raise PackError(
-                    "zip-bomb",
-                    f"“{name}”的压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），疑似压缩炸弹，拒绝读取。",
-                )
-            total += info.file_size
-            if total > MAX_TOTAL_BYTES:
-                raise PackError("too-large", f"规则包解压后超过 {MAX_TOTAL_BYTES // 1024 // 1024} MB，拒绝读取。")
-            try:
-                with archive.open(info) as handle:
-                    data = handle.read(MAX_FILE_BYTES + 1)
-            except (zipfile.BadZipFile, zlib.error, EOFError):
-                raise PackError(
-                    "corrupt-archive", f"规则包中的“{name}”已损坏（校验和不符），规则包可能被改动或传输出错。"
-                ) from None
-            if len(data) > MAX_FILE_BYTES:
-                raise PackError("file-too-large", f"规则包中的“{name}”超过限制，拒绝读取。")
-            entries[name] = data
-        return entries
-
-
-def _check_name(name: str) -> None:
-    path = PurePosixPath(name.replace("\\", "/"))
-    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in path.parts or "\x00" in name:
-        raise PackError("path-traversal", f"规则包中的路径“{name}”试图写到规则包目录之外，拒绝读取。")
-
-
 def safe_extract(archive_path: str | Path, target: str | Path) -> Path:
     """Unpack a checked archive into ``target`` (created; must be empty or absent)."""
-    return write_entries(_read_entries(Path(archive_path)), target)
+    return write_entries(read_entries(Path(archive_path)), target)
 
 
 def write_entries(entries: dict[str, bytes], target: str | Path) -> Path:
@@ -387,6 +355,8 @@ def admit(verification: Verification, allow_unsigned: bool, use: str) -> str:
     the pack's trust: ``""`` for a pack signed by a trusted key."""
     if verification.ok:
         return ""
+    if verification.status == "invalid":
+        raise PackError("bad-archive", f"拒绝{use}：{verification.message}")
     if verification.status not in ("unsigned", "untrusted"):
         raise PackError("pack-tampered", f"拒绝{use}：{verification.message}")
     if not allow_unsigned:
@@ -407,6 +377,20 @@ def unpack_for_use(archive_path: str | Path, allow_unsigned: bool = False) -> tu
     for name in sorted(entries):
         content.update(name.encode("utf-8") + b"\0" + hashlib.sha256(entries[name]).digest())
     target = home() / "cache" / content.hexdigest()[:24]
-    if not (target / "pack.yaml").exists():
-        write_entries(entries, target)
+    if not (target / "pack.yaml").is_file():  # unpacked whole under another name, then renamed
+        shutil.rmtree(target, ignore_errors=True)  # what an older version left half-written
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=_made(target.parent)))
+        try:
+            write_entries(entries, staging)
+            os.replace(staging, target)
+        except OSError:
+            if not target.is_dir():  # not a second process that unpacked the same pack first
+                raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return target, notice
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
