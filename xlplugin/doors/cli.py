@@ -138,8 +138,13 @@ def check(
         if text:
             click.echo(text)
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(click.unstyle(text) + "\n", encoding="utf-8")
+        from xlplugin.doors.os_errors import user_error
+
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(click.unstyle(text) + "\n", encoding="utf-8")
+        except OSError as error:
+            raise user_error(error, output) from None
         verdicts = [verdict for _, _, verdict in done if verdict]
         said = f"结论：{verdicts[0]}" if len(workbooks) == 1 and verdicts else _tally(codes)
         click.echo(f"报告已写入 {output}。{said}")
@@ -243,7 +248,13 @@ def clean(workbook: Path, output: Path | None, in_place: bool) -> None:
     show_default=True,
     help="并行的进程数。",
 )
-@click.option("--force", is_flag=True, help="全部重新校验（默认跳过内容和规则包都没变的工作簿）。")
+@click.option(
+    "--force",
+    "--restart",
+    "force",
+    is_flag=True,
+    help="全部重新校验（默认沿用内容和规则包都没变的工作簿的结果，包括被中断的上次运行已完成的）。",
+)
 @_allow_unsigned_option
 def batch(
     paths: tuple[Path, ...],
@@ -258,6 +269,7 @@ def batch(
 
     退出码：0 全部通过；1 有单位存在错误；2 有文件无法校验；3 两者都有；64 命令用法有误。"""
     from xlplugin.doors.batch import batch_pack, progress_printer, run_batch
+    from xlplugin.doors.os_errors import atomic_path
     from xlplugin.output.overview import tally, write_overview_html, write_overview_xlsx
     from xlplugin.packs.load import load_pack
 
@@ -269,11 +281,15 @@ def batch(
         click.echo(f"注意：{notice}", err=True)
     result = run_batch(paths, out_dir, pack_dir, annotate=annotate, jobs=jobs, force=force, progress=progress_printer())
     counted = tally(result.summary_path)
-    workbook = write_overview_xlsx(result.summary_path, out_dir / "汇总.xlsx", loaded, counted)
-    page = write_overview_html(result.summary_path, out_dir / "汇总.html", loaded, counted)
+    workbook, page = out_dir / "汇总.xlsx", out_dir / "汇总.html"
+    with atomic_path(workbook) as temporary:  # a full disk never leaves a truncated overview
+        write_overview_xlsx(result.summary_path, temporary, loaded, counted)
+    with atomic_path(page) as temporary:
+        write_overview_html(result.summary_path, temporary, loaded, counted)
     invalid = counted.failed
+    resumed = f"（其中 {result.resumed} 个是被中断的上次运行完成的）" if result.resumed else ""
     click.echo(
-        f"共 {result.total} 个文件：校验 {result.checked} 个，未变化跳过 {result.skipped} 个，无法校验 {result.failed} 个；"
+        f"共 {result.total} 个文件：校验 {result.checked} 个，未变化跳过 {result.skipped} 个{resumed}，无法校验 {result.failed} 个；"
         f"有错误的单位 {invalid} 个。用时 {result.seconds:.1f} 秒。\n汇总：{workbook}、{page}"
     )
     sys.exit((1 if invalid else 0) | (2 if result.failed else 0))
@@ -336,6 +352,23 @@ def addin(out_dir: Path, interpreter: Path | None, conf_file: Path | None, no_co
     if sys.platform == "darwin":
         click.echo("macOS 还需运行一次：xlwings runpython install（允许 Excel 启动 Python）。")
     click.echo("检查安装：xlplugin doctor")
+
+
+@cli.command()
+def doctor() -> None:
+    """检查“校验”按钮要用到的每一环是否就绪：Python、xlwings 版本、xlplugin、加载项、
+    配置文件 xlplugin.conf 里的 Python、macOS 的 RunPython 授权、规则包；缺哪一环，就说怎么补。
+    全部就绪时退出码为 0，否则为 1。"""
+    from xlplugin.doors.doctor import diagnose
+
+    checks = diagnose()
+    for check in checks:
+        click.echo(check.line())
+    missing = sum(not check.ok for check in checks)
+    click.echo(
+        f"\n{'全部就绪。' if not missing else f'有 {missing} 项未就绪，按上面的提示处理后再运行 xlplugin doctor。'}"
+    )
+    sys.exit(1 if missing else 0)
 
 
 def main() -> None:

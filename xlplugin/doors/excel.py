@@ -48,6 +48,7 @@ from xlplugin.doors import excel_conf
 from xlplugin.doors.excel_apply import (
     CellChange,
     Journal,
+    areas,
     blocks,
     plan_cells,
     result_sheet,
@@ -89,7 +90,6 @@ CONFIG_SHEET = excel_conf.CONFIG_SHEET
 #: the oldest xlwings with every call the door makes (Range.add_note: 0.37.0)
 MIN_XLWINGS = (0, 37)
 _RESULT_ROW = "#result"  # the state sheet's row naming our result sheet
-_MAX_ADDRESS = 250  # Excel refuses multi-area addresses longer than 255 characters
 # new sheets are written under these names and renamed last, once nothing can fail any more
 _TEMPORARY_RESULT, _TEMPORARY_STATE = "_xlplugin_结果_新", "_xlplugin_状态_新"
 
@@ -426,7 +426,7 @@ class Desktop(Surface):
             by_color.setdefault(color, []).append(ref)
         for color, refs in by_color.items():
             rectangles = blocks(refs)
-            for address in rectangles if self.mac else _areas(rectangles):
+            for address in rectangles if self.mac else areas(rectangles):
                 sheet.range(address).color = color or None
 
     async def note_text(self, cell):
@@ -486,17 +486,6 @@ def fill_hex(color) -> str:
     if isinstance(color, str):
         return color.upper()
     return "#" + "".join(f"{int(c):02X}" for c in color)
-
-
-def _areas(refs: list[str]) -> list[str]:
-    """Comma-joined multi-area addresses, each short enough for Excel: one call colours many cells."""
-    areas, current = [], ""
-    for ref in refs:
-        if current and len(current) + 1 + len(ref) > _MAX_ADDRESS:
-            areas.append(current)
-            current = ""
-        current = f"{current},{ref}" if current else ref
-    return areas + ([current] if current else [])
 
 
 def _plain(value):

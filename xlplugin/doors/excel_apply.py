@@ -37,12 +37,14 @@ __all__ = [
     "Journal",
     "plan_cells",
     "blocks",
+    "areas",
     "text_value",
     "ResultSheet",
     "result_sheet",
     "write_result_sheet",
 ]
 
+MAX_ADDRESS = 250  # Excel refuses multi-area addresses longer than 255 characters
 #: 校验结果 columns that hold text which Excel would otherwise read as a number or a date
 _TEXT_COLUMNS = (("C", "E"), ("G", "G"), ("K", "L"))
 
@@ -172,6 +174,17 @@ def blocks(refs: list[str]) -> list[str]:
         a1(top, left) if (top, left) == (bottom, right) else f"{a1(top, left)}:{a1(bottom, right)}"
         for top, bottom, left, right in merged
     ]
+
+
+def areas(refs: list[str]) -> list[str]:
+    """Comma-joined multi-area addresses, each short enough for Excel: one call colours many cells."""
+    areas, current = [], ""
+    for ref in refs:
+        if current and len(current) + 1 + len(ref) > MAX_ADDRESS:
+            areas.append(current)
+            current = ""
+        current = f"{current},{ref}" if current else ref
+    return areas + ([current] if current else [])
 
 
 def text_value(value) -> str:

@@ -1,0 +1,124 @@
+"""What real desktop Excel does that a naive door trips over, modelled by the stand-in
+(``tests/xlwings_standin.py``): an xlwings too old for notes, Currency cells as four-place
+``Decimal``, error cells as ``None``, a Mac's multi-area refusal and invisible empty notes, and
+Excel turning numeric-looking text into numbers on the way in."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from tests.xlwings_standin import Book
+from xlplugin.doors import excel
+from xlplugin.output.marks import RESULT_SHEET
+
+MAC = excel.Desktop(mac=True)
+
+
+def snapshot(book: Book):
+    return book.notes(), book.fills(), [s.name for s in book.sheets]
+
+
+def test_an_xlwings_too_old_for_notes_is_refused_before_anything_is_written(sample_path, monkeypatch):
+    import xlwings
+
+    monkeypatch.setattr(xlwings, "__version__", "0.33.15")
+    book = Book.open(sample_path, xlwings_version=(0, 33, 15))
+    before = snapshot(book)
+    assert excel.validate(book) is None
+    message, title = book.app.alerts[-1]
+    assert title == "xlplugin 无法校验" and "0.33.15" in message and 'pip install -U "xlwings>=0.37' in message
+    assert snapshot(book) == before
+    assert not {"write", "color", "note", "sheet", "format"} & set(book.calls)  # not one write
+
+
+def test_currency_cells_read_as_decimals_give_the_same_findings_and_notes(sample_path, tmp_path):
+    plain = Book.open(sample_path)
+    report = excel.validate(plain)
+    workbook = openpyxl.load_workbook(sample_path)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, float):
+                    cell.number_format = "¥#,##0.00"
+    currency = tmp_path / "货币格式.xlsx"
+    workbook.save(currency)
+    book = Book.open(currency)
+    assert book.sheets["公开05表"].currency  # the stand-in hands these over as Decimal('…0000')
+    assert excel.validate(book).findings == report.findings
+    assert book.notes() == plain.notes()
+    assert not any("0000" in text for text in book.notes().values())
+
+
+def test_error_cells_are_reported_as_unreadable_not_read_as_blank(sample_path, tmp_path):
+    workbook = openpyxl.load_workbook(sample_path)
+    sheet = workbook["公开05表"]
+    target = next(c for row in sheet.iter_rows(min_row=8) for c in row if isinstance(c.value, float))
+    target.value = "#DIV/0!"
+    target.data_type = "e"
+    broken = tmp_path / "错误值.xlsx"
+    workbook.save(broken)
+    report = excel.validate(Book.open(broken))
+    flagged = [f for f in report.findings if f.sheet == "公开05表" and f.cell == target.coordinate]
+    assert any(f.rule.startswith("READ.") for f in flagged), [(f.rule, f.message) for f in flagged]
+
+
+def test_on_a_mac_every_rectangle_is_painted_by_itself_and_the_run_matches_windows(sample_path):
+    windows, mac = Book.open(sample_path), Book.open(sample_path, platform="mac")
+    assert excel.validate(windows) is not None
+    assert excel.validate(mac, surface=MAC) is not None, mac.app.alerts
+    assert (mac.notes(), mac.fills()) == (windows.notes(), windows.fills())
+    assert excel.clear(mac, surface=MAC) > 0
+    assert snapshot(mac) == snapshot(Book.open(sample_path, platform="mac"))
+
+
+def test_on_a_mac_a_departments_empty_note_is_left_alone(sample_path):
+    book = Book.open(sample_path, platform="mac")
+    report = excel.validate(Book.open(sample_path))
+    first = next(f for f in report.findings if f.cell and f.sheet.startswith("公开"))
+    sheet = book.sheets[first.sheet]
+    from tests.xlwings_standin import Note, _cell
+
+    key = _cell(first.cell)
+    sheet._notes[key] = Note(sheet, key, "")  # typed and emptied again: the Mac reads it as no note
+    assert excel.validate(book, surface=MAC) is not None, book.app.alerts
+    assert sheet._notes[key]._text == ""  # not overwritten, no failed run
+    assert book.fills()[first.sheet, first.cell]  # the cell is still coloured
+    excel.clear(book, surface=MAC)
+    assert sheet._notes[key]._text == ""
+
+
+def test_a_sheet_named_like_a_number_is_rerun_and_cleared_without_stacking(sample_path):
+    book = Book.open(sample_path)
+    book.sheets["公开05表"].name = "3"
+    before = snapshot(book)
+    excel.validate(book, pack="cq-2021")
+    once = book.notes()
+    excel.validate(book, pack="cq-2021")
+    assert book.notes() == once  # our note replaced, not stacked twice
+    state = book.sheets[excel.STATE_SHEET]
+    assert any(state.values.get((r, 1)) == "3" for r in range(1, 500))  # stored as text, not 3.0
+    excel.clear(book)
+    assert snapshot(book) == before
+
+
+def test_screen_updating_and_calculation_are_off_while_writing_and_restored(sample_path):
+    book = Book.open(sample_path)
+    book.app.calculation = "semiautomatic"
+    book.app.history.clear()
+    excel.validate(book)
+    assert book.app.history[:2] == [("screen_updating", False), ("calculation", "manual")]
+    assert book.app.history[-2:] == [("screen_updating", True), ("calculation", "semiautomatic")]
+    assert book.app.screen_updating is True and book.app.calculation == "semiautomatic"
+
+
+@pytest.mark.parametrize("platform", ["win", "mac"])
+def test_a_rerun_reads_no_fill_it_painted_itself(sample_path, platform):
+    """The state records the fill each cell was given: a re-run reads notes, not fills."""
+    book = Book.open(sample_path, platform=platform)
+    surface = excel.Desktop(mac=platform == "mac")
+    excel.validate(book, surface=surface)
+    book.calls.clear()
+    excel.validate(book, surface=surface)
+    assert book.calls["color-read"] == 0
+    assert RESULT_SHEET in [s.name for s in book.sheets]
