@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,6 +54,9 @@ __all__ = ["annotate", "clean", "annotated_name", "MANIFEST_SHEET"]
 
 MANIFEST_SHEET = "_xlplugin"
 _MANIFEST_HEADINGS = ["sheet", "cell", "style", "fill", "created"]
+# Manifests without a version row were written before clean could tell which content types and id
+# blocks it added.
+_MANIFEST_VERSION = "2"
 _STYLE_REFERENCE = re.compile(rb'\s(?:s|style)="(\d+)"')
 
 
@@ -101,9 +104,12 @@ def annotate(
     manifest = [
         [(h, 0) for h in _MANIFEST_HEADINGS],
         [("styles", 0)] + [(str(counts[t]), 0) for t in ("font", "fill", "border", "xf")],
+        [("version", 0), (_MANIFEST_VERSION, 0)],
     ]
     if result_name != RESULT_SHEET:
         manifest.append([("result", 0), (result_name, 0)])
+    if styles.part is None:  # the workbook has no styles part: the one we make goes with clean
+        manifest.append([("styles-part", 0), ("created", 0)])
     for sheet_name, cells in by_sheet.items():
         part, sheet = sheets[sheet_name]
         comments = SheetComments(package, part, sheet)
@@ -122,6 +128,8 @@ def annotate(
             sheet.cell(ref, create=True).set("s", str(styles.with_fill(original, solid_fill(FILLS[mark.severity]))))
             comments.add(ref, mark.heading, mark.body)
         comments.save()
+        if comments.idmap_before is not None:  # a drawing of theirs got an id block: clean takes it back
+            manifest.append([("vml", 0), (comments.vml_part, 0), (comments.idmap_before, 0)])
         package.write(part, sheet.root)
     package.add_sheet(
         result_name,
@@ -142,7 +150,8 @@ def clean(source: str | Path, target: str | Path) -> Annotation:
 def _remove(package: Package) -> tuple[int, tuple[str, ...], list[tuple[str, str, SheetXml]]]:
     """Remove our comments, fills and sheets from ``package`` in memory. Returns how many cells were
     restored, the sheets touched, and the remaining worksheets as parsed (for :func:`annotate`)."""
-    manifest, counts, result_name = _read_manifest(package)
+    record = _read_manifest(package)
+    manifest, counts, result_name = record.cells, record.counts, record.result_name
     result_name = (
         result_name
         if result_name is not None
@@ -154,6 +163,8 @@ def _remove(package: Package) -> tuple[int, tuple[str, ...], list[tuple[str, str
     for name, part, sheet in worksheets:
         comments = SheetComments(package, part, sheet)
         comments.remove_ours()
+        if comments.vml_part in record.idmaps:
+            comments.restore_idmap(record.idmaps[comments.vml_part])
         drawing_before = sheet.legacy_drawing_id()
         comments.save()
         changed = comments.dirty or drawing_before != sheet.legacy_drawing_id()
@@ -168,9 +179,12 @@ def _remove(package: Package) -> tuple[int, tuple[str, ...], list[tuple[str, str
         package.remove_sheet(result_name)
     package.remove_sheet(MANIFEST_SHEET)
     styles.trim(counts, _used_formats(package))
-    styles.save()
-    if not any(name.endswith(".vml") for name in package.names):
-        package.drop_default_type("vml")
+    if record.styles_created and styles.counts() == counts:
+        styles.drop()  # the workbook had no styles part before we made one
+    else:
+        styles.save()
+    if record.legacy and not any(name.endswith(".vml") for name in package.names):
+        package.drop_default_type("vml")  # what an annotation of an earlier version added
     return restored, tuple(touched), worksheets
 
 
@@ -217,6 +231,11 @@ def _restore_cell(sheet: SheetXml, styles: Styles, ref: str, style: str, fill_xm
     current = int(cell.get("s", "0"))
     if not _is_our_fill(styles.fill_of(current)):
         return False  # the department changed this cell's fill since: theirs now
+    if created and len(cell) == 0 and set(cell.attrib) <= {"r", "s"}:
+        # a cell we made and nobody filled in since: it goes (its look came from its row or column)
+        cell.attrib.pop("s", None)
+        sheet.remove_if_empty(ref)
+        return True
     original = int(style or "0")
     if styles.is_variant(original, current):
         # the numbering is still ours: put the attribute back exactly as it was
@@ -243,25 +262,44 @@ def _is_our_fill(fill) -> bool:
     )
 
 
-def _read_manifest(package: Package) -> tuple[dict[str, list[tuple[str, str, str, bool]]], dict[str, int], str | None]:
-    """Our record of the cells we marked (by sheet), the style counts before we added any, and the
-    name of our result sheet (``None`` without a manifest: then no sheet is known to be ours)."""
+@dataclass
+class _Manifest:
+    """What an annotation recorded in ``_xlplugin``: the cells it marked (by sheet: ref, original
+    style attribute, original fill, whether the cell was created), the style counts before it added
+    any, its result sheet's name (``None`` without a manifest: then no sheet is known to be ours),
+    the idmaps of drawings of theirs it added id blocks to (part → idmap before, ``""`` for none),
+    whether it created the styles part, and whether it was written by a version before these."""
+
+    cells: dict[str, list[tuple[str, str, str, bool]]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    result_name: str | None = None
+    idmaps: dict[str, str] = field(default_factory=dict)
+    styles_created: bool = False
+    legacy: bool = True
+
+
+def _read_manifest(package: Package) -> _Manifest:
     part = package.sheet_part(MANIFEST_SHEET)
     if part is None or part not in package:
-        return {}, {}, None
+        return _Manifest(legacy=False)
     grid = read_values(package.xml(part), _shared_strings(package))
-    entries: dict[str, list] = defaultdict(list)
-    counts: dict[str, int] = {}
-    result_name = RESULT_SHEET
+    record = _Manifest(cells=defaultdict(list), result_name=RESULT_SHEET)
     for row in grid[1:]:
         row = row + [""] * (len(_MANIFEST_HEADINGS) - len(row))
         if row[0] == "styles" and all(v.isdigit() for v in row[1:5]):
-            counts = dict(zip(("font", "fill", "border", "xf"), (int(v) for v in row[1:5])))
-        elif row[0] == "result" and row[1] and not row[3]:
-            result_name = row[1]
-        elif row[0] and row[1] and row[3]:
-            entries[row[0]].append((row[1], row[2], row[3], row[4] == "1"))
-    return entries, counts, result_name
+            record.counts = dict(zip(("font", "fill", "border", "xf"), (int(v) for v in row[1:5])))
+        elif row[3]:  # a cell: only cell rows have a fill
+            if row[0] and row[1]:
+                record.cells[row[0]].append((row[1], row[2], row[3], row[4] == "1"))
+        elif row[0] == "result" and row[1]:
+            record.result_name = row[1]
+        elif row[0] == "version":
+            record.legacy = False
+        elif row[0] == "styles-part" and row[1] == "created":
+            record.styles_created = True
+        elif row[0] == "vml" and row[1]:
+            record.idmaps[row[1]] = row[2]
+    return record
 
 
 def _shared_strings(package: Package) -> list[str]:

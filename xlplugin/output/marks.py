@@ -10,6 +10,8 @@ imports it in Pyodide.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -34,6 +36,11 @@ __all__ = [
     "WIDTHS",
     "HEADING",
     "SEPARATOR",
+    "note_block",
+    "end_marker",
+    "note_spans",
+    "strip_note",
+    "merge_note",
 ]
 
 RESULT_SHEET = "校验结果"
@@ -47,10 +54,14 @@ _FIRST_HEADINGS = HEADINGS[:11]
 # records which one was used).
 _OTHER_RESULT_NAMES = tuple(f"{RESULT_SHEET}（xlplugin{'' if n == 1 else n}）" for n in range(1, 100))
 RESULT_NAMES = (RESULT_SHEET, *_OTHER_RESULT_NAMES)  # ours, or the first free one when a sheet of theirs has the name
-#: Our notes start with this line; a note of the department's keeps its text above :data:`SEPARATOR`
-#: and ours below it.
+#: Our block in a note starts with this line and ends with :func:`end_marker`; below a department's own
+#: note it is introduced by :data:`SEPARATOR`.
 HEADING = "xlplugin 校验："
 SEPARATOR = "—— xlplugin 校验 ——"
+_END_MARK = "—— xlplugin 校验结束 {} ——"
+_END = re.compile(r"\r?\n—— xlplugin 校验结束 ([0-9a-f]{8}) ——")
+_START = re.compile("(?<![^\n])" + re.escape(HEADING))  # the heading at the start of a line
+_SEPARATED = re.compile(r"(?:\A|\r?\n\r?\n)" + re.escape(SEPARATOR) + r"\r?\n\Z")
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,96 @@ class Mark:
 
     @property
     def text(self) -> str:
-        return f"{self.heading}\n{self.body}"
+        """The block both doors write into the cell's note (see :func:`note_block`)."""
+        return note_block(self.heading, self.body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Our block in a note
+#
+# A department may type into a note we wrote (a reply below our block, a line above it), or write
+# below our block in a note of its own. Only our block is ever removed or replaced, and only when it
+# is exactly as we wrote it: it runs from a line starting with HEADING to the end marker, whose digest
+# is that of the text in between. A block someone edited no longer matches its digest and is kept
+# whole, as their text. Pure string functions: the Excel doors (no XML library) call them too.
+
+
+def _digest(text: str) -> str:
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")  # however a program stored the line ends
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:8]
+
+
+def end_marker(block: str) -> str:
+    """The line that closes our ``block`` (heading and body): ``—— xlplugin 校验结束 1a2b3c4d ——``,
+    with the digest of ``block`` so that an edited block is not mistaken for ours."""
+    return _END_MARK.format(_digest(block))
+
+
+def note_block(heading: str, body: str) -> str:
+    """Our block as it stands in a note: the heading line, the body, the end marker."""
+    block = f"{heading}\n{body}"
+    return f"{block}\n{end_marker(block)}"
+
+
+def note_spans(text: str) -> tuple[list[tuple[int, int]], bool]:
+    """Where our unedited blocks are in a note's ``text``: ``(start, end)`` spans to cut (each with
+    its separator, or one newline that joins it to the text around it), and whether nothing but our
+    blocks is in the note (then the note itself is ours to delete).
+
+    A block below a separator was added to someone else's note: cutting it leaves their note, even
+    an empty one. Text before, between or after our blocks is never in a span."""
+    spans: list[tuple[int, int]] = []
+    shared = False
+    floor = 0
+    for end in _END.finditer(text):
+        start = next(
+            (
+                head.start()
+                for head in _START.finditer(text, floor, end.start())
+                if _digest(text[head.start() : end.start()]) == end.group(1)
+            ),
+            None,
+        )
+        if start is None:  # edited (or not ours): all of it stays
+            continue
+        stop = end.end()
+        separated = _SEPARATED.search(text, floor, start)
+        if separated is not None:
+            start, shared = separated.start(), True
+        elif start > floor and text[start - 1] == "\n":  # the line break before it goes with it
+            start -= 2 if start - 1 > floor and text[start - 2] == "\r" else 1
+        elif text.startswith("\n", stop) or text.startswith("\r\n", stop):  # or the one after it
+            stop += 1 if text[stop] == "\n" else 2
+        spans.append((start, stop))
+        floor = stop
+    if not spans:
+        return [], False
+    rest = "".join(text[a:b] for a, b in zip([0] + [e for _, e in spans], [s for s, _ in spans] + [len(text)]))
+    return spans, not shared and not rest.strip()
+
+
+def strip_note(text: str) -> str | None:
+    """A note's text without our unedited blocks; ``None`` when nothing else is in it, i.e. the note
+    is ours and should be deleted. A note without a block of ours comes back unchanged.
+
+    The Excel door calls it when clearing: ``None`` → delete the note; a different text → write it."""
+    spans, only_ours = note_spans(text)
+    if only_ours:
+        return None
+    kept, last = [], 0
+    for start, stop in spans:
+        kept.append(text[last:start])
+        last = stop
+    kept.append(text[last:])
+    return "".join(kept)
+
+
+def merge_note(existing: str | None, block: str) -> str:
+    """The note to write on a cell: our ``block`` (:attr:`Mark.text`) alone on a cell without a
+    note (or with only ours), else below the cell's note after :data:`SEPARATOR`, our old block
+    taken out first. Everything else in ``existing`` is kept."""
+    theirs = None if existing is None else strip_note(existing)
+    return block if theirs is None else f"{theirs}\n\n{SEPARATOR}\n{block}"
 
 
 def cell_marks(report: Report, sheet_names) -> dict[str, dict[str, Mark]]:

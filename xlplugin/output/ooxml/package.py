@@ -216,6 +216,10 @@ class Package:
             etree.SubElement(root, f"{{{CONTENT_TYPES}}}Override", PartName=name, ContentType=content_type)
         self.write("[Content_Types].xml", root)
 
+    def has_default_type(self, extension: str) -> bool:
+        root = self.xml("[Content_Types].xml")
+        return any(d.get("Extension", "").lower() == extension for d in root.findall("ct:Default", NS))
+
     def ensure_default_type(self, extension: str, content_type: str) -> None:
         root = self.xml("[Content_Types].xml")
         if not any(d.get("Extension", "").lower() == extension for d in root.findall("ct:Default", NS)):
@@ -232,10 +236,11 @@ class Package:
 
     def drop_content_type(self, part: str) -> None:
         root = self.xml("[Content_Types].xml")
-        for override in root.findall("ct:Override", NS):
-            if override.get("PartName") == "/" + part:
-                root.remove(override)
-        self.write("[Content_Types].xml", root)
+        found = [o for o in root.findall("ct:Override", NS) if o.get("PartName") == "/" + part]
+        for override in found:
+            root.remove(override)
+        if found:  # else the part stays as it was, byte for byte
+            self.write("[Content_Types].xml", root)
 
     # -- workbook -----------------------------------------------------------------------------
 

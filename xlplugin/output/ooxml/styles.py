@@ -205,6 +205,19 @@ class Styles:
             package.set_content_type(self.part, TYPE_STYLES)
         package.write(self.part, self.root)
 
+    def drop(self) -> None:
+        """Remove the styles part with its relationship and content type (clean, for a workbook that
+        had none before we made one)."""
+        package = self.package
+        if self.part is None or self.part not in package:
+            return
+        rel_id = package.relationship_id(package.workbook_part, self.part)
+        if rel_id is not None:
+            package.remove_relationship(package.workbook_part, rel_id)
+        package.drop_content_type(self.part)
+        package.remove(self.part)
+        self.part = None
+
     def _overrides(self) -> set[str]:
         root = self.package.xml("[Content_Types].xml")
         return {o.get("PartName", "").lstrip("/") for o in root.findall("ct:Override", NS)}
