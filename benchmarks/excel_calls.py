@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import openpyxl  # noqa: E402
+import openpyxl
 
-from tests.xlwings_standin import Book  # noqa: E402
-from tools.build_workbooks import SAMPLE  # noqa: E402
-from xlplugin.doors import excel  # noqa: E402
+from tests.xlwings_standin import Book
+from tools.build_workbooks import SAMPLE
+from xlplugin.doors import excel
 
 
 def many_findings(target: Path) -> Path:

@@ -245,6 +245,19 @@ _ENTRIES = [
         "去掉 --in-place，用 --annotate 另存一份 .xlsx 标注副本（原文件不变）；--annotate-to 的目标须是 .xlsx。",
     ),
     Code("missing-extra", "door", "缺少可选组件", '按提示运行 pip install "xlplugin[组件]" 后再试。'),
+    Code(
+        "xlwings-too-old",
+        "door",
+        "xlwings 版本太旧",
+        'pip install -U "xlwings>=0.37,<1"，再用 xlplugin addin 重新生成并安装加载项；工作簿没有被改动。',
+    ),
+    Code(
+        "cannot-write",
+        "door",
+        "无法写入文件",
+        "检查文件夹是否存在、有无写入权限、文件是否被其他程序打开、文件名是否过长，然后重试。",
+    ),
+    Code("disk-full", "door", "磁盘空间不足", "腾出磁盘空间或换一个输出文件夹后重新运行；批量校验会沿用已完成的结果。"),
     Code("internal-error", "door", "内部错误", "请把出错的文件和提示报告给 xlplugin 的维护者。"),
 ]
 

@@ -16,7 +16,7 @@ through a colour matrix over one rectangle (``Range.set_colors``) rather than mu
 addresses. Column widths are in points there.
 
 Which pack: as on the desktop (``XLPLUGIN_PACK`` set in xlwings Lite's environment variables, the
-workbook's ``xlwings.conf`` sheet, else the template decides), looked up among the packs bundled
+workbook's ``xlplugin.conf`` sheet, else the template decides), looked up among the packs bundled
 in the xlplugin wheel. This path imports xlplugin and PyYAML (built for Pyodide) only: not lxml,
 which only the file door needs, and not the file reader python-calamine, which is not installed
 there. ``tests/test_lite_door.py`` runs it in Pyodide.
@@ -51,7 +51,7 @@ async def clear(book) -> int:
 
 
 async def show_pack(book) -> str | None:
-    """规则包: say which pack 校验 uses, and offer the ``xlwings.conf`` sheet to choose another."""
+    """规则包: say which pack 校验 uses, and offer the ``xlplugin.conf`` sheet to choose another."""
     return _show_pack(book, LITE)
 
 

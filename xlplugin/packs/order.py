@@ -1,7 +1,7 @@
 """Which pack a check uses — the one order every door follows (``check``, ``batch``, ``pack which``,
 :func:`xlplugin.api.check` and through it both Excel buttons):
 
-1. the pack named where the check is asked for (``--pack``; the Excel buttons' ``xlwings.conf``);
+1. the pack named where the check is asked for (``--pack``; the Excel buttons' ``xlplugin.conf``);
 2. the environment variable ``XLPLUGIN_PACK``;
 3. the configuration file ``xlplugin.yaml`` / ``.xlplugin.yaml`` (current folder upwards, then the
    user's home folder; see :mod:`xlplugin.packs.config`);
@@ -31,7 +31,7 @@ ENV_VAR = "XLPLUGIN_PACK"
 
 #: the steps of the order, as shown to people (``pack which``, the README)
 STEPS = {
-    1: "调用时指定（命令行 --pack；Excel 按钮为 xlwings.conf 中的 XLPLUGIN_PACK）",
+    1: "调用时指定（命令行 --pack；Excel 按钮为 xlplugin.conf 中的 XLPLUGIN_PACK）",
     2: f"环境变量 {ENV_VAR}",
     3: "配置文件 xlplugin.yaml 或 .xlplugin.yaml（当前文件夹及其上级文件夹，再到用户主目录）中的 pack",
     4: "已安装的规则包中表样与工作簿最相符的",

@@ -26,5 +26,5 @@ async def clear_marks(book: xw.Book):
 
 @script(name="规则包")
 async def which_pack(book: xw.Book):
-    """显示正在使用的规则包；在“xlwings.conf”表的 XLPLUGIN_PACK 一行可以指定。"""
+    """显示正在使用的规则包；在“xlplugin.conf”表的 XLPLUGIN_PACK 一行可以指定。"""
     await lite.show_pack(book)
