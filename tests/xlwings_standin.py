@@ -571,6 +571,36 @@ class Book:
         book.pending = False
         return book
 
+    def save_as(self, source, target) -> None:
+        """Write what the door left in this book over a copy of ``source`` (the file it was opened
+        from), as Excel's Save As would: values, solid fills, notes, sheets added, hidden or removed."""
+        import openpyxl
+        from openpyxl.comments import Comment
+        from openpyxl.styles import PatternFill
+
+        workbook = openpyxl.load_workbook(source)
+        for title in [ws.title for ws in workbook.worksheets if ws.title not in {s.name for s in self.sheets}]:
+            del workbook[title]
+        for sheet in self.sheets:
+            ws = workbook[sheet.name] if sheet.name in workbook.sheetnames else workbook.create_sheet(sheet.name)
+            ws.sheet_state = "visible" if sheet.visible else "hidden"
+            cells = set(sheet.values) | set(sheet.colors) | set(sheet._notes)
+            for row in ws.iter_rows():
+                for cell in row:
+                    cells.add((cell.row, cell.column))
+            for r, c in cells:
+                cell = ws.cell(r, c)
+                if type(cell).__name__ == "MergedCell":
+                    continue  # inside a merge: Excel keeps nothing there either
+                value = sheet.values.get((r, c))
+                if not isinstance(value, ExcelError):
+                    cell.value = value
+                rgb = sheet.colors.get((r, c))
+                cell.fill = PatternFill("solid", fgColor="{:02X}{:02X}{:02X}".format(*rgb)) if rgb else PatternFill()
+                note = sheet._notes.get((r, c))
+                cell.comment = Comment(note._text, "Excel") if note is not None else None
+        workbook.save(target)
+
     def notes(self) -> dict[tuple[str, str], str]:
         """Every note, by (sheet, A1 cell): for comparing with the file door's comments."""
         return {(s.name, f"{get_column_letter(c)}{r}"): n._text for s in self.sheets for (r, c), n in s._notes.items()}

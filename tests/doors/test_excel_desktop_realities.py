@@ -122,3 +122,23 @@ def test_a_rerun_reads_no_fill_it_painted_itself(sample_path, platform):
     excel.validate(book, surface=surface)
     assert book.calls["color-read"] == 0
     assert RESULT_SHEET in [s.name for s in book.sheets]
+
+
+def test_the_buttons_clear_a_copy_annotated_by_the_command_line(sample_path, tmp_path):
+    """A copy a bureau sends back from ``batch --annotate``: 清除标注 restores every fill and note
+    and removes the 校验结果 and the file door's hidden record."""
+    from tests.helpers import run_cli
+
+    annotated = tmp_path / "样例.校验.xlsx"
+    assert run_cli("check", sample_path, "--annotate-to", annotated).exit_code == 1
+    book = Book.open(annotated)
+    assert RESULT_SHEET in [s.name for s in book.sheets] and "_xlplugin" in [s.name for s in book.sheets]
+    restored = excel.clear(book)
+    assert restored > 60 and "已清除" in book.app.alerts[-1][0]
+    assert snapshot(book) == snapshot(Book.open(sample_path))
+    again = Book.open(annotated)  # and 校验 on such a copy replaces the file door's marks
+    excel.validate(again)
+    assert "_xlplugin" not in [s.name for s in again.sheets]
+    assert [s.name for s in again.sheets].count(RESULT_SHEET) == 1
+    excel.clear(again)
+    assert snapshot(again) == snapshot(Book.open(sample_path))

@@ -46,10 +46,12 @@ from xlplugin.core.errors import XlpluginError
 from xlplugin.core.findings import ERROR, INFO, WARNING, Report
 from xlplugin.doors import excel_conf
 from xlplugin.doors.excel_apply import (
+    FILE_DOOR_MANIFEST,
     CellChange,
     Journal,
     areas,
     blocks,
+    file_door_state,
     plan_cells,
     result_sheet,
     text_value,
@@ -242,10 +244,10 @@ async def _validate(book, pack_name: str | None, surface: Surface) -> Report:
     model = read_book(book)
     explanations = read_explanations(model)
     state, old_result = _ours(model)
-    model.sheets = [s for s in model.sheets if s.name not in (STATE_SHEET, old_result)]
+    model.sheets = [s for s in model.sheets if s.name not in (STATE_SHEET, FILE_DOOR_MANIFEST, old_result)]
     checked = check(model, pack_name or pack_spec(book), name=book.name)
     report = checked.report
-    names = [s.name for s in book.sheets if s.name not in (STATE_SHEET, old_result)]
+    names = [s.name for s in book.sheets if s.name not in (STATE_SHEET, FILE_DOOR_MANIFEST, old_result)]
     marks = cell_marks(report, names)
     changes = await _plan(book, surface, state, marks)
     listing = result_sheet(report, checked.pack.name, checked.pack.layout.titles, explanations)
@@ -309,7 +311,7 @@ async def _apply(book, surface: Surface, write) -> None:
 def _replace_sheets(book, old_result: str | None, result, result_name: str, state) -> None:
     """The last writes: the previous run's sheets go, the new ones take their names."""
     names = {s.name for s in book.sheets}
-    for name in (STATE_SHEET, old_result):
+    for name in (STATE_SHEET, FILE_DOOR_MANIFEST, old_result):
         if name in names:
             book.sheets[name].delete()
     result.name = result_name
@@ -320,9 +322,13 @@ def _ours(model: Book) -> tuple[list[list] | None, str | None]:
     """Our state rows (sheet, cell, original fill, the fill we gave it: ``''`` in states written before
     that column) and our result sheet's name, from what was read.
 
-    Without the state sheet (deleted by hand), a 校验结果 in our layout is still ours; a
-    department's own sheet of that name is not."""
+    A copy annotated by the file door (``xlplugin check --annotate``, ``batch --annotate``) has the
+    file door's manifest instead (:func:`file_door_state`), so the buttons clear such copies too.
+    Without either (deleted by hand), a 校验结果 in our layout is still ours; a department's own
+    sheet of that name is not."""
     state_sheet = model.sheet(STATE_SHEET)
+    if state_sheet is None and model.sheet(FILE_DOOR_MANIFEST) is not None:
+        return file_door_state(model.sheet(FILE_DOOR_MANIFEST).rows)
     if state_sheet is None:
         result = model.sheet(RESULT_SHEET)
         return None, RESULT_SHEET if result is not None and looks_like_result_sheet(result.rows) else None
@@ -333,13 +339,13 @@ def _ours(model: Book) -> tuple[list[list] | None, str | None]:
 
 async def _clear(book, surface: Surface) -> int:
     surface.ready(book)
-    state, result_name = _ours(read_book(book, names=(STATE_SHEET, RESULT_SHEET)))
+    state, result_name = _ours(read_book(book, names=(STATE_SHEET, FILE_DOOR_MANIFEST, RESULT_SHEET)))
     changes = await _plan(book, surface, state, {})
 
     def write(journal: Journal) -> None:
         journal.write_cells(changes)
         names = {s.name for s in book.sheets}
-        for name in (STATE_SHEET, result_name):
+        for name in (STATE_SHEET, FILE_DOOR_MANIFEST, result_name):
             if name in names:
                 book.sheets[name].delete()
 

@@ -15,6 +15,7 @@ Texts are written into cells formatted as text (``@``): Excel would otherwise tu
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from xlplugin.core.findings import Report
 from xlplugin.output.marks import (
     FILLS,
     HEADINGS,
+    RESULT_SHEET,
     WIDTHS,
     Mark,
     fill_for_verdict,
@@ -33,6 +35,8 @@ from xlplugin.output.marks import (
 )
 
 __all__ = [
+    "FILE_DOOR_MANIFEST",
+    "file_door_state",
     "CellChange",
     "Journal",
     "plan_cells",
@@ -44,6 +48,9 @@ __all__ = [
     "write_result_sheet",
 ]
 
+#: the very hidden sheet in which the file door (:mod:`xlplugin.output.annotate`) records what it marked
+FILE_DOOR_MANIFEST = "_xlplugin"
+_RGB = re.compile(r'<(?:\w+:)?fgColor\b[^>]*\brgb="[0-9A-Fa-f]{2}([0-9A-Fa-f]{6})"')
 MAX_ADDRESS = 250  # Excel refuses multi-area addresses longer than 255 characters
 #: 校验结果 columns that hold text which Excel would otherwise read as a number or a date
 _TEXT_COLUMNS = (("C", "E"), ("G", "G"), ("K", "L"))
@@ -185,6 +192,25 @@ def areas(refs: list[str]) -> list[str]:
             current = ""
         current = f"{current},{ref}" if current else ref
     return areas + ([current] if current else [])
+
+
+def file_door_state(rows) -> tuple[list[list], str]:
+    """The file door's manifest rows as the Excel door's state: (sheet, cell, original fill, ``''``)
+    per marked cell, and the result sheet's name. A cell row carries the original fill as the XML of
+    a ``<fill>``: a solid one with an RGB colour is that colour; anything else (no fill, a pattern, a
+    theme colour the door cannot name) is restored as no fill."""
+    state, result_name = [], RESULT_SHEET
+    for row in rows[1:]:
+        values = [text_value(v) for v in (list(row) + [None] * 5)[:5]]
+        sheet, ref, _, fill, _ = values
+        if sheet == "styles" and all(v.isdigit() for v in values[1:5]):
+            continue  # the style counts row, as the file door reads it
+        if sheet == "result" and ref:
+            result_name = ref
+        elif fill and sheet and ref:
+            solid = 'patternType="solid"' in fill and _RGB.search(fill)
+            state.append([sheet, ref, "#" + solid.group(1).upper() if solid else "", ""])
+    return state, result_name
 
 
 def text_value(value) -> str:
