@@ -23,14 +23,12 @@ workbook's ``xlplugin.conf`` sheet, else from the ``xlplugin.conf`` files the bu
 (:mod:`xlplugin.doors.excel_conf`); without any, the pack whose template fits the workbook (as
 ``xlplugin check`` does).
 
-State between runs lives in a hidden sheet ``_xlplugin_excel`` (each marked cell and its
-original fill), so re-running replaces our marks instead of piling them up, and 说明 written in
-the previous 校验结果 sheet are carried over to the same finding.
+State between runs lives in a hidden sheet ``_xlplugin_excel`` (each marked cell, its original fill and
+ours): re-running replaces our marks, and 说明 in the previous 校验结果 are carried to the same finding.
 
 The steps are written once, for two surfaces (:class:`Surface`): desktop Excel, where every read is
-immediate, and xlwings Lite (:mod:`xlplugin.doors.lite`), where fills and note texts are fetched on demand
-with ``await``. So the steps are coroutines; on the desktop they never wait and :func:`_finish`
-runs them to the end without an event loop.
+immediate, and xlwings Lite (:mod:`xlplugin.doors.lite`), where fills and note texts are fetched with
+``await``. So the steps are coroutines; :func:`_finish` runs them on the desktop without an event loop.
 """
 
 from __future__ import annotations
