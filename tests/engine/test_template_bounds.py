@@ -78,7 +78,9 @@ def test_accepted_templates_match_hostile_paragraphs_quickly(template):
     for text in ("X" * 1000, "X1" * 500, ("X" * 30 + "。") * 30, "甲" * 40):
         start = time.perf_counter()
         list(compiled.match(Paragraph("情况说明", "A1", text)))
-        assert time.perf_counter() - start < 3, (template, text[:10])
+        # a wall-clock bound on a shared machine, far above the normal milliseconds and far below
+        # the 65 s the unbounded templates took on a 30-character paragraph
+        assert time.perf_counter() - start < 20, (template, text[:10])
 
 
 def test_at_most_two_adjacent_free_pieces():
