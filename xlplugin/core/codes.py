@@ -81,6 +81,12 @@ _ENTRIES = [
         "单元格是错误值",
         "改正产生 #REF!、#DIV/0!、#N/A 等错误值的公式（或引用），或直接填入数值。",
     ),
+    Code(
+        "far-cell",
+        "reading",
+        "表格区域之外很远处有内容",
+        "核对这些单元格（多是误输入）并删除；xlplugin 只读取每张工作表的 A1:CV20000，其外的内容不参与校验。",
+    ),
     Code("unit-mismatch", "reading", "单位与表样不符", "按表样的金额单位（通常为万元）填写，并改正表头的单位。"),
     Code("row-missing", "reading", "缺少表样中的行", "按表样补齐缺少的行，不要删除表样中的行。", structural=True),
     Code(
@@ -100,6 +106,18 @@ _ENTRIES = [
     Code("file-not-found", "workbook", "文件不存在", "检查路径和文件名。"),
     Code("is-directory", "workbook", "给出的是文件夹", "给出工作簿文件；要检查整个文件夹请用 xlplugin batch。"),
     Code("empty-file", "workbook", "文件是空的", "重新导出或重新下载该工作簿。"),
+    Code(
+        "not-a-regular-file",
+        "workbook",
+        "不是普通文件（命名管道、设备等）",
+        "给出工作簿或情况说明文件本身的路径，不要给命名管道、设备或套接字。",
+    ),
+    Code(
+        "far-content",
+        "workbook",
+        "非 .xlsx 工作簿在表格区域之外很远处有内容",
+        "删除该处的内容后保存，或另存为 .xlsx 后再校验（.xlsx 中这样的单元格会被略过并报告）。",
+    ),
     Code("unreadable", "workbook", "文件无法读取", "检查文件权限，或确认文件没有被其他程序占用。"),
     Code("not-a-workbook", "workbook", "不是 Excel 工作簿", "在 Excel 或 WPS 中打开后另存为 .xlsx 再校验。"),
     Code("csv-not-workbook", "workbook", "是文本/CSV 文件而不是工作簿", "请提交 Excel 工作簿（.xlsx）。"),
@@ -171,6 +189,7 @@ _ENTRIES = [
     Code("bad-cases", "pack", "测试用例写法有误", "按规则编写指南中“测试用例”一节改正。"),
     Code("no-tests", "pack", "规则包没有测试用例", "在 pack.yaml 中写明 tests，并为每条规则写通过和不通过两种用例。"),
     Code("no-test-base", "pack", "没有测试底稿", "在 pack.yaml 中写明 test_base（一份填好且正确的工作簿）。"),
+    Code("bad-waivers", "pack", "豁免文件写法有误", "按提示的文件和行改正豁免文件：每条写明 单位、规则、理由。"),
     Code("bad-config", "pack", "配置文件写法有误", "按提示的文件和行改正 xlplugin.yaml（只有一个键 pack）。"),
     Code(
         "no-pack-configured",

@@ -259,6 +259,11 @@ def _ratio(kind: str, printed: Quantity, part: Interval, whole: Interval, operan
 # three with their shares states its own whole (因公出国（境）费 + 公务用车购置及运行费 + 公务接待费).
 
 
+#: how far before an amount its label is looked for (a clause is shorter; a paragraph without
+#: punctuation must not be sliced to its start for every amount)
+_LABEL_REACH = 100
+
+
 def _sangong_part(label: str) -> str | None:
     label = _PINYIN.sub("", label)
     if "因公出国" in label:
@@ -282,7 +287,9 @@ def _sangong_shares(text: str, quantities) -> list[Claim]:
             start, _, quantity = quantities[index]
             if quantity.kind != "money":
                 continue
-            boundary = max(text.rfind(mark, 0, start) for mark in "，,;；:：。")
+            # the label before the amount, back to the clause's start but no further than _LABEL_REACH
+            low = max(0, start - _LABEL_REACH)
+            boundary = max(max(text.rfind(mark, low, start) for mark in "，,;；:：。"), low - 1)
             part = _sangong_part(text[boundary + 1 : start])
             following = sentence[position + 1] if position + 1 < len(sentence) else None
             share = None

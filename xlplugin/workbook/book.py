@@ -15,7 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Book", "CellError", "Sheet", "FormulaWithoutValue"]
+__all__ = ["MAX_COLS", "MAX_MERGE_CELLS", "MAX_ROWS", "Book", "CellError", "FormulaWithoutValue", "Notice", "Sheet"]
+
+#: The most rows and columns of a sheet xlplugin reads (A1:CV20000). The widest official table has
+#: 10 columns and the longest a few thousand rows; memory is bounded by this, not by how far out the
+#: last filled cell lies (:mod:`xlplugin.workbook.bounds`). Layouts wider than this are refused.
+MAX_ROWS = 20_000
+MAX_COLS = 100
+#: A merged range of more cells than this is no table's merge (a printed table merges a title, a
+#: header or a note row: a few dozen cells); readers take it out and report it.
+MAX_MERGE_CELLS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +44,18 @@ class CellError:
         return self.text
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the reader met in a sheet outside any table (a far cell it did not read): reported
+    with the findings, never dropped silently. ``severity`` is 错误/警告/提示."""
+
+    code: str
+    severity: str
+    sheet: str
+    cell: str
+    message: str
+
+
 @dataclass
 class Sheet:
     """One worksheet: a rectangular grid of raw values plus merged ranges.
@@ -46,7 +67,7 @@ class Sheet:
     rows: list[list[object]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     visible: bool = True
-    _merge_lookup: tuple[dict, dict] | None = field(default=None, init=False, repr=False, compare=False)
+    _merge_lookup: tuple[dict, dict, list] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def height(self) -> int:
@@ -62,25 +83,33 @@ class Sheet:
 
     def merged_value(self, row: int, col: int) -> object:
         """Like :meth:`value`, but a cell inside a merged range reads its top-left value."""
-        anchor = self._merge_index()[1].get((row, col))
+        _, covered, large = self._merge_index()
+        anchor = covered.get((row, col))
+        if anchor is None and large:
+            anchor = next(((r0, c0) for r0, c0, r1, c1 in large if r0 <= row <= r1 and c0 <= col <= c1), None)
         return self.value(*anchor) if anchor else self.value(row, col)
 
     def merge_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
         """The merged range whose top-left cell is (row, col), if any."""
         return self._merge_index()[0].get((row, col))
 
-    def _merge_index(self) -> tuple[dict, dict]:
+    def _merge_index(self) -> tuple[dict, dict, list]:
         # Built on first use (merges do not change after reading): top-left → range, and every
-        # covered cell → its top-left.
+        # covered cell → its top-left. A range of more than MAX_MERGE_CELLS cells (a whole column
+        # merged, A1:XFD1048576) is kept apart and searched instead: the index grows with the
+        # merged ranges of a printed table, never with a range's area.
         if self._merge_lookup is None:
-            tops, covered = {}, {}
+            tops, covered, large = {}, {}, []
             for merge in self.merges:
                 r0, c0, r1, c1 = merge
                 tops[(r0, c0)] = merge
+                if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_MERGE_CELLS:
+                    large.append(merge)
+                    continue
                 for r in range(r0, r1 + 1):
                     for c in range(c0, c1 + 1):
                         covered[(r, c)] = (r0, c0)
-            self._merge_lookup = (tops, covered)
+            self._merge_lookup = (tops, covered, large)
         return self._merge_lookup
 
 
@@ -90,6 +119,8 @@ class Book:
 
     sheets: list[Sheet]
     source: str = ""
+    #: what the reader met outside the tables (far cells it did not read), by sheet
+    notices: list[Notice] = field(default_factory=list)
 
     def sheet(self, name: str) -> Sheet | None:
         for sheet in self.sheets:

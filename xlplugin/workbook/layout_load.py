@@ -11,6 +11,7 @@ from pathlib import Path
 from xlplugin.core.amounts import normalize_text
 from xlplugin.core.errors import PackError
 from xlplugin.core.yamlfile import YDict, check_keys, line_of, load_yaml
+from xlplugin.workbook.book import MAX_COLS
 from xlplugin.workbook.layout import MERGE_LEFT, MERGE_UP, Layout, TableSpec
 from xlplugin.workbook.layout_blocks import read_block, read_cell
 from xlplugin.workbook.layout_values import mapping as _mapping
@@ -119,6 +120,13 @@ def _table(data: object, path: str) -> TableSpec:
         read_block(_mapping(b, path, line_of(blocks_data, i), "区块"), table_id) for i, b in enumerate(blocks_data)
     )
     width = sum(len(b.columns) for b in blocks)
+    if width > MAX_COLS // 2:  # a table must fit, with room to spare, in the columns every sheet is read within
+        raise PackError(
+            "bad-layout",
+            f"表格共有 {width} 列，超过 {MAX_COLS // 2} 列：xlplugin 只读取每张工作表的前 {MAX_COLS} 列。",
+            path,
+            line_of(data, "blocks"),
+        )
     for index, row in enumerate(header_rows):
         if len(row) != width:
             raise PackError(

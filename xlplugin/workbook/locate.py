@@ -81,9 +81,23 @@ def locate_book(book: Book, layout: Layout) -> LocatedBook:
     selfeval = []
     if layout.selfeval is not None:
         selfeval = locate_selfeval(book, layout.selfeval)
-    return LocatedBook(
+    located = LocatedBook(
         layout, book, tables, not_found, narrative, narrative_sheet.name if narrative_sheet else None, selfeval
     )
+    _report_notices(located)
+    return located
+
+
+def _report_notices(located: LocatedBook) -> None:
+    """What the reader met outside the tables (:attr:`Book.notices`: far cells it did not read) joins
+    the reading problems: of the table on that sheet, else of the book."""
+    by_sheet = {table.sheet.name: table for table in located.tables.values()}
+    for notice in located.book.notices:
+        table = by_sheet.get(notice.sheet)
+        problem = Problem(
+            notice.code, notice.severity, notice.sheet, notice.cell, table.id if table else "", notice.message
+        )
+        (table.problems if table else located.sheet_problems).append(problem)
 
 
 def _book_name(book: Book) -> str:

@@ -201,10 +201,12 @@ class LocatedBook:
     narrative_sheet: str | None = None
     #: the performance self-evaluation tables found (绩效自评表), in sheet order
     selfeval: list = field(default_factory=list)
+    #: reading problems of sheets that hold no table found (a far cell not read, on any other sheet)
+    sheet_problems: list[Problem] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:
-        return [p for t in self.tables.values() for p in t.problems]
+        return [p for t in self.tables.values() for p in t.problems] + self.sheet_problems
 
 
 def read_value(table: Table, row: int, col: int, decimals: int, exact: bool = False) -> Value:

@@ -39,6 +39,7 @@ from pathlib import Path
 from xlplugin.core.amounts import Amount
 from xlplugin.core.errors import WorkbookError
 from xlplugin.core.intervals import Interval
+from xlplugin.workbook.sniff import read_head
 
 __all__ = [
     "Paragraph",
@@ -104,6 +105,12 @@ def quantity(number: str, unit: str | None) -> Quantity:
     return Quantity(value, decimals, "", "number", number)
 
 
+#: the marks that end a quoted sentence
+_QUOTE_ENDS = "。；！？"
+#: the most characters a quote reaches beyond what it quotes, on either side
+QUOTE_REACH = 200
+
+
 @dataclass
 class Paragraph:
     """One paragraph: where it is, its original text, and the normalised text matching runs on."""
@@ -144,6 +151,12 @@ class Paragraph:
         """:func:`find_quantities` of this paragraph, found once (several rules and the coverage read them)."""
         return find_quantities(self)
 
+    @functools.cached_property
+    def quantity_starts(self) -> list[int]:
+        """Where each of :attr:`quantities` starts, ascending: a bisect finds the quantities of a span
+        (a reader of a long paragraph must not walk all of them for every sentence)."""
+        return [start for start, _, _ in self.quantities]
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original character span of a normalised span."""
         if start >= len(self.origin):
@@ -151,12 +164,20 @@ class Paragraph:
         return self.origin[start], (self.origin[end - 1] + 1) if end > start else self.origin[start]
 
     def sentence(self, start: int, end: int) -> str:
-        """The sentence (in original text) that contains the normalised span."""
+        """The sentence (in original text) that contains the normalised span.
+
+        A quote reaches at most :data:`QUOTE_REACH` characters beyond the span on either side (cut
+        ends marked ``…``): every finding carries its quote, and a paragraph with no sentence end —
+        or a 100,000-character one — must cost each finding a few hundred characters, not the whole
+        paragraph (which made the findings of one long paragraph quadratic in time and memory)."""
         begin, finish = self.span(start, end)
-        left = max((self.text.rfind(mark, 0, begin) for mark in "。；！？"), default=-1) + 1
-        rights = [self.text.find(mark, finish) for mark in "。；！？"]
-        right = min((r for r in rights if r >= 0), default=len(self.text) - 1) + 1
-        return self.text[left:right].strip()
+        low, high = max(0, begin - QUOTE_REACH), min(len(self.text), finish + QUOTE_REACH)
+        left = max(self.text.rfind(mark, low, begin) for mark in _QUOTE_ENDS)
+        left = left + 1 if left >= 0 else low
+        rights = [r for r in (self.text.find(mark, finish, high) for mark in _QUOTE_ENDS) if r >= 0]
+        right = min(rights) + 1 if rights else high
+        quote = self.text[left:right].strip()
+        return ("…" if left == low > 0 else "") + quote + ("…" if right == high < len(self.text) else "")
 
 
 def paragraphs_from_sheet(sheet: str, cells: list[tuple[str, str]]) -> list[Paragraph]:
@@ -166,8 +187,7 @@ def paragraphs_from_sheet(sheet: str, cells: list[tuple[str, str]]) -> list[Para
 def read_narrative_file(path: str | Path) -> list[Paragraph]:
     """Paragraphs of a .docx, .txt or .md narrative; cells read ``第 N 段``."""
     path = Path(path)
-    if not path.is_file():
-        raise WorkbookError("file-not-found", f"找不到情况说明文件“{path}”。")
+    read_head(path, 0, "情况说明文件", "情况说明文件")  # missing, a folder, a pipe or a device: one sentence
     suffix = path.suffix.lower()
     if suffix == ".docx":
         try:
@@ -215,7 +235,7 @@ def _join_broken_lines(lines: list[str], markdown: bool) -> list[str]:
 
 
 _HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))[^。]{0,40}$"
+    r"^(?:[一二三四五六七八九十]{1,6}、|（[一二三四五六七八九十]{1,6}）|\([一二三四五六七八九十]{1,6}\))[^。]{0,40}$"
 )
 
 

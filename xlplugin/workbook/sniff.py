@@ -20,7 +20,9 @@ the reader (a damaged or password-protected .xls is only recognisable by reading
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -28,7 +30,17 @@ from pathlib import Path
 
 from xlplugin.core.errors import WorkbookError
 
-__all__ = ["ODS", "XLS", "XLSB", "XLSX", "Sniffed", "check_workbook_file", "sniff_workbook", "FORMAT_NAMES"]
+__all__ = [
+    "ODS",
+    "XLS",
+    "XLSB",
+    "XLSX",
+    "Sniffed",
+    "check_workbook_file",
+    "read_head",
+    "sniff_workbook",
+    "FORMAT_NAMES",
+]
 
 XLSX, XLS, ODS, XLSB = "xlsx", "xls", "ods", "xlsb"
 #: how a message names each format
@@ -82,15 +94,7 @@ def sniff_workbook(path: str | os.PathLike) -> Sniffed:
     none that xlplugin reads."""
     path = Path(path)
     name = path.name
-    if not path.exists():
-        raise WorkbookError("file-not-found", f"找不到文件“{path}”。请检查路径和文件名。")
-    if path.is_dir():
-        raise WorkbookError("is-directory", f"“{path}”是文件夹，不是工作簿。")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise WorkbookError("unreadable", f"无法读取“{name}”：{exc.strerror or exc}。") from None
+    head = read_head(path, 8)
     if not head:
         raise WorkbookError("empty-file", f"“{name}”是空文件（0 字节），不是工作簿。")
     if head.startswith(_OLE_MAGIC):
@@ -98,6 +102,73 @@ def sniff_workbook(path: str | os.PathLike) -> Sniffed:
     if not head.startswith(_ZIP_MAGIC):
         raise _text_or_unknown_error(path)
     return Sniffed(path, _package_format(path))
+
+
+#: what a message calls each kind of file that is not a regular file
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "命名管道（FIFO）"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+    (stat.S_ISSOCK, "套接字"),
+)
+
+
+def read_head(path: Path, size: int, what: str = "工作簿", missing: str = "文件") -> bytes:
+    """The first ``size`` bytes of the regular file at ``path``; raise a :class:`WorkbookError` naming
+    the path if it is missing, a folder, unreadable, or not a regular file at all.
+
+    Every door opens a workbook or a narrative file through here first, so that nothing can block:
+    opening a named pipe (FIFO) for reading waits for a writer — forever, if none comes — and a device
+    such as ``/dev/zero`` never ends. The file is opened without blocking and its type is taken from
+    the open descriptor, so a file swapped for a pipe between the two steps is refused too.
+    ``what`` names the expected file in messages (``工作簿``, ``情况说明文件``), ``missing`` what a
+    path that does not exist is called (``找不到文件“…”``)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise WorkbookError("file-not-found", f"找不到{missing}“{path}”。请检查路径和文件名。") from None
+    except OSError as exc:
+        raise WorkbookError("unreadable", f"无法读取“{path.name}”：{_reason(exc)}。") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise WorkbookError("is-directory", f"“{path}”是文件夹，不是{what}。")
+    _refuse_special(path, status.st_mode, what)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise WorkbookError("unreadable", f"无法读取“{path.name}”：{_reason(exc)}。") from None
+    try:
+        _refuse_special(path, os.fstat(descriptor).st_mode, what)
+        return os.read(descriptor, size)
+    except OSError as exc:
+        raise WorkbookError("unreadable", f"无法读取“{path.name}”：{_reason(exc)}。") from None
+    finally:
+        os.close(descriptor)
+
+
+#: why a file could not be opened, for the errors a person can act on (else the system's own words)
+_READ_REASONS = {
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.EIO: "读取出错（磁盘或网络驱动器故障）",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.ENOTDIR: "路径中有一级不是文件夹",
+    errno.ELOOP: "符号链接形成了循环",
+    errno.EBUSY: "文件正被其他程序占用",
+}
+
+
+def _reason(error: OSError) -> str:
+    return _READ_REASONS.get(error.errno) or error.strerror or str(error)
+
+
+def _refuse_special(path: Path, mode: int, what: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "特殊文件")
+    raise WorkbookError(
+        "not-a-regular-file",
+        f"“{path}”是{kind}，不是普通文件，不能作为{what}读取（读取它可能永远等不到结束）。",
+    )
 
 
 def _ole_format(path: Path) -> str:

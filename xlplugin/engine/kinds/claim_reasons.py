@@ -38,6 +38,7 @@ amounts), ``{listed}`` (their sum, with its direction) and ``{change}`` (the cha
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from xlplugin.core.amounts import fmt
@@ -110,8 +111,10 @@ def check(prepared: ClaimReasonsPrepared, context):
         direction = match.values["方向"]
         if direction not in UP + DOWN:
             continue
-        later = [m.start for m in found[index + 1 :] if m.paragraph is match.paragraph]
-        reasons = _reasons(match, later[0] if later else len(match.paragraph.norm))
+        # matches are in paragraph order: the next one, if in this paragraph, is where reasons stop
+        following = found[index + 1] if index + 1 < len(found) else None
+        same = following is not None and following.paragraph is match.paragraph
+        reasons = _reasons(match, following.start if same else len(match.paragraph.norm))
         if reasons is None or len(reasons) < prepared.min_reasons:
             continue
         for start, end, _, _ in reasons:
@@ -155,10 +158,14 @@ def _reasons(match, stop: int) -> list[tuple[int, int, str, object]] | None:
     begin = _reasons_start(text, match.end, stop)
     if begin is None:
         return []
-    finish = min(_sentence_end(text, begin), stop)
+    finish = _sentence_end(text, begin, stop)
     found = []
-    for start, end, quantity in paragraph.quantities:
-        if not begin <= start < finish or quantity.kind != "money":
+    quantities = paragraph.quantities
+    for position in range(bisect_left(paragraph.quantity_starts, begin), len(quantities)):
+        start, end, quantity = quantities[position]
+        if start >= finish:
+            break
+        if quantity.kind != "money":
             continue
         if _in_breakdown(text, begin, start):
             continue
@@ -178,8 +185,8 @@ def _reasons(match, stop: int) -> list[tuple[int, int, str, object]] | None:
 def _reasons_start(text: str, after: int, stop: int) -> int | None:
     """Where the reasons begin: ``原因`` later in the change's sentence (no other change of money
     before it), or at the start of the next sentence; else ``None``."""
-    own_end = _sentence_end(text, after)
-    begin = text.find("原因", after, min(own_end, stop))
+    own_end = _sentence_end(text, after, stop)
+    begin = text.find("原因", after, own_end)
     if begin >= 0:  # another change of money in between: these reasons explain that one
         return None if _CHANGE_OF_MONEY.search(text, after, begin) else begin
     following = own_end + 1
@@ -195,6 +202,8 @@ def _in_breakdown(text: str, begin: int, position: int) -> bool:
     return "其中" in text[clause_start:position]
 
 
-def _sentence_end(text: str, start: int) -> int:
-    end = _SENTENCE_END.search(text, start)
-    return len(text) if end is None else end.start()
+def _sentence_end(text: str, start: int, stop: int) -> int:
+    """Where the sentence from ``start`` ends, looking no further than ``stop`` (``stop`` if it does
+    not end before): a paragraph without sentence ends is not searched to its end for every change."""
+    end = _SENTENCE_END.search(text, start, stop)
+    return stop if end is None else end.start()

@@ -3,6 +3,7 @@ narrative's paragraphs, values of slots and table references, and located outcom
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
@@ -120,13 +121,19 @@ def matches(compiled: list[Template], context) -> list[Match]:
     for paragraph in context.require_narrative():
         if _skipped(paragraph, context):
             continue
-        taken: list[tuple[int, int]] = []
+        # the spans taken, sorted by start; they do not overlap, so their ends are sorted too and
+        # one look-up finds the only span that can overlap a new one (linear, not quadratic, in
+        # the number of matches of a long paragraph)
+        starts: list[int] = []
+        ends: list[int] = []
         here: list[Match] = []
         for template in compiled:
             for start, end, values, spans in template.match(paragraph):
-                if any(start < e and s < end for s, e in taken):
+                index = bisect_left(starts, end)
+                if index and ends[index - 1] > start:
                     continue
-                taken.append((start, end))
+                starts.insert(index, start)
+                ends.insert(index, end)
                 here.append(Match(paragraph, start, end, values, spans))
         found.extend(sorted(here, key=lambda m: m.start))  # paragraphs are already in order
     return found

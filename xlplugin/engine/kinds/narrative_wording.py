@@ -101,10 +101,9 @@ def check(prepared: NarrativeWordingPrepared, context):
             for match in _CHANGE.finditer(norm):
                 if Decimal(match.group(2).replace(",", "")) == 0:
                     continue
-                following = norm[match.end() :]
-                window_end = _sentence_end(following, sentences=2)
+                window_end = _sentence_end(norm, match.end(), sentences=2)
                 if not _REASON.search(norm[max(0, match.start() - 60) : match.end()]) and not _REASON.search(
-                    following[:window_end]
+                    norm[match.end() : window_end]
                 ):
                     problems.append((match.span(), "这一增减变化没有说明原因（应写“主要原因是……”）。"))
         for (start, end), problem in problems:
@@ -135,12 +134,20 @@ def check(prepared: NarrativeWordingPrepared, context):
             )
 
 
-def _sentence_end(text: str, sentences: int) -> int:
-    position = 0
+#: how far after a change its reasons are looked for: two sentences, but no further than this (a
+#: paragraph without sentence ends must not be searched to its end for every change)
+_REASON_REACH = 1000
+
+
+def _sentence_end(text: str, start: int, sentences: int) -> int:
+    """The end of the ``sentences`` sentences from ``start`` (at most :data:`_REASON_REACH` on)."""
+    position, stop = start, min(len(text), start + _REASON_REACH)
     for _ in range(sentences):
-        found = min((i for i in (text.find("。", position), text.find(";", position)) if i >= 0), default=-1)
+        found = min(
+            (i for i in (text.find("。", position, stop), text.find(";", position, stop)) if i >= 0), default=-1
+        )
         if found < 0:
-            return len(text)
+            return stop
         position = found + 1
     return position
 
