@@ -30,9 +30,9 @@ def keep_sheets(source: Path, target: Path, keep: tuple[str, ...], spoil_codes: 
     return target
 
 
-def install_small_pack(pack_id: str = "mini-2021", tables: tuple[str, ...] = THREE) -> Path:
-    """A copy of the bundled pack, installed in ``$XLPLUGIN_HOME``, whose layout has only ``tables``
-    (and the rules on them)."""
+def install_small_pack(pack_id: str = "mini-2021", tables: tuple[str, ...] | None = THREE) -> Path:
+    """A copy of the bundled pack, installed in ``$XLPLUGIN_HOME``, with only the rules on 公开01–03表
+    and a layout of only ``tables`` (``None``: all of the bundled layout's tables)."""
     target = installed_root() / pack_id
     shutil.copytree(BUNDLED_PACKS / "chongqing-2021", target)
     manifest = (target / "pack.yaml").read_text(encoding="utf-8")
@@ -41,8 +41,9 @@ def install_small_pack(pack_id: str = "mini-2021", tables: tuple[str, ...] = THR
     manifest = re.sub(r"rules:\n(  - .*\n)+", "rules:\n  - rules/公开01表.yaml\n  - rules/公开02-03表.yaml\n", manifest)
     manifest = re.sub(r"tests: .*\ntest_base: .*\n", "", manifest)
     (target / "pack.yaml").write_text(manifest, encoding="utf-8")
-    template = (target / "template.yaml").read_text(encoding="utf-8")
-    listed = "".join(f"  - tables/{t}.yaml\n" for t in tables)
-    template = re.sub(r"\ntables:\n(  - .*\n)+", "\ntables:\n" + listed, template)
-    (target / "template.yaml").write_text(template, encoding="utf-8")
+    if tables is not None:
+        template = (target / "template.yaml").read_text(encoding="utf-8")
+        listed = "".join(f"  - tables/{t}.yaml\n" for t in tables)
+        template = re.sub(r"\ntables:\n(  - .*\n)+", "\ntables:\n" + listed, template)
+        (target / "template.yaml").write_text(template, encoding="utf-8")
     return target

@@ -223,6 +223,11 @@ class Range:
         return self.areas[0][1]
 
     @property
+    def shape(self) -> tuple[int, int]:
+        r0, c0, r1, c1 = self.areas[0]
+        return r1 - r0 + 1, c1 - c0 + 1
+
+    @property
     def address(self) -> str:
         def one(a):
             start = f"${get_column_letter(a[1])}${a[0]}"

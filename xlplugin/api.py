@@ -15,6 +15,16 @@ table is found raises ``not-this-template``, naming the closest packs too.
 
 Annotated copies are :func:`xlplugin.output.annotate.write_annotated` (the Excel buttons write into the
 open workbook instead, without lxml).
+
+The department's 说明 travel with the workbook: each finding's ``remark`` is the 说明 written for it
+(same rule, same 位置) in the workbook's 校验结果 or 校验说明 sheet
+(:func:`xlplugin.output.marks.read_explanations`). A bureau's waivers (``waivers=``, a
+:class:`~xlplugin.engine.waivers.Waivers` or the path of a ``豁免.yaml``) move the findings they accept
+for this unit into ``report.waived``, out of the counts and the verdict
+(:mod:`xlplugin.engine.waivers`)::
+
+    checked = check("万盛人社局-2021-部门决算公开.xlsx", waivers="豁免.yaml")
+    [w.reason for w in checked.report.waived]                      # ['职业年金按财政局口径列项目支出']
 """
 
 from __future__ import annotations
@@ -27,6 +37,8 @@ from xlplugin.core.findings import MISFIT, Report
 from xlplugin.engine.fit import no_fit
 from xlplugin.engine.model import Pack
 from xlplugin.engine.run import run_pack
+from xlplugin.engine.waivers import Waiver, Waivers, apply_waivers, load_waivers
+from xlplugin.output.marks import location, read_explanations
 from xlplugin.packs.load import load_pack
 from xlplugin.packs.order import PackSource, choose_source
 from xlplugin.packs.resolve import closest_packs
@@ -36,7 +48,7 @@ from xlplugin.workbook.located import LocatedBook
 from xlplugin.workbook.narrative import Paragraph, read_narrative_file
 from xlplugin.workbook.readers import read_book
 
-__all__ = ["Checked", "check", "choose_pack"]
+__all__ = ["Checked", "check", "choose_pack", "unit_names"]
 
 
 @dataclass
@@ -52,6 +64,13 @@ class Checked:
     report: Report
     notices: list[str] = field(default_factory=list)
     source: PackSource | None = None
+    #: the waivers (of those given) that accepted a finding of this workbook
+    waivers_used: list[Waiver] = field(default_factory=list)
+
+    @property
+    def unit(self) -> str:
+        """The unit's name as the tables' heading gives it (表头“公开部门”), or ``""``."""
+        return next((t.meta.get("department", "") for t in self.located.tables.values()), "")
 
 
 def choose_pack(spec: str | Path | Pack | None, book: Book, allow_unsigned: bool = False) -> Pack:
@@ -79,6 +98,7 @@ def check(
     narrative: str | Path | list[Paragraph] | None = None,
     engine: str = "auto",
     allow_unsigned: bool = False,
+    waivers: Waivers | str | Path | None = None,
 ) -> Checked:
     """Check a workbook (a path, or a :class:`Book` a door has already read) with ``pack`` — when it
     is ``None``, the pack the order of :mod:`xlplugin.packs.order` chooses (``XLPLUGIN_PACK``, then
@@ -88,8 +108,11 @@ def check(
     情况说明 file (.docx, .txt, .md) or its paragraphs, used instead of the workbook's own; ``engine``
     chooses the file reader (``auto``, ``calamine``, ``openpyxl``); ``allow_unsigned`` admits a pack
     archive that is unsigned or signed by an untrusted key (never a tampered one), as
-    ``pack install --allow-unsigned`` does — said in ``notices``. Raises
+    ``pack install --allow-unsigned`` does — said in ``notices``; ``waivers`` (a waivers file or one
+    already read) accept findings for this unit, named by its file name or its unit name. Raises
     :class:`~xlplugin.core.errors.XlpluginError` for anything the user can fix."""
+    if isinstance(waivers, (str, Path)):
+        waivers = load_waivers(waivers)  # a bad waivers file is said before the workbook is read
     book = source if isinstance(source, Book) else read_book(source, engine=engine)
     chosen, notices, source = _choose(pack, book, allow_unsigned)
     paragraphs = read_narrative_file(narrative) if isinstance(narrative, (str, Path)) else narrative
@@ -108,4 +131,16 @@ def check(
     report = run_pack(chosen, located, name or Path(book.source).name, paragraphs)
     if report.kind == MISFIT and report.fit is not None and not report.fit.fits:
         report.closest = closest_packs(book, report.fit)
-    return Checked(book, chosen, located, report, notices, source)
+    explanations = read_explanations(book)
+    for finding in report.findings:  # matched exactly as the 校验结果 rows are written
+        finding.remark = explanations.get((finding.rule, location(finding)), "")
+    checked = Checked(book, chosen, located, report, notices, source)
+    if waivers is not None:
+        checked.waivers_used = apply_waivers(report, waivers, unit_names(checked))
+    return checked
+
+
+def unit_names(checked: Checked) -> list[str]:
+    """The names a waiver may give a checked workbook's unit: its file name (as the report names it,
+    and as it is on disk) and its unit name."""
+    return list(dict.fromkeys(n for n in (checked.report.workbook, Path(checked.book.source).name, checked.unit) if n))

@@ -1,15 +1,17 @@
-"""The batch progress bar on a terminal: Chinese unit names take two columns a character; the names
-start in one column, a long name is clipped to the terminal, and redrawing in place leaves nothing of
-an earlier, longer line behind."""
+"""The batch progress bar on a terminal: the count, the time left and the files that could not be
+checked; Chinese unit names take two columns a character; the names start in one column, a long name
+is clipped to the terminal, and redrawing in place leaves nothing of an earlier, longer line behind.
+At the end of a run, the files that could not be checked are listed."""
 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
 from xlplugin.core.display import clip, display_width, pad
-from xlplugin.doors.batch import progress_printer
+from xlplugin.doors.cli_output import eta_text, progress_printer
 
 
 class Terminal(io.StringIO):
@@ -68,30 +70,73 @@ def _summary(name: str) -> dict:
     return {"unit": name, "valid": True, "errors": 0, "warnings": 0}
 
 
-@pytest.mark.parametrize("columns", [80, 120, 60])
+class Clock:
+    """Seconds that pass only when a test says so."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("columns", [80, 120, 60, 40])
 def test_each_redraw_shows_exactly_the_new_line(columns):
     terminal = Terminal(columns)
     show = progress_printer(terminal, columns=columns)
     starts = set()
+    previous = ""
     for done, name in enumerate(UNITS, start=1):
         show(done, len(UNITS), _summary(name))
         line = terminal.lines[-1] if done == len(UNITS) else terminal.screen()
-        head = f"[{'#' * (30 * done // len(UNITS)):<30}] {done}/{len(UNITS)} "
-        shown = clip(name, columns - 1 - display_width(head))
-        assert line == (head + shown).rstrip()  # nothing of the longer line before is left
-        assert display_width(line) < columns
-        starts.add(display_width(line) - display_width(shown))
+        assert display_width(line) < columns  # never wraps, so it can be redrawn in place
+        assert re.search(rf"(^|[ \]]){done}/{len(UNITS)} ", line)
+        start = line.index(" 无法校验 0 ") + len(" 无法校验 0 ")
+        shown = line[start:]
+        assert name.startswith(shown) and (shown == name or display_width(line) >= columns - 2)
+        starts.add(display_width(line[:start]))
+        if display_width(previous) > display_width(line):  # the longer line before is gone entirely
+            assert terminal.screen() == line or terminal.lines[-1] == line
+        previous = line
     assert len(starts) == 1  # every name starts in the same column
     assert terminal.lines == [terminal.lines[-1]]  # one line, redrawn in place, ended once
 
 
+def test_the_line_says_the_time_left_and_the_failures_so_far():
+    terminal, clock = Terminal(100), Clock()
+    show = progress_printer(terminal, columns=100, clock=clock)
+    show(1, 10, _summary("甲") | {"skipped": True})  # reused: took no time, says nothing of the pace
+    assert " 1/10 剩余   --:-- 无法校验  0 甲" in terminal.screen()
+    clock.now += 30
+    show(2, 10, {"file": "坏.xlsx", "error": "文件已损坏。"})
+    assert " 2/10 剩余    4:00 无法校验  1 坏.xlsx" in terminal.screen()  # 30 s a workbook, 8 to go
+    clock.now += 3570
+    show(3, 10, _summary("乙"))
+    assert " 3/10 剩余 3:30:00 无法校验  1 乙" in terminal.screen()  # 3600 s for 2: 1800 s each, 7 to go
+
+
+def test_eta_reads_like_a_clock():
+    assert [eta_text(s) for s in (None, 0, 42.4, 725, 3725)] == ["--:--", "0:00", "0:42", "12:05", "1:02:05"]
+
+
 def test_a_long_chinese_name_is_clipped_by_columns_not_characters():
-    terminal = Terminal(60)
-    show = progress_printer(terminal, columns=60)
-    show(1, 2, _summary(UNITS[0]))  # 22 characters, 44 columns, after a 37-column head: 11 fit in 22
-    assert terminal.screen().endswith("] 1/2 重庆市万盛经济技术开发") and display_width(terminal.screen()) == 59
+    terminal = Terminal(70)
+    show = progress_printer(terminal, columns=70)
+    show(1, 2, _summary(UNITS[0]))  # 22 characters, 44 columns: clipped to what is left of 69
+    line = terminal.screen()
+    name = line[line.index("无法校验 0 ") + len("无法校验 0 ") :]
+    assert UNITS[0].startswith(name) and len(name) < len(UNITS[0])
+    assert display_width(line) in (68, 69)  # a wide character that would reach column 70 is left out
     show(2, 2, _summary("x"))
-    assert terminal.lines == [f"[{'#' * 30}] 2/2 x"]
+    assert terminal.lines[-1].endswith(" 2/2 剩余    0:00 无法校验 0 x") and "重庆" not in terminal.lines[-1]
+
+
+def test_the_bar_gives_way_on_a_narrow_terminal_before_the_name_does():
+    wide, narrow = Terminal(120), Terminal(40)
+    for terminal in (wide, narrow):
+        progress_printer(terminal, columns=terminal.columns)(1, 2, _summary("万盛经开区教育局"))
+    assert wide.screen().startswith("[") and "万盛经开区教育局" in wide.screen()
+    assert not narrow.screen().startswith("[") and narrow.screen().startswith("1/2 ")
 
 
 def test_counts_are_right_aligned_so_names_stay_in_their_column():
@@ -118,8 +163,9 @@ def test_clip_and_pad_measure_display_columns():
 
 
 def test_the_width_defaults_to_the_terminals(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "50")  # what shutil reports when the stream has no terminal of its own
-    terminal = Terminal(50)
+    monkeypatch.setenv("COLUMNS", "60")  # what shutil reports when the stream has no terminal of its own
+    terminal = Terminal(60)
     show = progress_printer(terminal)
     show(1, 1, _summary(UNITS[0]))
-    assert terminal.lines == [f"[{'#' * 30}] 1/1 重庆市万盛经"]  # 37 + 12 columns: the 50th stays free
+    line = terminal.lines[0]
+    assert display_width(line) in (58, 59) and line.startswith("1/1 剩余") and "重庆市" in line

@@ -24,22 +24,24 @@ JSON_FINDING_KEYS = {
     "message",
     "explanation",
     "caused_by",
+    "remark",
 }
 
 
 def test_text_report_on_the_sample(sample_path):
-    result = CliRunner().invoke(cli, ["check", str(sample_path)])
+    result = CliRunner().invoke(cli, ["check", str(sample_path), "--level", "info"])
     assert result.exit_code == 1
     out = result.output
     assert "结论：不通过：13 个错误必须修改后再公开，另有 13 个警告需写明说明" in out
     assert "错误 13 · 警告 13 · 提示 43 · 未执行 0" in out
     assert "情况说明：177 个数字，156 个由规则核对。" in out
+    assert out.count("[提示]") == 43
     assert (
         out.index("\n公开01表 收入支出决算总表\n")
         < out.index("\n公开03表 支出决算表\n")
         < out.index("\n公开05表 一般公共")
     )
-    assert "[错误] C60    CQ03-01 本年支出合计等于各类支出之和" in out
+    assert "[错误] E60    CQ03-02 类、款金额等于下级科目之和，合计等于各类之和" in out
     assert "\x1b[" not in out  # no colour codes when not a terminal
 
 
@@ -71,25 +73,26 @@ def test_json_amounts_are_exact_strings(sample_path):
     )
     assert done.returncode == 1
     report = json.loads(done.stdout)
-    row_229 = next(f for f in report["findings"] if f["rule"] == "CQ03-01" and f["row"] == "229")
-    assert row_229 | {"operands": None, "message": None, "name": None, "explanation": None} == {
+    row_2080599 = next(f for f in report["findings"] if f["rule"] == "CQ03-01" and f["row"] == "2080599")
+    assert row_2080599 | {"operands": None, "message": None, "name": None, "explanation": None} == {
         "rule": "CQ03-01",
         "name": None,
         "severity": "error",
         "sheet": "公开03表",
-        "cell": "C60",
+        "cell": "C22",
         "table": "公开03表",
-        "row": "229",
+        "row": "2080599",
         "column": "本年支出合计",
         "expected": "0",
-        "actual": "35.00",
-        "difference": "35.00",
+        "actual": "10.79",
+        "difference": "10.79",
         "operands": None,
         "message": None,
         "explanation": None,
         "caused_by": None,
+        "remark": "",
     }
-    assert [o["cell"] for o in row_229["operands"]] == ["C60", "D60", "E60", "F60", "G60", "H60"]
+    assert [o["cell"] for o in row_2080599["operands"]] == ["C22", "D22", "E22", "F22", "G22", "H22"]
 
 
 def test_exit_code_two_for_bad_input_and_bad_pack(tmp_path, sample_path):

@@ -33,7 +33,9 @@ def test_a_report_where_writing_is_not_permitted(sample_path):
 def test_a_report_below_a_file(sample_path, tmp_path):
     (tmp_path / "f").write_text("x")
     target = tmp_path / "f" / "报告.txt"
-    _one_sentence(run_cli("check", sample_path, "-o", target), f"无法写入“{target}”：“{tmp_path / 'f'}”是文件，不是文件夹")
+    _one_sentence(
+        run_cli("check", sample_path, "-o", target), f"无法写入“{target}”：“{tmp_path / 'f'}”是文件，不是文件夹"
+    )
 
 
 def test_an_over_long_file_name(sample_path, tmp_path):

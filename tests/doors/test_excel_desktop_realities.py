@@ -142,3 +142,40 @@ def test_the_buttons_clear_a_copy_annotated_by_the_command_line(sample_path, tmp
     assert [s.name for s in again.sheets].count(RESULT_SHEET) == 1
     excel.clear(again)
     assert snapshot(again) == snapshot(Book.open(sample_path))
+
+
+def test_a_stray_value_far_out_is_not_read_and_is_said(sample_path):
+    """Excel's used range reaches any formatted or stray cell (row 1,048,576 at worst): the door reads
+    only A1:CV20000, as the file door does, and says what it left out."""
+    book = Book.open(sample_path)
+    book.sheets["公开05表"].set((600_000, 300), "误输入")
+    book.calls.clear()
+    report = excel.validate(book)
+    notes = [f for f in report.findings if f.rule == "READ.far-cell"]
+    assert [(f.sheet, f.cell) for f in notes] == [("公开05表", "KN600000")]
+    assert "没有读取" in notes[0].message
+    assert book.calls["read"] <= len(book.sheets) + 2
+
+
+def test_clearing_keeps_the_departments_explanations_and_checking_brings_them_back(sample_path):
+    """清除标注 leaves the findings the department explained in a 校验说明 sheet (what travels to the
+    bureau, as ``xlplugin clean`` leaves it); 校验 reads them back into 校验结果 and removes it."""
+    from xlplugin.output.marks import EXPLANATIONS_SHEET, HEADINGS
+
+    book = Book.open(sample_path)
+    excel.validate(book)
+    result = book.sheets[RESULT_SHEET]
+    header = next(r for r in range(1, 20) if result.values.get((r, 1)) == HEADINGS[0])
+    explain = HEADINGS.index("说明") + 1
+    result.values[(header + 1, explain)] = "职业年金按财政局口径列支"
+    result.values[(header + 2, explain)] = "3"  # a 说明 that looks like a number stays text
+    excel.clear(book)
+    assert "2 条说明保留在“校验说明”表中" in book.app.alerts[-1][0]
+    kept = book.sheets[EXPLANATIONS_SHEET]
+    assert kept.values[(1, 1)] == EXPLANATIONS_SHEET and kept.values[(3, 5)] == "说明"
+    assert [kept.values[(r, 5)] for r in (4, 5)] == ["职业年金按财政局口径列支", "3"]
+    assert book.notes() == Book.open(sample_path).notes()  # every mark of ours is gone
+    excel.validate(book)
+    assert EXPLANATIONS_SHEET not in [s.name for s in book.sheets]
+    texts = [book.sheets[RESULT_SHEET].values.get((r, explain)) for r in range(header + 1, header + 3)]
+    assert texts == ["职业年金按财政局口径列支", "3"]

@@ -7,7 +7,6 @@ relations the rules stated on a clean workbook; the localizer then runs on the c
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import random
 import re
@@ -16,19 +15,6 @@ from decimal import Decimal
 
 from xlplugin.engine.localize import localize
 from xlplugin.engine.relations import Relations
-
-
-@contextlib.contextmanager
-def solver_on():
-    """The localizer switched on (the xlwings Lite door switches it off process-wide when imported)."""
-    from xlplugin.engine import localize as module
-
-    before, module.ENABLED = module.ENABLED, True
-    try:
-        yield
-    finally:
-        module.ENABLED = before
-
 
 KINDS = ("plus", "minus", "times10", "div10", "swap", "blank", "move")
 CENT = Decimal("0.01")

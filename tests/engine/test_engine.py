@@ -19,12 +19,12 @@ EXPECTED_ON_SAMPLE = [
     ["CQN-02", WARNING, "公开01表!C19"],  # 十四、资源勘探信息等支出: the 2021 name is 资源勘探工业信息等支出
     ["CQN-01", WARNING, "公开02表!B13"],  # 2080110 劳动关系的维权; 03 and 05 say 劳动关系和维权
     ["CQ03-01", ERROR, "公开03表!C22"],  # 2080599: 10.79 in total, 基本/项目 blank
-    ["CQ03-01", ERROR, "公开03表!C60"],  # 229: 35.00 in total, 基本/项目 blank
+    ["CQ03-02", ERROR, "公开03表!E60"],  # 229: 35.00 in total, 项目 blank though its 项 22960 has 35.00
     ["CQN-02", WARNING, "公开04表!A7"],  # 二、一般公共预算财政拨款 (should be 一、)
     ["CQN-02", WARNING, "公开04表!C7"],  # 二、一般公共服务支出 (should be 一、)
     ["CQN-02", WARNING, "公开04表!A8"],  # 三、政府性基金预算财政拨款 (should be 二、)
     ["CQ05-02", ERROR, "公开05表!D19"],  # 20805 基本 205.16 but its 项 sum to 139.97 (2080506 in the wrong column)
-    ["CQ05-02", ERROR, "公开05表!E19"],  # 20805 项目 blank but 2080506 has 65.19
+    ["CQX-16", ERROR, "公开05表!E21"],  # 2080506 项目 65.19 (should be 基本), more than 公开03表's 0
 ]
 #: …and in 情况说明 (cells are its paragraphs)
 EXPECTED_IN_NARRATIVE = [
@@ -68,16 +68,23 @@ def test_sample_errors_and_warnings_are_the_documents_inconsistencies(sample_rep
 
 
 def test_consequences_are_folded_under_their_root(sample_report):
+    """Where the localizer found the cells to change, the failures those changes repair hang on one
+    root per group of changed cells — a failure on a changed cell where there is one — and say
+    which change makes them hold; elsewhere the same-cell, same-amount heuristic decides."""
     caused = {f"{f.sheet}!{f.cell}": f.caused_by for f in sample_report.findings if f.caused_by}
     assert caused == {
-        "公开03表!E6": "CQ03-01@公开03表!C60",  # 合计 项目支出 short by 35.01: the 229 row
-        "公开03表!E60": "CQ03-01@公开03表!C60",
-        "公开03表!D19": "CQ03-01@公开03表!C22",  # 20805 基本支出 short by 10.79: the 2080599 row
+        "公开03表!E6": "CQ03-02@公开03表!E60",  # 合计 项目支出 short by 35.01: 229's 项目支出 (E60) is blank
+        "公开03表!C60": "CQ03-02@公开03表!E60",
+        "公开03表!D19": "CQ03-01@公开03表!C22",  # 20805 基本支出 short by 10.79: 2080599's (D22) is blank
         "公开05表!D22": "CQ03-01@公开03表!C22",
-        "公开05表!E21": "CQ05-02@公开05表!E19",
+        "公开05表!E19": "CQX-16@公开05表!E21",  # 2080506's 65.19 is in 项目支出 (E21) instead of 基本支出
         "一级项目绩效自评表!H2": "CQP-01@一级项目绩效自评表!G5",  # 自评总分 190 ≠ 100: the 执行率得分 of 100
     }
     assert all(f.severity == INFO for f in sample_report.findings if f.caused_by)
+    folded = {f"{f.sheet}!{f.cell}": f.message for f in sample_report.findings if f.caused_by}
+    assert folded["公开05表!E19"].endswith("（公开05表!E21 改为 0.00 后即成立，见“建议修改”。）")
+    assert folded["公开03表!D19"].endswith("（公开03表!D22 改为 10.79 后即成立，见“建议修改”。）")
+    assert "很可能由 一级项目绩效自评表!G5" in folded["一级项目绩效自评表!H2"]  # no suggestion there: the heuristic
 
 
 def test_corrected_variant_has_no_error_and_no_warning(pack, corrected_path):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.engine.localize_mutations import mutation_rate, solver_on
+from tests.engine.localize_mutations import mutation_rate
 from xlplugin.engine.localize import localize
 from xlplugin.engine.relations import Relations
 from xlplugin.engine.run import run_pack
@@ -26,12 +26,6 @@ SAMPLE_FIXES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def solver_enabled(monkeypatch):
-    """The xlwings Lite door switches the localizer off process-wide when imported."""
-    monkeypatch.setattr("xlplugin.engine.localize.ENABLED", True)
-
-
 @pytest.fixture(scope="module")
 def pack():
     return load_pack(find_pack("cq-2021"))
@@ -39,14 +33,12 @@ def pack():
 
 @pytest.fixture(scope="module")
 def sample_report(pack, sample_path):
-    with solver_on():
-        return run_pack(pack, locate_book(read_book(sample_path), pack.layout))
+    return run_pack(pack, locate_book(read_book(sample_path), pack.layout))
 
 
 @pytest.fixture(scope="module")
 def corrected_relations(pack, corrected_path):
-    with solver_on():
-        report = run_pack(pack, locate_book(read_book(corrected_path), pack.layout))
+    report = run_pack(pack, locate_book(read_book(corrected_path), pack.layout))
     assert report.localization.status == "none" and report.suggestions == []
     return report.localization.relations
 

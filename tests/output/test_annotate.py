@@ -25,7 +25,7 @@ from xlplugin.core.findings import ERROR, Finding, Report
 from xlplugin.doors.cli import cli
 from xlplugin.engine.run import run_pack
 from xlplugin.output.annotate import MANIFEST_SHEET, annotate, clean
-from xlplugin.output.marks import FILLS, RESULT_SHEET, read_explanations
+from xlplugin.output.marks import EXPLANATIONS_SHEET, FILLS, RESULT_SHEET, read_explanations
 from xlplugin.packs.load import load_pack
 from xlplugin.packs.resolve import find_pack
 from xlplugin.workbook.locate import locate_book
@@ -104,13 +104,23 @@ def test_cli_annotated_copy_beside_the_input(tmp_path, sample_path):
     assert "已写入标注副本" in result.stderr and "66 个单元格" in result.stderr
 
     workbook = openpyxl.load_workbook(target)
-    cell = workbook["公开03表"]["C60"]
-    assert cell.value == 35 and cell.fill.fgColor.rgb == FILLS[ERROR]
+    cell = workbook["公开03表"]["C22"]
+    assert cell.value == 10.79 and cell.fill.fgColor.rgb == FILLS[ERROR]
     assert cell.comment.author == "xlplugin"
     text = cell.comment.text
-    assert "[错误] CQ03-01 本年支出合计等于各类支出之和" in text and "应为 0.00；实际 35.00；差 35.00" in text
-    shared = workbook["公开03表"]["E60"]  # two findings' cell: one comment holding both
-    assert shared.comment.text.count("[提示]") == 1
+    assert "[错误] CQ03-01 本年支出合计等于各类支出之和" in text and "应为 0.00；实际 10.79；差 10.79" in text
+    # a cell with several findings has one comment holding them all
+    headings = {
+        (sheet.title, c.coordinate): re.findall(r"(?:错误|警告|提示) (\d+)", c.comment.text.splitlines()[0])
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.comment is not None and c.comment.text.startswith("xlplugin 校验：")
+    }
+    shared = [(place, sum(map(int, counts))) for place, counts in headings.items() if sum(map(int, counts)) > 1]
+    assert shared
+    for (sheet, ref), count in shared:
+        assert len(re.findall(r"^\[(?:错误|警告|提示)\] ", workbook[sheet][ref].comment.text, re.M)) == count
     assert workbook["公开01表"]["D13"].fill.fgColor.rgb == FILLS["提示"]
 
     results = workbook[RESULT_SHEET]
@@ -354,7 +364,7 @@ def test_explanations_are_kept_when_another_program_saved_in_between(tmp_path, p
 
     cleaned = clean(second, tmp_path / "c.xlsx").path
     original, restored = openpyxl.load_workbook(sample_path), openpyxl.load_workbook(cleaned)
-    assert restored.sheetnames == original.sheetnames
+    assert restored.sheetnames == original.sheetnames + [EXPLANATIONS_SHEET]  # the 说明 travel on
     for sheet, refs in _marked(report).items():
         for ref in refs:
             old, new = original[sheet][ref].fill, restored[sheet][ref].fill
@@ -394,13 +404,13 @@ def test_libreoffice_opens_and_resaves_the_annotated_copy(tmp_path, pack, sample
     assert done.returncode == 0, done.stderr
     resaved = out / "a.xlsx"
     workbook = openpyxl.load_workbook(resaved)
-    assert workbook["公开03表"]["C60"].comment.text.startswith("xlplugin 校验：错误 1")
-    assert workbook["公开03表"]["C60"].fill.fgColor.rgb == FILLS[ERROR]
+    assert workbook["公开03表"]["C22"].comment.text.startswith("xlplugin 校验：错误 1")
+    assert workbook["公开03表"]["C22"].fill.fgColor.rgb == FILLS[ERROR]
     assert workbook[RESULT_SHEET]["F10"].hyperlink.location == "'公开03表'!C22"
     # …and what LibreOffice wrote can still be cleaned, even though it dropped the comment authors
     cleaned = openpyxl.load_workbook(clean(resaved, tmp_path / "c.xlsx").path)
     assert RESULT_SHEET not in cleaned.sheetnames and MANIFEST_SHEET not in cleaned.sheetnames
-    assert cleaned["公开03表"]["C60"].comment is None
+    assert cleaned["公开03表"]["C22"].comment is None
 
 
 def test_a_failed_write_leaves_no_file(tmp_path, pack, sample_path, monkeypatch):

@@ -147,7 +147,7 @@ def test_a_chart_sheet_survives_annotate_and_clean(tmp_path, sample_path):
     target = annotate_cli(source)
     assert "收入图" in sheet_names(target) and parts(target)[chart_part] == original
     workbook = openpyxl.load_workbook(target)
-    assert workbook["公开03表"]["C60"].fill.fgColor.rgb == FILLS[ERROR]
+    assert workbook["公开03表"]["C22"].fill.fgColor.rgb == FILLS[ERROR]
     assert len(workbook["收入图"]._charts) == 1
 
     cleaned = clean_cli(target, tmp_path)
@@ -200,7 +200,7 @@ def test_a_workbook_without_styles_can_be_annotated_and_cleaned(tmp_path, sample
     types = etree.fromstring(parts(target)["[Content_Types].xml"])
     assert any(o.get("PartName") == "/" + part and o.get("ContentType", "").endswith("styles+xml") for o in types)
     workbook = openpyxl.load_workbook(target)
-    assert workbook["公开03表"]["C60"].fill.fgColor.rgb == FILLS[ERROR]
+    assert workbook["公开03表"]["C22"].fill.fgColor.rgb == FILLS[ERROR]
     assert workbook[RESULT_SHEET]["A9"].value == "序号"
     assert calamine_rows(target, "公开03表")  # calamine reads it too
 
@@ -235,7 +235,7 @@ def test_missing_style_collections_are_created(tmp_path, sample_path):
     )
     fills = root.find(f"{{{MAIN}}}fills")
     assert [f.find(f"{{{MAIN}}}patternFill").get("patternType") for f in fills][:2] == ["none", "gray125"]
-    assert openpyxl.load_workbook(target)["公开03表"]["C60"].fill.fgColor.rgb == FILLS[ERROR]
+    assert openpyxl.load_workbook(target)["公开03表"]["C22"].fill.fgColor.rgb == FILLS[ERROR]
     clean_cli(target, tmp_path)
 
 

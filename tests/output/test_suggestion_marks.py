@@ -2,7 +2,6 @@
 
 import pytest
 
-from tests.engine.localize_mutations import solver_on
 from xlplugin.engine.run import run_pack
 from xlplugin.output.marks import HEADINGS, cell_marks, result_rows
 from xlplugin.output.render import render_text
@@ -12,17 +11,10 @@ from xlplugin.workbook.locate import locate_book
 from xlplugin.workbook.readers import read_book
 
 
-@pytest.fixture(autouse=True)
-def solver_enabled(monkeypatch):
-    """The xlwings Lite door switches the localizer off process-wide when imported."""
-    monkeypatch.setattr("xlplugin.engine.localize.ENABLED", True)
-
-
 @pytest.fixture(scope="module")
 def report(sample_path):
     pack = load_pack(find_pack("cq-2021"))
-    with solver_on():
-        return run_pack(pack, locate_book(read_book(sample_path), pack.layout))
+    return run_pack(pack, locate_book(read_book(sample_path), pack.layout))
 
 
 def test_notes_say_what_to_change(report):

@@ -1,5 +1,6 @@
-"""Recognising the pack by layout fit: the best fit wins, ties keep the bundled default, and below
-the threshold recognition refuses, naming the closest packs and their fit."""
+"""Recognising the pack by layout fit: the best fit wins; among equals the pack finding more tables,
+then an installed pack (a bureau's, derived from the bundled one), then the bundled default; below the
+threshold recognition refuses, naming the closest packs and their fit."""
 
 from __future__ import annotations
 
@@ -39,12 +40,22 @@ def test_the_best_fitting_pack_is_recognised(three_tables):
     assert checked.pack.id == "mini-2021" and checked.report.verdict == "通过"
 
 
-def test_ties_keep_the_bundled_default(sample_path):
+def test_ties_go_to_the_pack_that_finds_more_tables(sample_path):
     install_small_pack()  # it finds its three tables in the sample as fully as cq-2021 finds nine
     fits = {fit.pack_id: fit.score for fit, _ in pack_fits(read_book(sample_path))}
     assert fits == {"cq-2021": 1.0, "mini-2021": 1.0}
     assert recognise_pack(read_book(sample_path)).path.name == "chongqing-2021"
     assert check(sample_path).pack.id == DEFAULT_PACK
+
+
+def test_an_installed_pack_with_the_bundled_layout_is_used_rather_than_the_bundled_one(sample_path):
+    """A bureau's pack derived from cq-2021 fits a department's workbook exactly as well: installed,
+    it is the one meant (step 4 of the order before step 5)."""
+    install_small_pack("wansheng-2021", tables=None)
+    ranked = pack_fits(read_book(sample_path))
+    assert [fit.pack_id for fit, _ in ranked][:2] == ["wansheng-2021", "cq-2021"]
+    assert ranked[0][0].score == ranked[1][0].score == 1.0
+    assert check(sample_path).pack.id == "wansheng-2021"
 
 
 def test_a_workbook_with_no_table_of_any_pack(tmp_path):

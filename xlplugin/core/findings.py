@@ -22,6 +22,12 @@ kinds (:data:`PASS`, :data:`FAIL`, :data:`MISFIT`):
 
 :attr:`Report.exit_code` is 0, 1 and 2 for these (2: the workbook cannot be checked properly with
 this pack, like a file that cannot be read).
+
+The department and the bureau: a finding's ``remark`` is the 说明 the department wrote for it (JSON
+``"remark"``); a finding the bureau accepted for the unit (a waiver, :mod:`xlplugin.engine.waivers`)
+moves from ``Report.findings`` to ``Report.waived`` with the waiver's reason, so it counts toward no
+number and no verdict (JSON ``"waived"``, ``summary.waived``, and ``"waivers"``: the file and its
+SHA-256).
 """
 
 from __future__ import annotations
@@ -124,10 +130,20 @@ class Finding:
     span: tuple[int, int] | None = None
     quote: str | None = None
     also_mark: list[tuple[str, str]] = field(default_factory=list)
+    #: The 说明 the department wrote for this finding in its 校验结果 (or 校验说明) sheet, attached by
+    #: :func:`xlplugin.api.check`. Not part of what was found, so two findings that differ only in it
+    #: are equal (the doors compare findings across checks of one workbook before and after 说明).
+    remark: str = field(default="", compare=False)
 
     @property
     def severity_code(self) -> str:
         return SEVERITY_CODES[self.severity]
+
+    @property
+    def location(self) -> str:
+        """``公开05表!D19``, or the table for a finding without a cell: the 位置 of the 校验结果 row, by
+        which 说明 and waivers find their finding."""
+        return f"{self.sheet}!{self.cell}" if self.cell else (self.table or "")
 
     @property
     def layout(self) -> bool:
@@ -152,10 +168,25 @@ class Finding:
                 "message": self.message,
                 "explanation": self.explanation,
                 "caused_by": self.caused_by,
+                "remark": self.remark,
             }
             | ({"layout": True} if self.layout else {})
             | ({"span": list(self.span), "quote": self.quote} if self.span is not None else {})
         )
+
+
+@dataclass(frozen=True)
+class Waived:
+    """A finding the bureau accepted for this unit (a waiver): out of the counts and the verdict,
+    kept in the report with the reason, who approved it and when."""
+
+    finding: Finding
+    reason: str
+    by: str = ""
+    date: str = ""
+
+    def as_dict(self) -> dict:
+        return self.finding.as_dict() | {"waiver": {"reason": self.reason, "by": self.by, "date": self.date}}
 
 
 @dataclass(frozen=True)
@@ -244,6 +275,12 @@ class Report:
     #: localizer; each has ``as_dict``), and the localizer's status and note
     suggestions: list = field(default_factory=list)
     localization: object | None = None
+    #: findings a waiver accepted (moved out of ``findings``: they count toward nothing), the waivers
+    #: file they came from (``{"file", "sha256"}``, ``None`` when none was given) and what the reader
+    #: must know about it (a waiver for this unit that matched no finding)
+    waived: list[Waived] = field(default_factory=list)
+    waivers: dict | None = None
+    waiver_notices: list[str] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         """Findings of ``severity`` about the document; layout problems are counted apart."""
@@ -335,6 +372,7 @@ class Report:
                 "narrative_checked": self.narrative_checked,
                 "verdict": self.verdict,
                 "layout_problems": len(self.layout_problems),
+                "waived": len(self.waived),
                 "verdict_kind": self.kind,
                 "valid": self.valid,
                 "exit_code": self.exit_code,
@@ -344,7 +382,8 @@ class Report:
             "not_run": [n.as_dict() for n in self.not_run],
             "suggestions": [s.as_dict() for s in self.suggestions],
             "localization": None if self.localization is None else self.localization.as_dict(),
-        }
+            "waived": [w.as_dict() for w in self.waived],
+        } | ({"waivers": self.waivers, "waiver_notices": self.waiver_notices} if self.waivers is not None else {})
 
 
 def _text(value) -> str | None:

@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
-import shutil
-import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlplugin.core.display import clip, display_width, pad
 from xlplugin.core.errors import XlpluginError
 from xlplugin.doors.batch_journal import (
     JOURNAL,
@@ -55,6 +53,7 @@ __all__ = [
     "run_batch",
     "discover",
     "BatchResult",
+    "failures",
     "SUMMARY_FILE",
     "WORKBOOK_SUFFIXES",
 ]
@@ -67,6 +66,7 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", "
 # both take as the start of a place inside the file.
 _UNSAFE = re.compile(r'[\\/:*?"<>|#\x00-\x1f]')
 _packs: dict[str, object] = {}
+_waiver_files: dict[str, object] = {}
 
 
 def _pack(pack_dir: str):
@@ -82,13 +82,33 @@ def safe_name(text: str) -> str:
     return _UNSAFE.sub("_", text).strip(" .") or "工作簿"
 
 
+def _waivers(path: str):
+    """The waivers file ``path`` as it is now, read once per content (workers keep it between tasks)."""
+    from xlplugin.engine.waivers import load_waivers
+
+    digest = file_hash(path)
+    if digest not in _waiver_files:
+        _waiver_files[digest] = load_waivers(path)
+    return _waiver_files[digest]
+
+
 def check_workbook(
-    path: str, pack_dir: str, out_dir: str, annotate: bool = False, output_name: str | None = None
+    path: str,
+    pack_dir: str,
+    out_dir: str,
+    annotate: bool = False,
+    output_name: str | None = None,
+    waivers: str | None = None,
 ) -> dict:
     """Check one workbook; write ``<单位>.json`` (and ``<单位>.校验.xlsx``); return its summary.
 
     Never raises for a bad workbook: the summary then has ``error`` and ``code`` instead of counts.
-    ``output_name`` fixes the output file stem (the batch makes unit names unique with it)."""
+    ``output_name`` fixes the output file stem (the batch makes unit names unique with it);
+    ``waivers`` is a waivers file (``豁免.yaml``): the findings it accepts for this unit are moved to
+    the report's ``waived``, and the summary records the file's SHA-256 (``waivers``), how many
+    findings were waived and the lines of the waivers that matched (``waivers_used``). The summary
+    also counts the errors and warnings the department explained (``remarked``) and those it did not
+    (``unremarked``)."""
     from xlplugin.api import check
     from xlplugin.core.findings import ERROR, INFO, WARNING
     from xlplugin.workbook.sniff import sniff_workbook
@@ -103,25 +123,32 @@ def check_workbook(
         "annotate": annotate,
     }
     try:
+        accepted = _waivers(waivers) if waivers else None
+    except Exception as error:  # the waivers file changed under the batch and is broken now
+        return _failed(summary, error, started, "读取")
+    if accepted is not None:
+        summary["waivers"] = accepted.sha256
+    try:
         sniffed = sniff_workbook(path)  # a missing or unreadable file is a user's problem, said plainly
         summary["size"] = os.stat(path).st_size
         summary["hash"] = file_hash(path)
-        checked = check(path, pack, name=Path(path).name)
-        located, report = checked.located, checked.report
+        checked = check(path, pack, name=Path(path).name, waivers=accepted)
+        report = checked.report
     except Exception as error:
         return _failed(summary, error, started, "读取")
     try:
-        first = next(iter(located.tables.values()))
-        unit = first.meta.get("department") or Path(path).stem
+        unit = checked.unit or Path(path).stem
         stem = output_name or safe_name(unit)
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         document = report.as_dict() | {"source": {"path": str(path), "hash": summary["hash"]}}
         write_json(out / f"{stem}.json", document)
+        serious = [f for f in report.findings if f.severity in (ERROR, WARNING) and not f.layout]
         rules = Counter(f.rule for f in report.findings if f.severity in (ERROR, WARNING))
+        remarked = sum(1 for f in serious if f.remark)
         summary.update(
             unit=unit,
-            year=first.meta.get("year", ""),
+            year=next(iter(checked.located.tables.values())).meta.get("year", ""),
             stem=stem,
             verdict=report.verdict,
             valid=report.valid,
@@ -129,9 +156,14 @@ def check_workbook(
             warnings=report.count(WARNING),
             infos=report.count(INFO),
             not_run=len(report.not_run),
+            remarked=remarked,
+            unremarked=len(serious) - remarked,
             failed_rules=dict(rules.most_common()),
             report=f"{stem}.json",
         )
+        summary["waived"] = len(report.waived)
+        if accepted is not None:
+            summary["waivers_used"] = [w.line for w in checked.waivers_used]
         if annotate:
             from xlplugin.output.annotate import annotated_name, write_annotated
             from xlplugin.output.convert import write_annotated_copy
@@ -164,14 +196,14 @@ def _failed(summary: dict, error: BaseException, started: float, doing: str = "�
 
 def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> list[Path]:
     """Workbook-like files under the given files and folders (recursive, sorted), without Office's
-    lock files (``~$…``), hidden files, and anything inside the output folder."""
+    lock files (``~$…``), hidden files, and anything inside the output folder. Whatever is given that
+    is not a folder is taken as it is — a named pipe or a device too, which the check then refuses
+    with its reason, rather than being skipped without a word."""
     out = Path(out_dir).resolve() if out_dir else None
     found: list[Path] = []
     for given in paths:
         given = Path(given)
-        candidates = (
-            [given] if given.is_file() or not given.exists() else sorted(p for p in given.rglob("*") if p.is_file())
-        )
+        candidates = [given] if not given.is_dir() else sorted(p for p in given.rglob("*") if not p.is_dir())
         for path in candidates:
             if path.name.startswith(("~$", ".")) or (out and out in path.resolve().parents):
                 continue
@@ -224,7 +256,10 @@ def _recognise_first(paths: list[str], out_dir: str):
 @dataclass
 class BatchResult:
     """Counts of one batch run; the details are in ``out/汇总.jsonl``. ``skipped`` workbooks were
-    reused from earlier runs, ``resumed`` of them from a run that was interrupted."""
+    reused from earlier runs, ``resumed`` of them from a run that was interrupted. ``waivers`` is the
+    waivers file the results were computed with (``None``: none), ``stale_waivers`` the notices for its
+    entries that matched no finding of any workbook of the batch (a file that could not be checked
+    does not make its waivers stale)."""
 
     total: int
     checked: int
@@ -233,6 +268,8 @@ class BatchResult:
     seconds: float
     summary_path: Path
     resumed: int = 0
+    waivers: object | None = None
+    stale_waivers: list = field(default_factory=list)
 
 
 def run_batch(
@@ -244,14 +281,24 @@ def run_batch(
     jobs: int = 1,
     force: bool = False,
     progress: Callable[[int, int, dict], None] | None = None,
+    waivers: str | Path | None = None,
 ) -> BatchResult:
     """Check every workbook found under ``paths``; summaries stream to ``out/汇总.jsonl``.
 
-    Resumes: what an earlier run — finished or killed — checked is reused while the workbook and the
-    pack are unchanged (:mod:`xlplugin.doors.batch_journal`); ``force`` checks everything again. A full
-    disk stops the run with one :class:`XlpluginError` (``disk-full``, exit 2) whose sentence names
-    the file; what was finished before it is kept for the next run."""
+    Resumes: what an earlier run — finished or killed — checked is reused while the workbook, the
+    pack and the waivers file are unchanged (:mod:`xlplugin.doors.batch_journal`); ``force`` checks
+    everything again. ``waivers`` (``豁免.yaml``, :mod:`xlplugin.engine.waivers`) is read first: a
+    mistake in it stops the batch before anything is checked (:class:`XlpluginError`, ``file:line``).
+    A full disk stops the run with one :class:`XlpluginError` (``disk-full``, exit 2) whose sentence
+    names the file; what was finished before it is kept for the next run."""
     started = time.perf_counter()
+    accepted = None
+    if waivers is not None:
+        from xlplugin.engine.waivers import load_waivers
+
+        accepted = load_waivers(waivers)
+        waivers = str(Path(waivers).resolve())
+    digest = accepted.sha256 if accepted is not None else None
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -266,10 +313,13 @@ def run_batch(
     remove_leftovers(out)
     names = _NameBook()
     counts = Counter()
+    used: set[int] = set()  # lines of the waivers that matched some finding
+    unread: set[str] = set()  # files that could not be checked: their waivers are not stale, just untried
+    units: set[str] = set()  # the names a waiver may give the workbooks checked
     reused, todo = [], []
     for path in files:
         item = earlier.get(str(path))
-        if unchanged(item, path, pack, annotate, out):
+        if unchanged(item, path, pack, annotate, out, digest):
             names.keep(item)
             reused.append(item | {"skipped": True})
         else:
@@ -277,17 +327,21 @@ def run_batch(
     try:
         with (
             Journal(out, reused) as journal,
-            contextlib.closing(_execute(todo, pack_dir, str(out), annotate, jobs, names)) as summaries,
+            contextlib.closing(_execute(todo, pack_dir, str(out), annotate, jobs, names, waivers)) as summaries,
         ):
 
             def emit(summary: dict, kind: str) -> None:
                 journal.write(summary)
                 counts[kind] += 1
+                used.update(summary.get("waivers_used", ()))
+                (unread if "error" in summary else units).update((summary["file"], summary.get("unit", "")))
                 if progress:
                     progress(sum(counts.values()), len(files), summary)
 
             for item in reused:
                 counts["skipped"] += 1
+                used.update(item.get("waivers_used", ()))
+                units.update((item["file"], item.get("unit", "")))
                 if progress:
                     progress(sum(counts.values()), len(files), item)
             for summary in summaries:
@@ -309,6 +363,14 @@ def run_batch(
         time.perf_counter() - started,
         out / SUMMARY_FILE,
         sum(1 for item in reused if item["path"] in interrupted),
+        accepted,
+        [
+            accepted.stale_notice(w, w.unit in units)
+            for w in accepted.entries
+            if w.line not in used and w.unit not in unread - units
+        ]
+        if accepted
+        else [],
     )
 
 
@@ -344,14 +406,16 @@ class _NameBook:
         return candidate
 
 
-def _execute(paths: list[Path], pack_dir: str, out: str, annotate: bool, jobs: int, names: _NameBook) -> Iterator[dict]:
+def _execute(
+    paths: list[Path], pack_dir: str, out: str, annotate: bool, jobs: int, names: _NameBook, waivers: str | None
+) -> Iterator[dict]:
     """Run the checks, at most ``2 × jobs`` in flight, yielding summaries as they finish. Workers
     write under a name private to their input; the files get the unit's (unique) name here, so two
     workbooks of one unit never overwrite each other."""
 
     def task(path: Path):
         private = ".work-" + hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
-        return str(path), pack_dir, out, annotate, private
+        return str(path), pack_dir, out, annotate, private, waivers
 
     def finish(summary: dict) -> dict:
         private = summary.get("stem")
@@ -413,54 +477,14 @@ def _execute(paths: list[Path], pack_dir: str, out: str, annotate: bool, jobs: i
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-#: terminal columns of the bar itself, between its brackets
-BAR_WIDTH = 30
-
-
-def _columns(stream) -> int:
-    """The width of the terminal ``stream`` writes to (not necessarily stdout's); 80 if unknown."""
-    try:
-        columns = os.get_terminal_size(stream.fileno()).columns
-    except (AttributeError, ValueError, OSError):
-        columns = 0
-    return columns if columns > 0 else shutil.get_terminal_size().columns
-
-
-def progress_printer(stream=sys.stderr, columns: int | None = None) -> Callable[[int, int, dict], None]:
-    """A progress bar on a terminal (``columns`` wide, default the terminal's), one plain line per
-    workbook otherwise.
-
-    The bar is redrawn in place, after a carriage return. Widths are terminal columns, not characters
-    (a Chinese unit name takes two columns a character): the names start in one column, a name is
-    clipped so that the line never reaches the terminal's last column (a line that wraps cannot be
-    redrawn in place), and each line is padded to cover the one before it, so no character of a
-    longer earlier line is left on screen."""
-    tty = stream.isatty()
-    width = (columns or _columns(stream)) if tty else 0
-    shown = 0  # columns of the line now on the terminal
-
-    def show(done: int, total: int, summary: dict) -> None:
-        nonlocal shown
-        if "error" in summary:
-            state = f"无法校验：{summary['error']}"
-        elif summary.get("skipped"):
-            state = "沿用上次的结果"
-        else:
-            state = (
-                f"{'通过' if summary['valid'] else '不通过'}（错误 {summary['errors']}，警告 {summary['warnings']}）"
-            )
-        name = summary.get("unit") or summary.get("file")
-        if tty:
-            filled = int(BAR_WIDTH * done / max(total, 1))
-            head = f"[{'#' * filled}{' ' * (BAR_WIDTH - filled)}] {done:>{len(str(total))}}/{total} "
-            line = head + clip(name, width - 1 - display_width(head))
-            stream.write("\r" + pad(line, shown))
-            shown = display_width(line)
-            if done == total:
-                stream.write("\n")
-                shown = 0
-        else:
-            stream.write(f"[{done}/{total}] {name} — {state}\n")
-        stream.flush()
-
-    return show
+def failures(summary_path: str | Path) -> Iterator[dict]:
+    """The summaries of the files a batch could not check, read from its ``汇总.jsonl`` one line at a
+    time (the run's memory does not grow with its size)."""
+    with open(summary_path, encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(item, dict) and "error" in item:
+                yield item

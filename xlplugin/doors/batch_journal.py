@@ -6,7 +6,8 @@ terminal, a full disk) leaves its journal behind; the next run reads the last co
 that journal (a line cut off by the kill does not parse and is ignored) and reuses every workbook
 :func:`unchanged` says it may: the same content (size, then SHA-256 — a new modification time alone
 is no change), the same pack (id, version and :func:`pack_fingerprint` of every file), the same
-``--annotate``, and its report (and annotated copy) still there. ``--force`` reads neither.
+``--annotate``, the same waivers file (its SHA-256; or none), and its report (and annotated copy) still
+there. ``--force`` reads neither.
 
 Each unit's report is written whole or not at all (:func:`write_json`), so a reused summary never
 points at a truncated file.
@@ -93,9 +94,13 @@ def previous(out: Path) -> tuple[dict[str, dict], set[str]]:
     return found, resumed
 
 
-def unchanged(item: dict | None, path: Path, pack, annotate: bool, out: Path) -> bool:
-    """Whether ``item`` (an earlier summary of ``path``) is still this run's result for it."""
+def unchanged(item: dict | None, path: Path, pack, annotate: bool, out: Path, waivers: str | None = None) -> bool:
+    """Whether ``item`` (an earlier summary of ``path``) is still this run's result for it. ``waivers``
+    is the SHA-256 of this run's waivers file (``None``: none): a result computed with other waivers,
+    or without, is not reused."""
     if not item or "error" in item or item.get("pack") != {"id": pack.id, "version": pack.version}:
+        return False
+    if item.get("waivers") != waivers or "remarked" not in item:  # (a summary from before 说明 were counted)
         return False
     if item.get("fingerprint") != pack_fingerprint(pack):
         return False

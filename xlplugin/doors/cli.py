@@ -33,6 +33,16 @@ def _allow_unsigned_option(function):
     )(function)
 
 
+def _waivers_option(function):
+    return click.option(
+        "--waivers",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="豁免文件（如 豁免.yaml）：财政局接受的结果（单位、规则、可选位置、理由、批准、日期），"
+        "移到报告的“已豁免”中，不计入错误、警告和结论；没有对应结果的豁免会提示。",
+    )(function)
+
+
 @click.group(cls=ZhGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, prog_name="xlplugin", message="%(prog)s，版本 %(version)s", help="显示版本号并退出。"
@@ -68,9 +78,15 @@ cli.add_command(template)
 @click.option(
     "--level",
     type=click.Choice(list(LEVELS)),
-    default="info",
+    default="warning",
     show_default=True,
-    help="文字报告显示到哪一级（error 或 错误 只看错误；warning/警告，info/提示）。",
+    help="文字报告显示到哪一级：error/错误 只看错误；warning/警告 看错误和警告（默认）；info/提示 另看四舍五入、"
+    "连带结果等提示（标注副本的“校验结果”表总是列出全部）。",
+)
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="供规则包编写者：列出情况说明中有多少数字由规则核对，以及逐段没有规则核对的数字。",
 )
 @ENGINE_OPTION
 @click.option(
@@ -90,6 +106,7 @@ cli.add_command(template)
     default=None,
     help="情况说明另有文件（.docx、.txt、.md）时用它，代替工作簿中的“情况说明”表。",
 )
+@_waivers_option
 @_allow_unsigned_option
 def check(
     workbooks: tuple[Path, ...],
@@ -97,11 +114,13 @@ def check(
     output_format: str,
     output: Path | None,
     level: str,
+    coverage: bool,
     engine: str,
     annotate: bool,
     annotate_to: Path | None,
     in_place: bool,
     narrative: Path | None,
+    waivers: Path | None,
     allow_unsigned: bool,
 ) -> None:
     """按规则包校验 WORKBOOK（可以是多个，各出一份报告）。退出码：0 无错误，1 有错误，2 无法校验或表样不符，
@@ -113,10 +132,17 @@ def check(
         raise click.UsageError("--annotate、--annotate-to 和 --in-place 只能选一个。")
     if len(workbooks) > 1 and (annotate_to or narrative):
         raise click.UsageError("--annotate-to 和 --narrative 只用于一个工作簿；校验多个工作簿时请去掉它们。")
+    accepted = None
+    if waivers is not None:  # read once for every workbook; a mistake in it stops before any check
+        from xlplugin.engine.waivers import load_waivers
+
+        accepted = load_waivers(waivers)
     options = {
         "pack_spec": pack_spec,
         "output_format": output_format,
         "level": LEVELS[level],
+        "coverage": coverage,
+        "waivers": accepted,
         "engine": engine,
         "annotate": annotate,
         "annotate_to": annotate_to,
@@ -157,6 +183,8 @@ def _check_one(
     pack_spec,
     output_format,
     level,
+    coverage,
+    waivers,
     engine,
     annotate,
     annotate_to,
@@ -172,7 +200,13 @@ def _check_one(
     try:
         sniffed = annotatable(workbook, annotate_to, in_place) if annotate or annotate_to or in_place else None
         checked = check_workbook(
-            workbook, pack_spec, name=workbook.name, narrative=narrative, engine=engine, allow_unsigned=allow_unsigned
+            workbook,
+            pack_spec,
+            name=workbook.name,
+            narrative=narrative,
+            engine=engine,
+            allow_unsigned=allow_unsigned,
+            waivers=waivers,
         )
         if sniffed is not None:
             write_annotation(workbook, checked, annotate_to, in_place, sniffed)
@@ -181,7 +215,7 @@ def _check_one(
             return error.exit_code, error_json(error.code, error.message, workbook.name), None
         click.echo(f"错误：{workbook.name}：{error.message}" if several else f"错误：{error.message}", err=True)
         return error.exit_code, None, None
-    return checked.report.exit_code, render_report(checked, output_format, level), checked.report.verdict
+    return checked.report.exit_code, render_report(checked, output_format, level, coverage), checked.report.verdict
 
 
 def _tally(codes: list[int]) -> str:
@@ -199,9 +233,15 @@ def _tally(codes: list[int]) -> str:
     is_flag=True,
     help="直接清除原文件中的标注（先留一份备份 .备份.xlsx，已有时 .备份-2.xlsx …，从不覆盖）。",
 )
-def clean(workbook: Path, output: Path | None, in_place: bool) -> None:
-    """清除 xlplugin 的全部标注（批注、底色、“校验结果”表），恢复原样。"""
+@click.option(
+    "--drop-explanations",
+    is_flag=True,
+    help="连同单位写的说明一起删除（默认把“校验结果”表中写了说明的结果留在“校验说明”表中，随工作簿报送）。",
+)
+def clean(workbook: Path, output: Path | None, in_place: bool, drop_explanations: bool) -> None:
+    """清除 xlplugin 的全部标注（批注、底色、“校验结果”表），恢复原样；单位写的说明默认保留在“校验说明”表中。"""
     from xlplugin.output.annotate import clean as clean_workbook
+    from xlplugin.output.annotate import clean_message
     from xlplugin.output.convert import annotated_xlsx_name
     from xlplugin.workbook.sniff import sniff_workbook
 
@@ -219,8 +259,8 @@ def clean(workbook: Path, output: Path | None, in_place: bool) -> None:
 
         backup(workbook)
     target = workbook if in_place else (output or workbook.with_name(f"{workbook.stem}.已清除{workbook.suffix}"))
-    done = clean_workbook(workbook, target)
-    click.echo(f"已清除标注：{done.path}（恢复 {done.cells} 个单元格的底色）")
+    done = clean_workbook(workbook, target, keep_explanations=not drop_explanations)
+    click.echo(clean_message(done))
 
 
 @cli.command()
@@ -253,8 +293,9 @@ def clean(workbook: Path, output: Path | None, in_place: bool) -> None:
     "--restart",
     "force",
     is_flag=True,
-    help="全部重新校验（默认沿用内容和规则包都没变的工作簿的结果，包括被中断的上次运行已完成的）。",
+    help="全部重新校验（默认沿用内容、规则包和豁免文件都没变的工作簿的结果，包括被中断的上次运行已完成的）。",
 )
+@_waivers_option
 @_allow_unsigned_option
 def batch(
     paths: tuple[Path, ...],
@@ -263,23 +304,39 @@ def batch(
     annotate: bool,
     jobs: int,
     force: bool,
+    waivers: Path | None,
     allow_unsigned: bool,
 ) -> None:
     """批量校验 PATHS 下的所有工作簿（文件或文件夹，含子文件夹）。
 
+    每个单位的 JSON 报告带着单位在“校验结果”表中写的说明（每条结果的 remark）；--waivers 给出财政局的豁免。
     退出码：0 全部通过；1 有单位存在错误；2 有文件无法校验；3 两者都有；64 命令用法有误。"""
-    from xlplugin.doors.batch import batch_pack, progress_printer, run_batch
+    from xlplugin.doors.batch import batch_pack, failures, run_batch
+    from xlplugin.doors.cli_output import progress_printer
     from xlplugin.doors.os_errors import atomic_path
+    from xlplugin.engine.waivers import load_waivers
     from xlplugin.output.overview import tally, write_overview_html, write_overview_xlsx
     from xlplugin.packs.load import load_pack
 
+    accepted = load_waivers(waivers) if waivers is not None else None  # before any workbook is read
     source = batch_pack(pack_spec, paths, out_dir, allow_unsigned)
     pack_dir = source.path
     loaded = load_pack(pack_dir)
     click.echo(f"规则包：{loaded.id} {loaded.version}（{source.why}）", err=True)
     for notice in source.notices:
         click.echo(f"注意：{notice}", err=True)
-    result = run_batch(paths, out_dir, pack_dir, annotate=annotate, jobs=jobs, force=force, progress=progress_printer())
+    if accepted is not None:
+        click.echo(f"豁免：{waivers}，{len(accepted.entries)} 条（SHA-256 {accepted.sha256[:12]}…）", err=True)
+    result = run_batch(
+        paths,
+        out_dir,
+        pack_dir,
+        annotate=annotate,
+        jobs=jobs,
+        force=force,
+        progress=progress_printer(),
+        waivers=waivers,
+    )
     counted = tally(result.summary_path)
     workbook, page = out_dir / "汇总.xlsx", out_dir / "汇总.html"
     with atomic_path(workbook) as temporary:  # a full disk never leaves a truncated overview
@@ -287,6 +344,13 @@ def batch(
     with atomic_path(page) as temporary:
         write_overview_html(result.summary_path, temporary, loaded, counted)
     invalid = counted.failed
+    unread = list(failures(result.summary_path))
+    if unread:
+        click.echo(f"无法校验的文件（{len(unread)} 个）：", err=True)
+        for item in unread:
+            click.echo(f"  {item['path']}：{item['error']}", err=True)
+    for notice in result.stale_waivers:
+        click.echo(f"注意：{notice}", err=True)
     resumed = f"（其中 {result.resumed} 个是被中断的上次运行完成的）" if result.resumed else ""
     click.echo(
         f"共 {result.total} 个文件：校验 {result.checked} 个，未变化跳过 {result.skipped} 个{resumed}，无法校验 {result.failed} 个；"

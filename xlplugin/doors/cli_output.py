@@ -1,18 +1,23 @@
-"""What ``xlplugin check`` writes besides the report on screen: the report of one workbook as text or
-JSON (or, when the workbook cannot be checked, a JSON error object), the annotated copy, and the
-numbered backups that ``--in-place`` keeps — a backup is never overwritten, and is written atomically
-(copied to a temporary file in the same folder, then renamed)."""
+"""What the commands write besides the report itself: for ``xlplugin check``, the report of one workbook
+as text or JSON (or, when the workbook cannot be checked, a JSON error object), the annotated copy, and
+the numbered backups that ``--in-place`` keeps — a backup is never overwritten, and is written
+atomically (copied to a temporary file in the same folder, then renamed); for ``xlplugin batch``, the
+progress line (:func:`progress_printer`)."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from xlplugin.core.display import clip, display_width, pad
 from xlplugin.core.errors import XlpluginError
 from xlplugin.doors.os_errors import user_error
 
@@ -23,6 +28,8 @@ __all__ = [
     "backup",
     "backup_name",
     "error_json",
+    "eta_text",
+    "progress_printer",
     "render_report",
     "write_annotation",
 ]
@@ -43,8 +50,9 @@ def error_json(code: str, message: str, workbook: str = "") -> dict:
     return document
 
 
-def render_report(checked, output_format: str, level: str):
-    """The report of one checked workbook: a JSON-ready dict, or the text for people."""
+def render_report(checked, output_format: str, level: str, coverage: bool = False):
+    """The report of one checked workbook: a JSON-ready dict, or the text for people (``level`` and
+    ``coverage`` as in :func:`xlplugin.output.render.render_text`; JSON always has everything)."""
     from xlplugin.output.render import render_json, render_text
 
     report, pack = checked.report, checked.pack
@@ -53,7 +61,7 @@ def render_report(checked, output_format: str, level: str):
         if checked.notices:  # what the reader must know about the pack's origin
             data["pack"]["notices"] = checked.notices
         return data
-    text = render_text(report, pack.layout.titles, pack.name, len(pack.rules), level)
+    text = render_text(report, pack.layout.titles, pack.name, len(pack.rules), level, coverage)
     return "".join(f"注意：{notice}\n" for notice in checked.notices) + text
 
 
@@ -179,7 +187,91 @@ def _write(workbook: Path, checked, target: Path, in_place: bool, sniffed) -> No
         )
         return
     done = write_annotated(workbook, target, checked.report, checked.pack, checked.book)
+    carried = f"；沿用了被替换的副本中单位写的 {done.carried} 条说明" if getattr(done, "carried", 0) else ""
     click.echo(
-        f"已写入标注{'（原文件）' if in_place else '副本'}：{done.path}（{done.cells} 个单元格，“校验结果”表 {findings} 条）",
+        f"已写入标注{'（原文件）' if in_place else '副本'}：{done.path}（{done.cells} 个单元格，"
+        f"“校验结果”表 {findings} 条{carried}）",
         err=True,
     )
+
+
+#: terminal columns of the bar itself, between its brackets, at most
+BAR_WIDTH = 30
+#: columns a unit's name gets before the bar is made narrower for it
+NAME_WIDTH = 24
+
+
+def _columns(stream) -> int:
+    """The width of the terminal ``stream`` writes to (not necessarily stdout's); 80 if unknown."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns if columns > 0 else shutil.get_terminal_size().columns
+
+
+def eta_text(seconds: float | None) -> str:
+    """Time left as a clock reads: ``--:--`` (not known yet), ``0:42``, ``12:05``, ``1:02:05``."""
+    if seconds is None:
+        return "--:--"
+    minutes, second = divmod(round(seconds), 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours}:{minute:02}:{second:02}" if hours else f"{minute}:{second:02}"
+
+
+def progress_printer(
+    stream=None, columns: int | None = None, clock: Callable[[], float] = time.monotonic
+) -> Callable[[int, int, dict], None]:
+    """A progress bar on a terminal (``columns`` wide, default the terminal's), one plain line per
+    workbook otherwise; on ``stream``, by default standard error as it is when called.
+
+    The bar line reads ``[#####     ]  12/210 剩余 2:10 无法校验 1 万盛经开区教育局``: the count, the
+    time left (from the pace of the workbooks checked so far; those reused from an earlier run take
+    no time and do not count toward it) and the files that could not be checked, then the unit being
+    reported. It is redrawn in place, after a carriage return. Widths are terminal columns, not
+    characters (a Chinese unit name takes two columns a character): every field has a fixed width so
+    the names start in one column, the bar gets narrower on a narrow terminal before a name gets
+    fewer than :data:`NAME_WIDTH` columns, a name is clipped so that the line never reaches the
+    terminal's last column (a line that wraps cannot be redrawn in place), and each line is padded to
+    cover the one before it, so no character of a longer earlier line is left on screen."""
+    stream = sys.stderr if stream is None else stream
+    tty = stream.isatty()
+    width = (columns or _columns(stream)) if tty else 0
+    shown = 0  # columns of the line now on the terminal
+    started = clock()
+    fresh = failed = 0
+
+    def show(done: int, total: int, summary: dict) -> None:
+        nonlocal shown, fresh, failed
+        failed += "error" in summary
+        fresh += not summary.get("skipped")
+        name = summary.get("unit") or summary.get("file")
+        if not tty:
+            stream.write(f"[{done}/{total}] {name} — {_state(summary)}\n")
+            stream.flush()
+            return
+        digits = len(str(total))
+        left = (clock() - started) / fresh * (total - done) if fresh else None
+        fields = f" {done:>{digits}}/{total} 剩余 {eta_text(left):>7} 无法校验 {failed:>{digits}} "
+        bar = min(BAR_WIDTH, width - 1 - display_width(fields) - NAME_WIDTH - 2)
+        head = fields.lstrip()
+        if bar >= 5:  # below that a bar says nothing; the count does
+            filled = int(bar * done / max(total, 1))
+            head = f"[{'#' * filled}{' ' * (bar - filled)}]" + fields
+        line = head + clip(name, width - 1 - display_width(head))
+        stream.write("\r" + pad(line, shown))
+        shown = display_width(line)
+        if done == total:
+            stream.write("\n")
+            shown = 0
+        stream.flush()
+
+    return show
+
+
+def _state(summary: dict) -> str:
+    if "error" in summary:
+        return f"无法校验：{summary['error']}"
+    if summary.get("skipped"):
+        return "沿用上次的结果"
+    return f"{'通过' if summary['valid'] else '不通过'}（错误 {summary['errors']}，警告 {summary['warnings']}）"

@@ -37,7 +37,6 @@ import contextlib
 import os
 import sys
 from abc import ABC, abstractmethod
-from decimal import Decimal
 from pathlib import Path
 
 from xlplugin.core.errors import XlpluginError
@@ -55,14 +54,22 @@ from xlplugin.doors.excel_apply import (
     text_value,
     write_result_sheet,
 )
+from xlplugin.doors.excel_read import read_book
 from xlplugin.output.marks import (
+    EXPLANATION_HEADINGS,
+    EXPLANATION_NAMES,
+    EXPLANATION_WIDTHS,
+    EXPLANATIONS_NOTE,
+    EXPLANATIONS_SHEET,
     RESULT_NAMES,
     RESULT_SHEET,
     cell_marks,
+    explanation_rows,
+    looks_like_explanations_sheet,
     looks_like_result_sheet,
     read_explanations,
 )
-from xlplugin.workbook.book import Book, Sheet, clean_row, whole_numbers_as_int
+from xlplugin.workbook.book import Book
 
 __all__ = [
     "validate",
@@ -146,11 +153,12 @@ async def check_book(book, pack: str | None, surface: Surface) -> Report | None:
 async def clear_book(book, surface: Surface) -> int:
     """The 清除标注 button on either surface."""
     try:
-        restored = await _clear(book, surface)
+        restored, kept = await _clear(book, surface)
     except Exception as error:
         surface.say(book, _reason(error), "无法清除标注")
         return 0
-    surface.say(book, f"已清除 {restored} 个单元格的标注和“{RESULT_SHEET}”表。", "清除标注")
+    tail = f"单位写的 {kept} 条说明保留在“{EXPLANATIONS_SHEET}”表中，随工作簿报送。" if kept else ""
+    surface.say(book, f"已清除 {restored} 个单元格的标注和“{RESULT_SHEET}”表。{tail}", "清除标注")
     return restored
 
 
@@ -189,26 +197,6 @@ def show_pack(book=None, surface: Surface | None = None) -> str | None:
 # Reading
 
 
-def read_book(book, names=None) -> Book:
-    """The workbook as the engine sees it: every sheet's used range (or only ``names``), one call per sheet.
-
-    Error cells come as their text (``#DIV/0!``), which the engine reports as unreadable, as the file
-    door does; Currency-formatted amounts, which Windows Excel hands over as ``Decimal`` with four
-    places, lose the trailing zeros (``10.7900`` → ``10.79``)."""
-    sheets = []
-    for sheet in book.sheets:
-        if names is not None and sheet.name not in names:
-            continue
-        used = sheet.used_range
-        values = used.options(ndim=2, err_to_str=True).value or [[None]]
-        top, left = used.row - 1, used.column - 1  # the used range need not start at A1
-        rows = [[None] * (left + len(values[0]))] * top + [
-            [None] * left + whole_numbers_as_int([_plain(v) for v in r]) for r in values
-        ]
-        sheets.append(Sheet(sheet.name, [clean_row(r) for r in rows], [], bool(sheet.visible)))
-    return Book(sheets, str(getattr(book, "fullname", "") or book.name))
-
-
 def pack_spec(book) -> str | None:
     """The configured pack (id or path), or ``None`` to recognise it from the template: the
     environment, the workbook's ``xlplugin.conf`` (or older ``xlwings.conf``) sheet, the
@@ -242,10 +230,15 @@ async def _validate(book, pack_name: str | None, surface: Surface) -> Report:
     model = read_book(book)
     explanations = read_explanations(model)
     state, old_result = _ours(model)
-    model.sheets = [s for s in model.sheets if s.name not in (STATE_SHEET, FILE_DOOR_MANIFEST, old_result)]
+    # a 校验说明 left by clearing: its 说明 were just read and go back into 校验结果, so it goes
+    old_explained = next(
+        (s.name for s in model.sheets if s.name in EXPLANATION_NAMES and looks_like_explanations_sheet(s.rows)), None
+    )
+    ours = (STATE_SHEET, FILE_DOOR_MANIFEST, old_result, old_explained)
+    model.sheets = [s for s in model.sheets if s.name not in ours]
     checked = check(model, pack_name or pack_spec(book), name=book.name)
     report = checked.report
-    names = [s.name for s in book.sheets if s.name not in (STATE_SHEET, FILE_DOOR_MANIFEST, old_result)]
+    names = [s.name for s in book.sheets if s.name not in ours]
     marks = cell_marks(report, names)
     changes = await _plan(book, surface, state, marks)
     listing = result_sheet(report, checked.pack.name, checked.pack.layout.titles, explanations)
@@ -264,7 +257,7 @@ async def _validate(book, pack_name: str | None, surface: Surface) -> Report:
         hidden.range("A1").value = state_rows
         hidden.visible = False
         journal.write_cells(changes)
-        _replace_sheets(book, old_result, result, result_name, hidden)
+        _replace_sheets(book, (old_result, old_explained), result, result_name, hidden)
 
     await _apply(book, surface, write)
     return report
@@ -306,10 +299,10 @@ async def _apply(book, surface: Surface, write) -> None:
             raise _RolledBack(error) from error
 
 
-def _replace_sheets(book, old_result: str | None, result, result_name: str, state) -> None:
+def _replace_sheets(book, old: tuple, result, result_name: str, state) -> None:
     """The last writes: the previous run's sheets go, the new ones take their names."""
     names = {s.name for s in book.sheets}
-    for name in (STATE_SHEET, FILE_DOOR_MANIFEST, old_result):
+    for name in (STATE_SHEET, FILE_DOOR_MANIFEST, *old):
         if name in names:
             book.sheets[name].delete()
     result.name = result_name
@@ -335,12 +328,26 @@ def _ours(model: Book) -> tuple[list[list] | None, str | None]:
     return [row for row in state if row[0] != _RESULT_ROW], result_name
 
 
-async def _clear(book, surface: Surface) -> int:
+async def _clear(book, surface: Surface) -> tuple[int, int]:
+    """Restore every cell and remove our sheets; the findings the department explained stay in a
+    校验说明 sheet (as ``xlplugin clean`` leaves them). Returns (cells restored, 说明 kept)."""
     surface.ready(book)
-    state, result_name = _ours(read_book(book, names=(STATE_SHEET, FILE_DOOR_MANIFEST, RESULT_SHEET)))
+    model = read_book(book, names=(STATE_SHEET, FILE_DOOR_MANIFEST, *RESULT_NAMES))
+    state, result_name = _ours(model)
+    result = model.sheet(result_name) if result_name else None
+    explained = explanation_rows(result.rows) if result is not None else []
     changes = await _plan(book, surface, state, {})
 
     def write(journal: Journal) -> None:
+        if explained:  # first: the 说明 are safe before anything of ours goes
+            taken = {s.name for s in book.sheets}
+            sheet = journal.add_sheet(next(n for n in EXPLANATION_NAMES if n not in taken))
+            rows = [[EXPLANATIONS_SHEET], [EXPLANATIONS_NOTE], EXPLANATION_HEADINGS, *explained]
+            sheet.range(f"A1:E{len(rows)}").number_format = "@"
+            sheet.range("A1").value = [row + [None] * (5 - len(row)) for row in rows]
+            sheet.range("A3:E3").font.bold = True
+            for index, width in enumerate(EXPLANATION_WIDTHS):
+                sheet.range((1, index + 1)).column_width = surface.column_width(width)
         journal.write_cells(changes)
         names = {s.name for s in book.sheets}
         for name in (STATE_SHEET, FILE_DOOR_MANIFEST, result_name):
@@ -348,7 +355,7 @@ async def _clear(book, surface: Surface) -> int:
                 book.sheets[name].delete()
 
     await _apply(book, surface, write)
-    return len(changes)
+    return len(changes), len(explained)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -490,11 +497,3 @@ def fill_hex(color) -> str:
     if isinstance(color, str):
         return color.upper()
     return "#" + "".join(f"{int(c):02X}" for c in color)
-
-
-def _plain(value):
-    """A Currency cell's ``Decimal('10.7900')`` as ``Decimal('10.79')`` (never in exponent form)."""
-    if isinstance(value, Decimal) and value.is_finite():
-        reduced = value.normalize()
-        return reduced.quantize(Decimal(1)) if reduced.as_tuple().exponent > 0 else reduced
-    return value

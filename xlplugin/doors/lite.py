@@ -29,10 +29,9 @@ from xlplugin.core.errors import XlpluginError
 from xlplugin.core.findings import Report
 from xlplugin.doors.excel import Surface, check_book, clear_book, fill_hex
 from xlplugin.doors.excel import show_pack as _show_pack
-from xlplugin.engine import localize as _localize
 
-# Pyodide has no HiGHS build: no 建议修改 in xlwings Lite (the same findings, without suggestions).
-_localize.ENABLED = False
+# Pyodide has no HiGHS build: there the localizer finds no solver, and the findings come without 建议修改
+# (consequences are then folded by the same-cell, same-amount heuristic).
 
 __all__ = ["validate", "clear", "show_pack", "boxes", "LiteSurface", "LITE"]
 

@@ -38,7 +38,8 @@ class Weights:
 
 
 DEFAULT_WEIGHTS = Weights()
-#: False where no solver may be loaded (the xlwings Lite door sets it): no suggestions then
+#: False switches the localizer off (no 建议修改), e.g. to compare with a host that has no solver.
+#: Pyodide (xlwings Lite) needs no switch: the solver's import fails there and the report says so.
 ENABLED = True
 
 

@@ -9,9 +9,12 @@
 - Outcomes are stamped with the rule's severity, message and explanation. A relation that only fails
   by rounding (XBRL Calculations 1.1 intervals) is a 提示 that shows both intervals, whatever the
   rule's severity.
-- One root cause is not reported dozens of times: a failure that shares an input cell with a more
-  local failure and is off by the same amount (within rounding) is marked ``caused_by`` that one and
-  downgraded to 提示.
+- One root cause is not reported dozens of times. When the localizer found the cells to change
+  (建议修改), the failures those changes repair are grouped by the changed cells they involve: in each
+  group one stays — preferably one on a changed cell, else the most local — and the others, on cells
+  outside the minimal set, are marked ``caused_by`` it, downgraded to 提示 and told which changes make
+  them hold. Failures the localizer did not cover fall back to a heuristic: one that shares an input
+  cell with a more local failure and is off by the same amount (within rounding) is its echo.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def run_pack(
         report.findings.extend(_coverage(context, report))
     report.localization = localize(context.relations, weights, time_limit)
     report.suggestions = report.localization.suggestions
-    _mark_consequences(report.findings)
+    _mark_consequences(report.findings, report.suggestions)
     order = {t.id: i for i, t in enumerate(pack.layout.tables)}
     order[context.paragraphs[0].sheet if context.paragraphs else ""] = len(order)
     sheets = {name: index for index, name in enumerate(located.book.sheet_names)}
@@ -260,11 +263,12 @@ def _cells(finding: Finding) -> set[tuple[str, str]]:
     return cells
 
 
-def _mark_consequences(findings: list[Finding]) -> None:
-    """Downgrade a failure that is the visible echo of a more local one (same cell, same amount).
+def _mark_consequences(findings: list[Finding], suggestions: list | None = None) -> None:
+    """Downgrade the failures that are echoes of another: by the localizer's changes where they
+    cover a failure (:func:`_fold_by_suggestions`), else by the same-cell, same-amount heuristic.
 
-    Roots are chosen most local first: a row that does not add up explains the roll-up above it and
-    the cross-table comparison that uses it, not the other way round."""
+    Heuristic roots are chosen most local first: a row that does not add up explains the roll-up
+    above it and the cross-table comparison that uses it, not the other way round."""
     # narrative findings are statements, each its own cause; only table relations echo each other
     failing = [
         f
@@ -272,17 +276,54 @@ def _mark_consequences(findings: list[Finding]) -> None:
         if f.severity in (ERROR, WARNING) and isinstance(f.difference, Decimal) and f.operands and f.quote is None
     ]
     failing.sort(key=lambda f: (f.locality, len(f.operands)))
+    folded = _fold_by_suggestions(failing, suggestions or [])
     roots: list[Finding] = []
     for finding in failing:
+        if id(finding) in folded:
+            continue
         cause = next((root for root in roots if _same_cause(root, finding)), None)
         if cause is None:
             roots.append(finding)
             continue
-        finding.caused_by = f"{cause.rule}@{cause.sheet}!{cause.cell}"
-        finding.severity = INFO
-        finding.message += (
-            f"（很可能由 {cause.sheet}!{cause.cell}（{cause.rule} {cause.name}）引起，修正该处后应一并消除。）"
+        _fold(
+            finding,
+            cause,
+            f"很可能由 {cause.sheet}!{cause.cell}（{cause.rule} {cause.name}）引起，修正该处后应一并消除",
         )
+
+
+def _fold_by_suggestions(failing: list[Finding], suggestions: list) -> set[int]:
+    """Group the failures by the suggested cells they involve (two failures sharing a suggested cell
+    are one group); in each group keep a root and fold the rest into it. Returns the ids of every
+    failure in a group."""
+    suggested = {(s.sheet, s.cell): s for s in suggestions}
+    groups: list[tuple[set, list[Finding]]] = []
+    for finding in failing:  # most local first, so each group's list is in that order
+        touched = _cells(finding) & suggested.keys()
+        if not touched:
+            continue
+        joined = [g for g in groups if g[0] & touched]
+        cells = touched.union(*(g[0] for g in joined))
+        members = [f for g in joined for f in g[1]] + [finding]
+        groups = [g for g in groups if g not in joined] + [(cells, members)]
+    handled: set[int] = set()
+    for cells, members in groups:
+        members.sort(key=lambda f: (f.locality, len(f.operands)))
+        root = next((f for f in members if (f.sheet, f.cell) in cells), members[0])
+        changes = "、".join(
+            f"{s.sheet}!{s.cell} 改为 {fmt(s.suggested)}" for s in (suggested[c] for c in sorted(cells))
+        )
+        for finding in members:
+            handled.add(id(finding))
+            if finding is not root:
+                _fold(finding, root, f"{changes} 后即成立，见“建议修改”")
+    return handled
+
+
+def _fold(finding: Finding, cause: Finding, why: str) -> None:
+    finding.caused_by = f"{cause.rule}@{cause.sheet}!{cause.cell}"
+    finding.severity = INFO
+    finding.message += f"（{why}。）"
 
 
 def _same_cause(root: Finding, other: Finding) -> bool:

@@ -16,7 +16,11 @@ The copy is made part by part (:mod:`xlplugin.output.ooxml.package`): every part
 its original bytes, so charts, images, shapes, VBA, data validation, conditional formats, defined
 names and the user's own comments all survive. Annotating an annotated workbook first removes the
 previous annotation, so annotations never pile up, and 说明 already written are carried over to the
-same finding (same rule, same cell).
+same finding (same rule, same cell) — from its 校验结果, from the 校验说明 sheet :func:`clean` leaves,
+and from the annotated copy being overwritten (:mod:`xlplugin.output.explanations`). The copy opens on
+校验结果 (:mod:`xlplugin.output.ooxml.views`); each note's box is sized to its text
+(:mod:`xlplugin.output.ooxml.note_box`). :func:`clean` gives back the workbook as it was, except that
+the department's 说明 stay in a small 校验说明 sheet unless it is told to drop them.
 """
 
 from __future__ import annotations
@@ -31,13 +35,21 @@ from pathlib import Path
 from xlplugin.core.display import display_width
 from xlplugin.core.findings import ERROR, Finding, Report
 from xlplugin.engine.model import Pack
+from xlplugin.output.explanations import (
+    carried_explanations,
+    explanations_in,
+    our_explanations_sheet,
+    write_explanations_sheet,
+)
 from xlplugin.output.marks import (
+    EXPLANATIONS_SHEET,
     FILLS,
     HEADINGS,
     RESULT_NAMES,
     RESULT_SHEET,
     WIDTHS,
     cell_marks,
+    explanation_rows,
     fill_for_verdict,
     looks_like_result_sheet,
     read_explanations,
@@ -46,11 +58,12 @@ from xlplugin.output.marks import (
 )
 from xlplugin.output.ooxml.comments import SheetComments
 from xlplugin.output.ooxml.package import NS, Package, parse_xml
-from xlplugin.output.ooxml.sheet import SheetXml, build_sheet, plain_text, read_values
+from xlplugin.output.ooxml.sheet import SheetXml, build_sheet, read_values, shared_strings, sheet_grid
 from xlplugin.output.ooxml.styles import Styles, canonical, font, solid_fill
+from xlplugin.output.ooxml.views import View, open_on, restore
 from xlplugin.workbook.book import Book
 
-__all__ = ["annotate", "clean", "annotated_name", "MANIFEST_SHEET"]
+__all__ = ["annotate", "clean", "clean_message", "annotated_name", "write_annotated", "MANIFEST_SHEET"]
 
 MANIFEST_SHEET = "_xlplugin"
 _MANIFEST_HEADINGS = ["sheet", "cell", "style", "fill", "created"]
@@ -62,11 +75,18 @@ _STYLE_REFERENCE = re.compile(rb'\s(?:s|style)="(\d+)"')
 
 @dataclass(frozen=True)
 class Annotation:
-    """What an annotation did: where it wrote, how many cells it marked, which sheets it touched."""
+    """What an annotation (or a clean) did: where it wrote, how many cells it marked (restored),
+    which sheets it touched. ``carried``: 说明 taken over from the annotated copy it replaced.
+    ``explanations``: for a clean, what became of the department's 说明 — ``"written"`` (a 校验说明
+    sheet with ``kept`` of them now stands in place of 校验结果), ``"kept"`` (the workbook's
+    校验说明 sheet, with ``kept`` 说明, was left as it is), ``"dropped"`` (removed as asked) or ``""``."""
 
     path: Path
     cells: int
     sheets: tuple[str, ...]
+    carried: int = 0
+    explanations: str = ""
+    kept: int = 0
 
 
 def annotated_name(path: Path) -> Path:
@@ -76,10 +96,12 @@ def annotated_name(path: Path) -> Path:
 
 def write_annotated(source: str | Path, target: str | Path, report: Report, pack: Pack, book: Book) -> Annotation:
     """:func:`annotate` for a workbook checked with ``pack``: the result sheet names the pack and the
-    tables' titles, and keeps the 说明 the department wrote in ``book``'s earlier 校验结果 sheet."""
-    return annotate(
-        source, report, target, pack_name=pack.name, titles=pack.layout.titles, explanations=read_explanations(book)
-    )
+    tables' titles, and keeps the 说明 the department wrote in ``book``'s earlier 校验结果 (or 校验说明)
+    sheet and in the annotated copy already at ``target``, which is read before it is replaced (a
+    department may have typed 说明 into that copy)."""
+    explanations, carried = carried_explanations(source, target, read_explanations(book))
+    done = annotate(source, report, target, pack_name=pack.name, titles=pack.layout.titles, explanations=explanations)
+    return Annotation(done.path, done.cells, done.sheets, carried=carried)
 
 
 def annotate(
@@ -92,9 +114,15 @@ def annotate(
     explanations: dict[tuple[str, str], str] | None = None,
     checked_at: _dt.datetime | None = None,
 ) -> Annotation:
-    """Write ``target``: ``source`` with ``report``'s findings marked (``source`` is only read)."""
+    """Write ``target``: ``source`` with ``report``'s findings marked (``source`` is only read).
+
+    ``explanations`` (说明 by rule and location) go into the 说明 column; without them, those in the
+    workbook's own 校验结果 or 校验说明 are kept. A 校验说明 sheet of ours is replaced by 校验结果. The
+    copy opens on 校验结果 (:mod:`xlplugin.output.ooxml.views`), the department's sheets in their order."""
     package = Package(source)
-    _, _, worksheets = _remove(package)
+    if explanations is None:
+        explanations = explanations_in(package)
+    worksheets = _remove(package, drop_explanations=True).worksheets
     styles = Styles(package)
     sheets = {name: (part, sheet) for name, part, sheet in worksheets}
     by_sheet = cell_marks(report, sheets)
@@ -133,23 +161,65 @@ def annotate(
         package.write(part, sheet.root)
     package.add_sheet(
         result_name,
-        _result_sheet(report, styles, pack_name, titles or {}, explanations or {}, checked_at or _dt.datetime.now()),
+        _result_sheet(report, styles, pack_name, titles or {}, explanations, checked_at or _dt.datetime.now()),
     )
+    view = open_on(package, result_name, {part: sheet.root for _, part, sheet in worksheets})
+    manifest += [[(value, 0) for value in row] for row in view.manifest_rows()]
     package.add_sheet(MANIFEST_SHEET, build_sheet(manifest, [12] * len(_MANIFEST_HEADINGS)), state="veryHidden")
     styles.save()
     return Annotation(package.save(target), sum(len(c) for c in by_sheet.values()), tuple(by_sheet))
 
 
-def clean(source: str | Path, target: str | Path) -> Annotation:
-    """Write ``target``: ``source`` without any xlplugin annotation, in its original look."""
+def clean(source: str | Path, target: str | Path, *, keep_explanations: bool = True) -> Annotation:
+    """Write ``target``: ``source`` without any xlplugin annotation, in its original look.
+
+    The department's 说明 are kept (``keep_explanations``): when the 校验结果 sheet being removed
+    holds any, a visible 校验说明 sheet with those findings takes its place, to be sent with the
+    workbook; a 校验说明 sheet already in the workbook (the department's submission) is left as it is.
+    With ``keep_explanations=False`` (``clean --drop-explanations``) our 校验说明 goes too."""
     package = Package(source)
-    restored, sheets, _ = _remove(package)
-    return Annotation(package.save(target), restored, sheets)
+    removed = _remove(package, drop_explanations=not keep_explanations)
+    state, kept = ("dropped" if removed.dropped_explanations else ""), 0
+    rows = explanation_rows(removed.result_grid or []) if keep_explanations else []
+    if rows:
+        write_explanations_sheet(package, rows)
+        state, kept = "written", len(rows)
+    elif keep_explanations and our_explanations_sheet(package) is not None:
+        state, kept = "kept", len(explanations_in(package))
+    return Annotation(package.save(target), removed.restored, removed.touched, explanations=state, kept=kept)
 
 
-def _remove(package: Package) -> tuple[int, tuple[str, ...], list[tuple[str, str, SheetXml]]]:
-    """Remove our comments, fills and sheets from ``package`` in memory. Returns how many cells were
-    restored, the sheets touched, and the remaining worksheets as parsed (for :func:`annotate`)."""
+def clean_message(done: Annotation) -> str:
+    """What ``clean`` tells the user: where it wrote, and what became of the department's 说明."""
+    message = f"已清除标注：{done.path}（恢复 {done.cells} 个单元格的底色）"
+    if done.explanations == "written":
+        message += (
+            f"；单位写的 {done.kept} 条说明保留在“{EXPLANATIONS_SHEET}”表中，随工作簿报送"
+            "（不需要时用 --drop-explanations）"
+        )
+    elif done.explanations == "kept":
+        message += f"；“{EXPLANATIONS_SHEET}”表（{done.kept} 条说明）是单位报送的内容，保留"
+    elif done.explanations == "dropped":
+        message += f"；已删除“{EXPLANATIONS_SHEET}”表"
+    return message
+
+
+@dataclass
+class _Removed:
+    """What :func:`_remove` did: cells restored, sheets touched, the remaining worksheets as parsed
+    (for :func:`annotate`), the text of the 校验结果 it removed (``None`` if none), and whether it
+    removed our 校验说明."""
+
+    restored: int
+    touched: tuple[str, ...]
+    worksheets: list[tuple[str, str, SheetXml]]
+    result_grid: list[list[str]] | None
+    dropped_explanations: bool
+
+
+def _remove(package: Package, drop_explanations: bool) -> _Removed:
+    """Remove our comments, fills and sheets from ``package`` in memory (with ``drop_explanations``,
+    our 校验说明 sheet too), and give back the tab the workbook opened on."""
     record = _read_manifest(package)
     manifest, counts, result_name = record.cells, record.counts, record.result_name
     result_name = (
@@ -159,7 +229,8 @@ def _remove(package: Package) -> tuple[int, tuple[str, ...], list[tuple[str, str
     )
     styles = Styles(package)
     restored, touched = 0, []
-    worksheets = [w for w in _worksheets(package) if w[0] not in (result_name, MANIFEST_SHEET)]
+    explanations = our_explanations_sheet(package) if drop_explanations else None
+    worksheets = [w for w in _worksheets(package) if w[0] not in (result_name, MANIFEST_SHEET, explanations)]
     for name, part, sheet in worksheets:
         comments = SheetComments(package, part, sheet)
         comments.remove_ours()
@@ -175,9 +246,13 @@ def _remove(package: Package) -> tuple[int, tuple[str, ...], list[tuple[str, str
         if changed:
             package.write(part, sheet.root)
             touched.append(name)
+    result_grid = sheet_grid(package, result_name) if result_name is not None else None
     if result_name is not None:
         package.remove_sheet(result_name)
     package.remove_sheet(MANIFEST_SHEET)
+    if explanations is not None:
+        package.remove_sheet(explanations)
+    restore(package, record.view, {part: sheet.root for _, part, sheet in worksheets})
     styles.trim(counts, _used_formats(package))
     if record.styles_created and styles.counts() == counts:
         styles.drop()  # the workbook had no styles part before we made one
@@ -185,7 +260,7 @@ def _remove(package: Package) -> tuple[int, tuple[str, ...], list[tuple[str, str
         styles.save()
     if record.legacy and not any(name.endswith(".vml") for name in package.names):
         package.drop_default_type("vml")  # what an annotation of an earlier version added
-    return restored, tuple(touched), worksheets
+    return _Removed(restored, tuple(touched), worksheets, result_grid, explanations is not None)
 
 
 def _used_formats(package: Package) -> set[int]:
@@ -215,13 +290,8 @@ def _is_our_result_sheet(package: Package, name: str) -> bool:
     Used when our manifest is missing (the Excel door writes none; a program may drop a very
     hidden sheet), so that a sheet of the department's own that happens to be called 校验结果 is
     never removed."""
-    part = package.sheet_part(name)
-    if part is None or part not in package:
-        return False
-    root = package.xml(part)
-    if root.tag != f"{{{NS['m']}}}worksheet" or root.find("m:sheetData", NS) is None:
-        return False
-    return looks_like_result_sheet(read_values(root, _shared_strings(package)))
+    grid = sheet_grid(package, name)
+    return grid is not None and looks_like_result_sheet(grid)
 
 
 def _restore_cell(sheet: SheetXml, styles: Styles, ref: str, style: str, fill_xml: str, created: bool) -> bool:
@@ -276,13 +346,14 @@ class _Manifest:
     idmaps: dict[str, str] = field(default_factory=dict)
     styles_created: bool = False
     legacy: bool = True
+    view: View = field(default_factory=View)
 
 
 def _read_manifest(package: Package) -> _Manifest:
     part = package.sheet_part(MANIFEST_SHEET)
     if part is None or part not in package:
         return _Manifest(legacy=False)
-    grid = read_values(package.xml(part), _shared_strings(package))
+    grid = read_values(package.xml(part), shared_strings(package))
     record = _Manifest(cells=defaultdict(list), result_name=RESULT_SHEET)
     for row in grid[1:]:
         row = row + [""] * (len(_MANIFEST_HEADINGS) - len(row))
@@ -299,19 +370,9 @@ def _read_manifest(package: Package) -> _Manifest:
             record.styles_created = True
         elif row[0] == "vml" and row[1]:
             record.idmaps[row[1]] = row[2]
+        else:
+            record.view.read_row(row)
     return record
-
-
-def _shared_strings(package: Package) -> list[str]:
-    related = package.related(
-        package.workbook_part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
-    )
-    if not related or related[0] not in package:
-        return []
-    root = package.xml(related[0])
-    return [
-        plain_text("".join(t.text or "" for t in item.iter(f"{{{NS['m']}}}t"))) for item in root.findall("m:si", NS)
-    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,4 +456,5 @@ def _result_sheet(
         tab_color="FFC00000",
         merges=summary_merges,
         printable=True,
+        selected=True,
     )

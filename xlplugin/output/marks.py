@@ -24,12 +24,21 @@ __all__ = [
     "cell_marks",
     "suggestion_text",
     "read_explanations",
+    "explanations_from_rows",
+    "explanation_rows",
+    "looks_like_explanations_sheet",
     "fill_for_verdict",
     "looks_like_result_sheet",
     "result_summary",
     "result_rows",
     "location",
     "RESULT_SHEET",
+    "EXPLANATIONS_SHEET",
+    "EXPLANATION_SOURCES",
+    "EXPLANATION_NAMES",
+    "EXPLANATION_HEADINGS",
+    "EXPLANATION_WIDTHS",
+    "EXPLANATIONS_NOTE",
     "RESULT_NAMES",
     "FILLS",
     "HEADINGS",
@@ -44,6 +53,15 @@ __all__ = [
 ]
 
 RESULT_SHEET = "校验结果"
+#: The sheet ``clean`` leaves in place of 校验结果 when the department wrote 说明: the findings that
+#: have one, so that the 说明 travel with the workbook to the bureau (and back into 校验结果 when it is
+#: checked again).
+EXPLANATIONS_SHEET = "校验说明"
+EXPLANATION_HEADINGS = ["规则", "位置", "表", "问题", "说明"]
+EXPLANATION_WIDTHS = [10, 16, 24, 64, 48]
+EXPLANATIONS_NOTE = (
+    "单位对校验结果写的说明（清除标注时保留）。随工作簿报送，财政局汇总时读取；再次校验时带回“校验结果”表。"
+)
 FILLS = {ERROR: "FFFFC7CE", WARNING: "FFFFEB9C", INFO: "FFDDEBF7"}
 _RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 HEADINGS = ["序号", "级别", "规则", "规则名称", "表", "位置", "问题", "应为", "实际", "差额", "说明", "建议值"]
@@ -54,6 +72,11 @@ _FIRST_HEADINGS = HEADINGS[:11]
 # records which one was used).
 _OTHER_RESULT_NAMES = tuple(f"{RESULT_SHEET}（xlplugin{'' if n == 1 else n}）" for n in range(1, 100))
 RESULT_NAMES = (RESULT_SHEET, *_OTHER_RESULT_NAMES)  # ours, or the first free one when a sheet of theirs has the name
+_OTHER_EXPLANATION_NAMES = tuple(f"{EXPLANATIONS_SHEET}（xlplugin{'' if n == 1 else n}）" for n in range(1, 100))
+#: our 校验说明, or the first free name when a sheet of the department's own has the name
+EXPLANATION_NAMES = (EXPLANATIONS_SHEET, *_OTHER_EXPLANATION_NAMES)
+#: where :func:`read_explanations` looks for 说明, in order: the first sheet with our headings decides
+EXPLANATION_SOURCES = (*_OTHER_RESULT_NAMES, RESULT_SHEET, *_OTHER_EXPLANATION_NAMES, EXPLANATIONS_SHEET)
 #: Our block in a note starts with this line and ends with :func:`end_marker`; below a department's own
 #: note it is introduced by :data:`SEPARATOR`.
 HEADING = "xlplugin 校验："
@@ -61,7 +84,9 @@ SEPARATOR = "—— xlplugin 校验 ——"
 _END_MARK = "—— xlplugin 校验结束 {} ——"
 _END = re.compile(r"\r?\n—— xlplugin 校验结束 ([0-9a-f]{8}) ——")
 _START = re.compile("(?<![^\n])" + re.escape(HEADING))  # the heading at the start of a line
-_SEPARATED = re.compile(r"(?:\A|\r?\n\r?\n)" + re.escape(SEPARATOR) + r"\r?\n\Z")
+# the two line breaks we write before the separator (or both as CRLF, if a program rewrote them): a
+# lone CR of the department's just before them stays theirs
+_SEPARATED = re.compile(r"(?:\A|\r\n\r\n|\n\n)" + re.escape(SEPARATOR) + r"\r?\n\Z")
 
 
 @dataclass(frozen=True)
@@ -229,23 +254,76 @@ def _suggestions_for(report: Report, finding: Finding) -> str:
 
 
 def read_explanations(book: Book) -> dict[tuple[str, str], str]:
-    """说明 the department wrote in a previous 校验结果 sheet, by (rule, location)."""
+    """说明 the department wrote, by (rule, location): from a previous 校验结果 sheet, or else from the
+    校验说明 sheet that ``clean`` leaves in its place (:data:`EXPLANATIONS_SHEET`).
+
+    The first of these sheets laid out with our headings decides, so a 校验结果 wins over a 校验说明
+    when both are there (a 说明 the department struck out in 校验结果 does not come back)."""
     # ours under another name first: it is only used when the department has a 校验结果 of its own
-    sheet = next((s for s in map(book.sheet, (*_OTHER_RESULT_NAMES, RESULT_SHEET)) if s is not None), None)
-    if sheet is None:
-        return {}
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.rows]
-    header = next((i for i, row in enumerate(rows) if {"规则", "位置", "说明"} <= set(row)), None)
+    for name in EXPLANATION_SOURCES:
+        sheet = book.sheet(name)
+        found = None if sheet is None else explanations_from_rows(sheet.rows)
+        if found is not None:
+            return found
+    return {}
+
+
+def _header(rows: list[list[str]]) -> int | None:
+    """The index of the row with our 规则, 位置 and 说明 headings."""
+    return next((i for i, row in enumerate(rows) if {"规则", "位置", "说明"} <= set(row)), None)
+
+
+def _texts(rows) -> list[list[str]]:
+    return [["" if v is None else str(v).strip() for v in row] for row in rows]
+
+
+def explanations_from_rows(rows) -> dict[tuple[str, str], str] | None:
+    """说明 by (rule, location) in a grid laid out as 校验结果 or 校验说明 (headings 规则, 位置, 说明 in
+    one row, findings below); ``None`` when the grid has no such heading row."""
+    rows = _texts(rows)
+    header = _header(rows)
     if header is None:
-        return {}
+        return None
     columns = {name: rows[header].index(name) for name in ("规则", "位置", "说明")}
+    width = max(columns.values()) + 1
     notes = {}
     for row in rows[header + 1 :]:
-        padded = row + [""] * (len(HEADINGS) - len(row))
-        note = padded[columns["说明"]].strip()
-        if note:
+        padded = row + [""] * (width - len(row))
+        note = padded[columns["说明"]]
+        if note and padded[columns["规则"]]:
             notes[(padded[columns["规则"]], padded[columns["位置"]])] = note
     return notes
+
+
+def explanation_rows(rows) -> list[list[str]]:
+    """The rows of a 校验说明 sheet (under :data:`EXPLANATION_HEADINGS`) made from a 校验结果 grid:
+    the findings that have a 说明, in their order there."""
+    rows = _texts(rows)
+    header = _header(rows)
+    if header is None:
+        return []
+    names = rows[header]
+    columns = [names.index(h) if h in names else None for h in EXPLANATION_HEADINGS]
+    width = len(names)
+    kept = []
+    for row in rows[header + 1 :]:
+        padded = row + [""] * (width - len(row))
+        values = ["" if c is None else padded[c] for c in columns]
+        if values[0] and values[-1]:  # a rule and its 说明
+            kept.append(values)
+    return kept
+
+
+def looks_like_explanations_sheet(rows) -> bool:
+    """Rows (from A1) laid out as the 校验说明 sheet ``clean`` writes: the title in A1 and
+    :data:`EXPLANATION_HEADINGS` in one of the first rows (a sheet of the department's own with the
+    same name is never taken for ours)."""
+    rows = _texts(rows)
+    return (
+        bool(rows)
+        and rows[0][:1] == [EXPLANATIONS_SHEET]
+        and any(row[: len(EXPLANATION_HEADINGS)] == EXPLANATION_HEADINGS for row in rows[1:6])
+    )
 
 
 def fill_for_verdict(report: Report) -> str:

@@ -1,29 +1,41 @@
-"""The bureau's overviews of a batch: 汇总.xlsx and a self-contained 汇总.html.
+"""The bureau's overviews of a batch: 汇总.xlsx and a self-contained 汇总.html
+(:mod:`xlplugin.output.overview_html`).
 
-Both are built by streaming ``汇总.jsonl`` (one summary per workbook): rows go straight to the output
-and only per-rule counters are kept, so they stay cheap for any number of units.
+Both are built by streaming ``汇总.jsonl`` (one summary per workbook) in the order of
+:func:`xlplugin.output.overview_data.units` — worst first: files that could not be checked, then most
+errors, most warnings — reading each unit's JSON report when its turn comes for its findings and
+their 说明; only sort keys and per-rule counters are kept.
 
-- **汇总.xlsx** — 单位 (one row per workbook: unit, verdict, counts by severity, main problems, links
-  to its annotated copy and report), 规则 (per rule: how many units fail it, how many findings),
-  无法校验 (files that could not be checked, and why).
-- **汇总.html** — the same at a glance, for a browser without network: counts, a bar chart of units
-  failing each rule and of problems per unit (inline SVG), a table sortable by clicking a heading
-  (or by ``#sort=列名`` in the address), and the list of files that could not be checked.
+**汇总.xlsx** — 概况 (the batch in numbers), 单位 (one row per workbook: verdict, counts by severity,
+已说明 / 未说明 / 已豁免, main problems errors first, links to its annotated copy and report), 问题与说明
+(every error and warning of every unit with the department's 说明), 已豁免 (findings the bureau
+accepted, with the reason; counted nowhere), 图表 (errors and warnings of the worst units, a bar
+chart), 规则 (per rule: units failing it, findings), 无法校验 (files that could not be checked, and
+why). Every sheet prints landscape on A4, one page wide, its heading row on every page. Every code
+the engine reports itself is shown by its Chinese title (:func:`~xlplugin.output.overview_data.rule_label`).
 """
 
 from __future__ import annotations
 
-import html
-import json
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from xlplugin.core import codes
+from xlplugin.output.overview_data import (
+    SEVERITY_NAMES,
+    Tally,
+    Unit,
+    location,
+    read_summaries,
+    rule_label,
+    tally,
+    units,
+    waiver,
+)
+from xlplugin.output.overview_html import write_overview_html
+from xlplugin.output.print_setup import page_setup
 
-__all__ = ["write_overview_xlsx", "write_overview_html", "read_summaries", "tally", "Tally"]
+__all__ = ["write_overview_xlsx", "write_overview_html", "read_summaries", "tally", "Tally", "CHART_UNITS"]
 
 UNIT_HEADINGS = [
     "序号",
@@ -35,56 +47,23 @@ UNIT_HEADINGS = [
     "警告",
     "提示",
     "未执行规则",
+    "已说明",
+    "未说明",
+    "已豁免",
     "主要问题",
     "标注副本",
     "报告",
     "耗时（秒）",
 ]
-
-
-def read_summaries(path: Path) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
-@dataclass
-class Tally:
-    """The batch in numbers: per rule the units with findings and the findings, and the units that
-    passed, failed or could not be checked. Counted once, for both overviews and the CLI's verdict."""
-
-    units: Counter = field(default_factory=Counter)
-    findings: Counter = field(default_factory=Counter)
-    passed: int = 0
-    failed: int = 0
-    unreadable: int = 0
-
-
-def tally(path: Path) -> Tally:
-    counted = Tally()
-    for summary in read_summaries(path):
-        if "error" in summary:
-            counted.unreadable += 1
-            continue
-        counted.passed += bool(summary["valid"])
-        counted.failed += not summary["valid"]
-        for rule, count in summary.get("failed_rules", {}).items():
-            counted.units[rule] += 1
-            counted.findings[rule] += count
-    return counted
-
-
-def _name(rule: str, names: dict[str, str]) -> str:
-    """A rule's name, or the Chinese title of a code the engine reports itself (``READ.not-a-number``)."""
-    if rule in names:
-        return names[rule]
-    return codes.title(rule) if rule.removeprefix("READ.") in codes.CODES else ""
-
-
-def _main_problems(summary: dict, names: dict[str, str]) -> str:
-    top = list(summary.get("failed_rules", {}).items())[:3]
-    return "；".join(f"{rule} {_name(rule, names)}（{count}）" for rule, count in top)
+_UNIT_WIDTHS = (6, 34, 7, 30, 30, 7, 7, 7, 10, 8, 8, 8, 60, 10, 8, 9)
+#: 序号 is the unit's in the 单位 sheet (two workbooks of one unit have one name)
+FINDING_HEADINGS = ["序号", "单位", "级别", "规则", "规则名称", "位置", "问题", "说明", "状态"]
+_FINDING_WIDTHS = (6, 30, 6, 10, 30, 16, 70, 50, 8)
+WAIVED_HEADINGS = ["序号", "单位", "级别", "规则", "规则名称", "位置", "问题", "豁免理由", "批准人", "日期", "说明"]
+_WAIVED_WIDTHS = (6, 30, 6, 10, 30, 16, 60, 40, 10, 11, 30)
+BROKEN_HEADINGS = ["文件", "原因", "类别", "代码"]
+#: the chart shows the errors and warnings of this many of the worst units
+CHART_UNITS = 30
 
 
 def _texts(sheet, values: list) -> list:
@@ -110,212 +89,219 @@ def _link(sheet, target: str, label: str):
     return WriteOnlyCell(sheet, f'=HYPERLINK("{target.replace(chr(34), "")}","{label}")')
 
 
+class _Book:
+    """The write-only workbook of 汇总.xlsx with its shared styles."""
+
+    def __init__(self):
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.workbook = Workbook(write_only=True)
+        self.bold = Font(name="宋体", bold=True)
+        self.header_fill = PatternFill("solid", fgColor="FFD9D9D9")
+        self.centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.wrap = Alignment(vertical="top", wrap_text=True)
+        self.fills = {
+            "pass": PatternFill("solid", fgColor="FFC6EFCE"),
+            "fail": PatternFill("solid", fgColor="FFFFC7CE"),
+            "warn": PatternFill("solid", fgColor="FFFFEB9C"),
+        }
+
+    def sheet(self, title: str, headings: list[str], widths, *, index: int | None = None, freeze: str = "A2"):
+        """A new sheet with its columns, a bold heading row repeated on every printed page, landscape."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.utils import get_column_letter
+
+        sheet = self.workbook.create_sheet(title, index)
+        for number, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        page_setup(sheet, "landscape", 0)
+        if headings:
+            sheet.freeze_panes = freeze
+            sheet.print_title_rows = "1:1"
+            cells = []
+            for title_text in headings:
+                cell = WriteOnlyCell(sheet, title_text)
+                cell.font, cell.fill, cell.alignment = self.bold, self.header_fill, self.centre
+                cells.append(cell)
+            sheet.append(cells)
+        return sheet
+
+    def wrapped(self, sheet, values: list) -> list:
+        cells = _texts(sheet, values)
+        for cell in cells:
+            if hasattr(cell, "alignment"):
+                cell.alignment = self.wrap
+        return cells
+
+
 def write_overview_xlsx(summary_path: Path, target: Path, pack, counted: Tally | None = None) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     names = {r.id: r.name for r in pack.rules}
     severities = {r.id: r.severity for r in pack.rules}
     counted = counted or tally(summary_path)
-    units, findings = counted.units, counted.findings
-    workbook = Workbook(write_only=True)
-    bold = Font(name="宋体", bold=True)
-    header_fill = PatternFill("solid", fgColor="FFD9D9D9")
-    fills = {True: PatternFill("solid", fgColor="FFC6EFCE"), False: PatternFill("solid", fgColor="FFFFC7CE")}
-
-    def heading(sheet, titles):
-        cells = []
-        for title in titles:
-            cell = WriteOnlyCell(sheet, title)
-            cell.font, cell.fill, cell.alignment = (
-                bold,
-                header_fill,
-                Alignment(horizontal="center", vertical="center", wrap_text=True),
-            )
-            cells.append(cell)
-        sheet.append(cells)
-
-    sheet = workbook.create_sheet("单位")
-    for letter, width in zip("ABCDEFGHIJKLM", (6, 34, 7, 30, 30, 7, 7, 7, 10, 60, 12, 10, 9)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "C2"
-    heading(sheet, UNIT_HEADINGS)
-    number = 0
-    for summary in read_summaries(summary_path):
-        if "error" in summary:
-            continue
+    book = _Book()
+    sheet = book.sheet("单位", UNIT_HEADINGS, _UNIT_WIDTHS, freeze="C2")
+    details = book.sheet("问题与说明", FINDING_HEADINGS, _FINDING_WIDTHS, freeze="C2")
+    waived_sheet = book.sheet("已豁免", WAIVED_HEADINGS, _WAIVED_WIDTHS, freeze="C2")
+    worst: list[tuple[str, int, int]] = []
+    number = detail_rows = waived_rows = 0
+    explained = Counter()  # as the unit rows show them (a report without the summary's keys counts too)
+    for unit in units(summary_path):
         number += 1
-        verdict = _texts(sheet, [summary["verdict"]])[0]
-        verdict.fill = fills[bool(summary["valid"])]
-        annotated = summary.get("annotated")
-        sheet.append(
-            _texts(
-                sheet,
-                [
-                    number,
-                    summary["unit"],
-                    summary.get("year", ""),
-                    summary["file"],
-                    verdict,
-                    summary["errors"],
-                    summary["warnings"],
-                    summary["infos"],
-                    summary["not_run"],
-                    _main_problems(summary, names),
-                    _link(sheet, annotated, "打开") if annotated else "",
-                    _link(sheet, summary["report"], "JSON"),
-                    summary.get("seconds", ""),
-                ],
+        sheet.append(_unit_row(book, sheet, unit, number, names, severities))
+        if unit.broken:
+            continue
+        explained.update(已说明=unit.remarked, 未说明=unit.unremarked, 已豁免=unit.waived_count)
+        if (unit.count("errors") or unit.count("warnings")) and len(worst) < CHART_UNITS:
+            worst.append((unit.name, unit.count("errors"), unit.count("warnings")))
+        for finding in unit.findings:
+            detail_rows += 1
+            details.append(_finding_row(book, details, number, unit, finding, names))
+        for finding in unit.waived:
+            waived_rows += 1
+            granted = waiver(finding)
+            shown, name = rule_label(finding.get("rule", ""), names)
+            waived_sheet.append(
+                book.wrapped(
+                    waived_sheet,
+                    [
+                        number,
+                        unit.name,
+                        SEVERITY_NAMES.get(finding.get("severity"), ""),
+                        shown,
+                        name or finding.get("name", ""),
+                        location(finding),
+                        finding.get("message", ""),
+                        granted["reason"],
+                        granted["by"],
+                        granted["date"],
+                        finding.get("remark", ""),
+                    ],
+                )
             )
-        )
-    sheet.auto_filter.ref = f"A1:M{number + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(UNIT_HEADINGS))}{number + 1}"
+    details.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADINGS))}{detail_rows + 1}"
+    if not waived_rows:
+        waived_sheet.append(_texts(waived_sheet, ["无（财政局未豁免任何问题）"]))
+    _chart_sheet(book, worst)
+    _rules_sheet(book, names, severities, counted)
 
-    rules = workbook.create_sheet("规则")
-    for letter, width in zip("ABCDE", (10, 50, 7, 16, 12)):
-        rules.column_dimensions[letter].width = width
-    rules.freeze_panes = "A2"
-    heading(rules, ["规则", "名称", "级别", "有问题的单位数", "结果条数"])
-    for rule in sorted(names, key=lambda r: (-units[r], r)):
-        rules.append(_texts(rules, [rule, names[rule], severities[rule], units[rule], findings[rule]]))
-    for rule in sorted(set(units) - set(names)):  # reading problems (READ.*) and coverage
-        rules.append(_texts(rules, [rule, _name(rule, names), "", units[rule], findings[rule]]))
+    broken = book.sheet("无法校验", BROKEN_HEADINGS, (40, 90, 24, 22))
+    for unit in units(summary_path, details=False):
+        if unit.broken:
+            summary = unit.summary
+            code = summary.get("code", "")
+            row = [summary["path"], summary["error"], codes.title(code) if code else "", code]
+            broken.append(book.wrapped(broken, row))
 
-    broken = workbook.create_sheet("无法校验")
-    for letter, width in zip("ABC", (40, 90, 22)):
-        broken.column_dimensions[letter].width = width
-    heading(broken, ["文件", "原因", "代码"])
-    for summary in read_summaries(summary_path):
-        if "error" in summary:
-            broken.append(_texts(broken, [summary["path"], summary["error"], summary.get("code", "")]))
-
-    overview = workbook.create_sheet("概况", 0)
-    overview.column_dimensions["A"].width = 16
-    overview.column_dimensions["B"].width = 60
+    overview = book.sheet("概况", [], (16, 60), index=0)
     for label, value in (
         ("规则包", f"{pack.id} {pack.version} {pack.name}"),
         ("工作簿", counted.passed + counted.failed + counted.unreadable),
         ("通过", counted.passed),
         ("不通过", counted.failed),
         ("无法校验", counted.unreadable),
+        ("已说明", explained["已说明"]),
+        ("未说明", explained["未说明"]),
+        ("已豁免", explained["已豁免"]),
     ):
-        label_cell = WriteOnlyCell(overview, label)
-        label_cell.font = bold
+        label_cell = _texts(overview, [label])[0]
+        label_cell.font = book.bold
         overview.append(_texts(overview, [label_cell, value]))
     target.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(target)
+    book.workbook.save(target)
     return target
 
 
-# ---------------------------------------------------------------------------------------------
-# HTML
-
-_STYLE = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222}
-h1{font-size:22px;margin:0 0 12px} h2{font-size:17px;margin:28px 0 8px}
-.cards{display:flex;gap:12px;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:110px}
-.card b{display:block;font-size:24px} .ok{color:#217346} .bad{color:#c00000} .warn{color:#9c6500}
-table{border-collapse:collapse;width:100%;font-size:13px} th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#f2f2f2;cursor:pointer;user-select:none;white-space:nowrap} th:after{content:" ⇅";color:#999}
-td.n{text-align:right} tr.fail td:nth-child(5){background:#ffc7ce} tr.pass td:nth-child(5){background:#c6efce}
-.charts{display:flex;gap:24px;flex-wrap:wrap} svg text{font-size:11px}
-"""
-
-_SCRIPT = """
-function sortBy(table, index, numeric, descending){
-  const body = table.tBodies[0];
-  const rows = Array.from(body.rows);
-  rows.sort((a, b) => {
-    const x = a.cells[index].dataset.v ?? a.cells[index].textContent, y = b.cells[index].dataset.v ?? b.cells[index].textContent;
-    const c = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y, "zh");
-    return descending ? -c : c;
-  });
-  rows.forEach(r => body.appendChild(r));
-}
-document.querySelectorAll("table.sortable").forEach(table => {
-  table.querySelectorAll("th").forEach((th, index) => {
-    th.addEventListener("click", () => {
-      const descending = th.dataset.order !== "desc";
-      th.dataset.order = descending ? "desc" : "asc";
-      sortBy(table, index, th.dataset.type === "n", descending);
-    });
-  });
-  let wanted = "";
-  try { wanted = decodeURIComponent(location.hash.replace(/^#sort=/, "")); } catch (error) { /* a malformed #sort= */ }
-  table.querySelectorAll("th").forEach((th, index) => {
-    if (wanted && th.textContent === wanted) { th.dataset.order = "desc"; sortBy(table, index, th.dataset.type === "n", true); }
-  });
-});
-"""
-
-
-def _bars(title: str, items: list[tuple[str, int]], colour: str) -> str:
-    if not items:
-        return f"<div><h2>{html.escape(title)}</h2><p>无</p></div>"
-    width, bar_height, label_width = 560, 18, 240
-    top = max(count for _, count in items) or 1
-    rows = []
-    for index, (label, count) in enumerate(items):
-        y = index * (bar_height + 6)
-        length = (width - label_width - 40) * count / top
-        rows.append(
-            f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">{html.escape(label[:22])}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{colour}"/>'
-            f'<text x="{label_width + length + 4:.1f}" y="{y + 13}">{count}</text>'
-        )
-    height = len(items) * (bar_height + 6)
-    return (
-        f"<div><h2>{html.escape(title)}</h2><svg width='{width}' height='{height}' role='img' "
-        f"aria-label='{html.escape(title)}'>{''.join(rows)}</svg></div>"
+def _unit_row(book: _Book, sheet, unit: Unit, number: int, names, severities) -> list:
+    summary = unit.summary
+    if unit.broken:
+        verdict = _texts(sheet, [f"无法校验：{summary.get('error', '')}"])[0]
+        verdict.fill = book.fills["fail"]
+        file_name = summary.get("file") or Path(summary.get("path", "")).name
+        return _texts(sheet, [number, Path(file_name).stem, "", file_name, verdict] + [""] * 11)
+    verdict = _texts(sheet, [summary["verdict"]])[0]
+    verdict.fill = book.fills["pass" if summary["valid"] else "fail"]
+    annotated = summary.get("annotated")
+    return _texts(
+        sheet,
+        [
+            number,
+            summary["unit"],
+            summary.get("year", ""),
+            summary["file"],
+            verdict,
+            summary["errors"],
+            summary["warnings"],
+            summary["infos"],
+            summary["not_run"],
+            unit.remarked,
+            unit.unremarked,
+            unit.waived_count,
+            unit.main_problems(names, severities),
+            _link(sheet, annotated, "打开") if annotated else "",
+            _link(sheet, summary["report"], "JSON"),
+            summary.get("seconds", ""),
+        ],
     )
 
 
-def _href(file_name: str) -> str:
-    """A link to an output file beside the page: percent-encoded, so that "%" or a space in a unit's
-    name still leads to its file."""
-    return html.escape(quote(file_name))
+def _finding_row(book: _Book, sheet, number: int, unit: Unit, finding: dict, names) -> list:
+    remark = str(finding.get("remark") or "")
+    shown, name = rule_label(finding.get("rule", ""), names)
+    cells = book.wrapped(
+        sheet,
+        [
+            number,
+            unit.name,
+            SEVERITY_NAMES.get(finding.get("severity"), ""),
+            shown,
+            name or finding.get("name", ""),
+            location(finding),
+            finding.get("message", ""),
+            remark,
+            "已说明" if remark else "未说明",
+        ],
+    )
+    cells[2].fill = book.fills["fail" if finding.get("severity") == "error" else "warn"]
+    if not remark:
+        cells[-1].fill = book.fills["warn"]
+    return cells
 
 
-def write_overview_html(summary_path: Path, target: Path, pack, counted: Tally | None = None) -> Path:
-    names = {r.id: r.name for r in pack.rules}
-    counted = counted or tally(summary_path)
-    units, passed, failed, unreadable = counted.units, counted.passed, counted.failed, counted.unreadable
-    problems_per_unit: Counter = Counter()
-    rows, broken = [], []
-    for summary in read_summaries(summary_path):
-        if "error" in summary:
-            broken.append(f"<tr><td>{html.escape(summary['path'])}</td><td>{html.escape(summary['error'])}</td></tr>")
-            continue
-        problems_per_unit[summary["unit"]] = summary["errors"] + summary["warnings"]
-        link = f"<a href='{_href(summary['annotated'])}'>标注副本</a>" if summary.get("annotated") else ""
-        state = "pass" if summary["valid"] else "fail"
-        rows.append(
-            f"<tr class='{state}'><td>{html.escape(summary['unit'])}</td><td>{html.escape(summary['file'])}</td>"
-            f"<td class='n'>{summary['errors']}</td><td class='n'>{summary['warnings']}</td><td>{html.escape(summary['verdict'])}</td>"
-            f"<td class='n'>{summary['infos']}</td><td>{html.escape(_main_problems(summary, names))}</td>"
-            f"<td>{link} <a href='{_href(summary['report'])}'>JSON</a></td></tr>"
-        )
-    by_rule = [(f"{rule} {names.get(rule, '')}", count) for rule, count in units.most_common(15)]
-    by_unit = [(unit, count) for unit, count in problems_per_unit.most_common(20) if count]
-    total = passed + failed + unreadable
-    document = f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>部门决算校验汇总</title><style>{_STYLE}</style></head>
-<body>
-<h1>部门决算校验汇总</h1>
-<p>规则包 {html.escape(pack.id)} {html.escape(pack.version)}（{html.escape(pack.name)}）</p>
-<div class="cards">
-<div class="card">工作簿<b>{total}</b></div><div class="card ok">通过<b>{passed}</b></div>
-<div class="card bad">不通过<b>{failed}</b></div><div class="card warn">无法校验<b>{unreadable}</b></div>
-</div>
-<div class="charts">{_bars("各规则有问题的单位数", by_rule, "#c0504d")}{_bars("各单位的错误与警告数", by_unit, "#4f81bd")}</div>
-<h2>各单位</h2>
-<table class="sortable" id="units"><thead><tr><th>单位</th><th>文件</th><th data-type="n">错误</th><th data-type="n">警告</th>
-<th>结论</th><th data-type="n">提示</th><th>主要问题</th><th>文件</th></tr></thead>
-<tbody>{"".join(rows)}</tbody></table>
-<h2>无法校验的文件（{unreadable}）</h2>
-<table><thead><tr><th>文件</th><th>原因</th></tr></thead><tbody>{"".join(broken) or "<tr><td colspan='2'>无</td></tr>"}</tbody></table>
-<script>{_SCRIPT}</script>
-</body></html>
-"""
-    target.write_text(document, encoding="utf-8")
-    return target
+def _chart_sheet(book: _Book, worst: list[tuple[str, int, int]]) -> None:
+    """图表: the errors and warnings of the worst units (the first :data:`CHART_UNITS`), worst on top."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.shapes import GraphicalProperties
+
+    sheet = book.sheet("图表", ["单位", "错误", "警告"], (30, 7, 7))
+    for name, errors, warnings in worst:
+        sheet.append(_texts(sheet, [name, errors, warnings]))
+    if not worst:
+        sheet.append(_texts(sheet, ["无（没有单位有错误或警告）"]))
+        return
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+    chart.title = f"错误、警告最多的单位（前 {len(worst)} 个）"
+    chart.add_data(Reference(sheet, min_col=2, max_col=3, min_row=1, max_row=len(worst) + 1), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(worst) + 1))
+    for series, colour in zip(chart.series, ("C00000", "FFC000")):
+        series.graphicalProperties = GraphicalProperties(solidFill=colour)
+    chart.x_axis.scaling.orientation = "maxMin"  # the worst unit at the top
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.title = "条数"
+    chart.legend.position = "t"
+    chart.width, chart.height = 24, max(8, 0.6 * len(worst) + 3)
+    sheet.add_chart(chart, "E2")
+
+
+def _rules_sheet(book: _Book, names, severities, counted: Tally) -> None:
+    rules = book.sheet("规则", ["规则", "名称", "级别", "有问题的单位数", "结果条数"], (10, 50, 7, 16, 12))
+    units_by_rule, findings = counted.units, counted.findings
+    for rule in sorted(names, key=lambda r: (-units_by_rule[r], r)):
+        rules.append(_texts(rules, [rule, names[rule], severities[rule], units_by_rule[rule], findings[rule]]))
+    for rule in sorted(set(units_by_rule) - set(names)):  # reading problems (READ.*) and the engine's own
+        shown, name = rule_label(rule, names)
+        rules.append(_texts(rules, [shown, name, "", units_by_rule[rule], findings[rule]]))

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 __all__ = ["page_setup"]
 
+#: A4 in SpreadsheetML's paper sizes (openpyxl's ``Worksheet.PAPERSIZE_A4``, which write-only sheets lack)
+PAPERSIZE_A4 = "9"
+
 
 def page_setup(sheet, orientation: str, fit_height: int) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    """A4 in ``orientation``, one page wide and ``fit_height`` pages high (0: as many as it takes),
+    centred, narrow margins; for ordinary and write-only openpyxl sheets alike."""
+    sheet.page_setup.paperSize = PAPERSIZE_A4
     sheet.page_setup.orientation = orientation
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = fit_height

@@ -122,8 +122,11 @@ def recognise_fit(book: Book) -> tuple[Fit, Resolved]:
 
 
 def pack_fits(book: Book) -> list[tuple[Fit, Resolved]]:
-    """The fit of the newest version of every installed and bundled pack on ``book``, best first
-    (the bundled default first among equals; broken packs are left out)."""
+    """The fit of the newest version of every installed and bundled pack on ``book``, best first.
+    Among equals the pack that finds more of the workbook's tables comes first (a pack of three
+    tables fits its three as fully as the full pack fits nine), then an installed pack before a
+    bundled one (the order's step 4 before step 5: a bureau's pack derived from the bundled one fits
+    exactly as well, and is the one meant), then the bundled default; broken packs are left out."""
     ids = sorted({pack_id for pack_id, _, _ in candidates()}, key=lambda i: (i != DEFAULT_PACK, i))
     ranked: list[tuple[Fit, Resolved]] = []
     for pack_id in ids:
@@ -139,7 +142,7 @@ def pack_fits(book: Book) -> list[tuple[Fit, Resolved]]:
         except XlpluginError:
             continue
         ranked.append((fit, resolved))
-    ranked.sort(key=lambda item: -item[0].score)  # stable: the default stays first among equals
+    ranked.sort(key=lambda item: (-item[0].score, -len(item[0].found), not is_installed(item[1].path)))
     return ranked
 
 

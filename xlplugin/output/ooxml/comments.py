@@ -19,6 +19,7 @@ from lxml import etree
 
 from xlplugin.core.cells import parse_a1
 from xlplugin.output.marks import SEPARATOR, end_marker, note_spans
+from xlplugin.output.ooxml.note_box import anchor, box_size
 from xlplugin.output.ooxml.package import MAIN, NS, REL_COMMENTS, REL_VML, TYPE_COMMENTS, TYPE_VML, Package
 from xlplugin.output.ooxml.sheet import SheetXml, plain_text, xml_text
 
@@ -204,20 +205,22 @@ class SheetComments:
             min(later, key=lambda c: parse_a1(c.get("ref"))).addprevious(comment)
         else:
             listing.append(comment)
-        self._add_shape(ref)
+        self._add_shape(ref, f"{block}\n{end_marker(block)}")
 
-    def _add_shape(self, ref: str) -> None:
+    def _add_shape(self, ref: str, text: str) -> None:
+        """The note's VML shape, its box sized to ``text`` (:mod:`~xlplugin.output.ooxml.note_box`)."""
         if self.vml is None:
             self.vml = _new_vml(max(_used_blocks(self.package)) + 1)
         row, col = parse_a1(ref)
         number = self._next_shape_number()
+        width, height = box_size(text)
         shape = (
             f'<v:shape {_VML_NAMESPACES} id="_x0000_s{number}" type="#_x0000_t202" style="position:absolute;margin-left:60pt;margin-top:2pt;'
-            f'width:320pt;height:130pt;z-index:{number % 1024};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+            f'width:{width:g}pt;height:{height:g}pt;z-index:{number % 1024};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
             '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>'
             '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></v:textbox>'
             '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
-            f"<x:Anchor>{col + 1}, 15, {max(row - 1, 0)}, 2, {col + 6}, 15, {row + 8}, 4</x:Anchor>"
+            f"<x:Anchor>{anchor(self.sheet, row, col, (width, height))}</x:Anchor>"
             f"<x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row><x:Column>{col}</x:Column></x:ClientData></v:shape>"
         )
         closing = self.vml.rfind("</xml>")

@@ -13,7 +13,7 @@ import re
 from lxml import etree
 
 from xlplugin.core.cells import a1, parse_a1
-from xlplugin.output.ooxml.package import MAIN, NS
+from xlplugin.output.ooxml.package import MAIN, NS, Package
 
 # Characters XML 1.0 cannot hold (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates), and a
 # literal text that would read as an escape.
@@ -155,10 +155,12 @@ def build_sheet(
     tab_color: str | None = None,
     merges: list[str] = (),
     printable: bool = False,
+    selected: bool = False,
 ) -> etree._Element:
     """A worksheet written by xlplugin: ``rows`` of ``(value, style index)`` cells (``None`` for an
     empty cell); strings are inline, numbers plain; ``hyperlinks`` are (cell, location in the book);
-    ``printable`` sets A4 landscape, one page wide."""
+    ``printable`` sets A4 landscape, one page wide; ``selected`` makes its tab the selected one (the
+    workbook view must make it the active tab too, see :mod:`xlplugin.output.ooxml.views`)."""
     root = etree.Element(f"{{{MAIN}}}worksheet", nsmap={None: MAIN, "r": NS["r"]})
     if tab_color or printable:
         properties = etree.SubElement(root, f"{{{MAIN}}}sheetPr")
@@ -170,6 +172,8 @@ def build_sheet(
     etree.SubElement(root, f"{{{MAIN}}}dimension", ref=f"A1:{last}")
     views = etree.SubElement(root, f"{{{MAIN}}}sheetViews")
     view = etree.SubElement(views, f"{{{MAIN}}}sheetView", workbookViewId="0")
+    if selected:
+        view.set("tabSelected", "1")
     if freeze_rows:
         etree.SubElement(
             view,
@@ -254,3 +258,26 @@ def read_values(root: etree._Element, shared_strings: list[str]) -> list[list[st
         row.extend([""] * (c + 1 - len(row)))
         row[c] = text
     return grid
+
+
+def shared_strings(package: Package) -> list[str]:
+    """The workbook's shared strings as plain text (an empty list when it has none)."""
+    related = package.related(
+        package.workbook_part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    )
+    if not related or related[0] not in package:
+        return []
+    root = package.xml(related[0])
+    return [plain_text("".join(t.text or "" for t in item.iter(f"{{{MAIN}}}t"))) for item in root.findall("m:si", NS)]
+
+
+def sheet_grid(package: Package, name: str, strings: list[str] | None = None) -> list[list[str]] | None:
+    """The text of every cell of worksheet ``name`` (see :func:`read_values`); ``None`` when there is
+    no such worksheet (or the sheet of that name is a chart sheet)."""
+    part = package.sheet_part(name)
+    if part is None or part not in package:
+        return None
+    root = package.xml(part)
+    if root.tag != f"{{{MAIN}}}worksheet" or root.find("m:sheetData", NS) is None:
+        return None
+    return read_values(root, shared_strings(package) if strings is None else strings)
