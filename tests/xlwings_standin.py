@@ -601,7 +601,7 @@ class Book:
                 if not isinstance(value, ExcelError):
                     cell.value = value
                 rgb = sheet.colors.get((r, c))
-                cell.fill = PatternFill("solid", fgColor="{:02X}{:02X}{:02X}".format(*rgb)) if rgb else PatternFill()
+                cell.fill = PatternFill("solid", fgColor="FF{:02X}{:02X}{:02X}".format(*rgb)) if rgb else PatternFill()
                 note = sheet._notes.get((r, c))
                 cell.comment = Comment(note._text, "Excel") if note is not None else None
         workbook.save(target)

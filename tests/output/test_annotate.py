@@ -25,7 +25,7 @@ from xlplugin.core.findings import ERROR, Finding, Report
 from xlplugin.doors.cli import cli
 from xlplugin.engine.run import run_pack
 from xlplugin.output.annotate import MANIFEST_SHEET, annotate, clean
-from xlplugin.output.marks import EXPLANATIONS_SHEET, FILLS, RESULT_SHEET, read_explanations
+from xlplugin.output.marks import EXPLANATIONS_SHEET, FILLS, RESULT_SHEET, cell_marks, read_explanations
 from xlplugin.packs.load import load_pack
 from xlplugin.packs.resolve import find_pack
 from xlplugin.workbook.locate import locate_book
@@ -101,7 +101,7 @@ def test_cli_annotated_copy_beside_the_input(tmp_path, sample_path):
     assert result.exit_code == 1
     target = tmp_path / f"{source.stem}.校验.xlsx"
     assert target.exists() and digest(source) == before
-    assert "已写入标注副本" in result.stderr and "66 个单元格" in result.stderr
+    assert "已写入标注副本" in result.stderr and "27 个单元格" in result.stderr
 
     workbook = openpyxl.load_workbook(target)
     cell = workbook["公开03表"]["C22"]
@@ -121,7 +121,9 @@ def test_cli_annotated_copy_beside_the_input(tmp_path, sample_path):
     assert shared
     for (sheet, ref), count in shared:
         assert len(re.findall(r"^\[(?:错误|警告|提示)\] ", workbook[sheet][ref].comment.text, re.M)) == count
-    assert workbook["公开01表"]["D13"].fill.fgColor.rgb == FILLS["提示"]
+    # a difference within rounding is a 提示 in 校验结果 but colours no cell (XLPLUGIN_MARK_INFO=1 to colour it)
+    assert workbook["公开01表"]["D13"].fill.fgColor.rgb != FILLS["提示"]
+    assert any(r[1] == "提示" and r[5] == "公开01表!D13" for r in workbook[RESULT_SHEET].iter_rows(values_only=True))
 
     results = workbook[RESULT_SHEET]
     assert workbook.sheetnames[-2:] == [RESULT_SHEET, MANIFEST_SHEET]
@@ -248,12 +250,9 @@ def assert_only_our_additions(original: Path, annotated: Path, marked: dict[str,
 
 
 def _marked(report: Report) -> dict[str, set[str]]:
-    marked: dict[str, set[str]] = {}
-    for finding in report.findings:
-        for sheet, cell in [(finding.sheet, finding.cell)] + finding.also_mark:
-            if cell:
-                marked.setdefault(sheet, set()).add(cell)
-    return marked
+    """The cells an annotation colours: those of the findings a department should look at."""
+    sheets = {f.sheet for f in report.findings} | {place[0] for f in report.findings for place in f.also_mark}
+    return {sheet: set(cells) for sheet, cells in cell_marks(report, sheets).items()}
 
 
 def _cells_marked(report: Report) -> int:
@@ -424,3 +423,15 @@ def test_a_failed_write_leaves_no_file(tmp_path, pack, sample_path, monkeypatch)
     with pytest.raises(OSError):
         annotate(sample_path, report, target, checked_at=WHEN)
     assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_rounding_and_coverage_notes_colour_cells_only_when_asked(tmp_path, sample_path, monkeypatch):
+    """A department's copy colours the cells of errors, warnings and their consequences; the 提示
+    that a difference is within rounding and the list of numbers no rule checked stay in 校验结果.
+    ``XLPLUGIN_MARK_INFO=1`` (for pack authors) colours those cells too."""
+    source = copy_to(sample_path, tmp_path)
+    quiet = CliRunner().invoke(cli, ["check", str(source), "--annotate-to", str(tmp_path / "默认.xlsx")])
+    monkeypatch.setenv("XLPLUGIN_MARK_INFO", "1")
+    loud = CliRunner().invoke(cli, ["check", str(source), "--annotate-to", str(tmp_path / "全部.xlsx")])
+    assert "（27 个单元格" in quiet.stderr and "（66 个单元格" in loud.stderr
+    assert openpyxl.load_workbook(tmp_path / "全部.xlsx")["公开01表"]["D13"].fill.fgColor.rgb == FILLS["提示"]

@@ -16,7 +16,7 @@ from xlplugin.core.errors import WorkbookError
 from xlplugin.core.findings import ERROR, WARNING, Finding, Report
 from xlplugin.engine.run import run_pack
 from xlplugin.output.annotate import MANIFEST_SHEET, annotate, clean
-from xlplugin.output.marks import HEADING, RESULT_NAMES
+from xlplugin.output.marks import HEADING, RESULT_NAMES, cell_marks
 from xlplugin.packs.load import load_pack
 from xlplugin.packs.resolve import find_pack
 from xlplugin.workbook.locate import locate_book
@@ -93,9 +93,9 @@ def _our_notes(parts) -> int:
 
 
 def _marked_cells(report: Report) -> int:
-    cells = {(f.sheet, f.cell) for f in report.findings if f.cell}
-    cells |= {place for f in report.findings for place in f.also_mark if place[1]}
-    return len(cells)
+    """The cells the annotation colours and notes (those of findings a department should look at)."""
+    sheets = {f.sheet for f in report.findings} | {place[0] for f in report.findings for place in f.also_mark}
+    return sum(len(cells) for cells in cell_marks(report, sheets).values())
 
 
 def assert_shape_ids_unique(before: dict[str, bytes], after: dict[str, bytes]) -> None:

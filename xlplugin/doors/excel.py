@@ -56,6 +56,7 @@ from xlplugin.doors.excel_apply import (
 )
 from xlplugin.doors.excel_read import read_book
 from xlplugin.output.marks import (
+    EXCEL_STATE_SHEET,
     EXPLANATION_HEADINGS,
     EXPLANATION_NAMES,
     EXPLANATION_WIDTHS,
@@ -91,7 +92,7 @@ __all__ = [
     "MIN_XLWINGS",
 ]
 
-STATE_SHEET = "_xlplugin_excel"
+STATE_SHEET = EXCEL_STATE_SHEET
 CONFIG_KEY = excel_conf.PACK_KEY
 CONFIG_SHEET = excel_conf.CONFIG_SHEET
 #: the oldest xlwings with every call the door makes (Range.add_note: 0.37.0)

@@ -35,6 +35,7 @@ from pathlib import Path
 from xlplugin.core.display import display_width
 from xlplugin.core.findings import ERROR, Finding, Report
 from xlplugin.engine.model import Pack
+from xlplugin.output.excel_record import excel_door_record, restore_excel_cell
 from xlplugin.output.explanations import (
     carried_explanations,
     explanations_in,
@@ -42,6 +43,7 @@ from xlplugin.output.explanations import (
     write_explanations_sheet,
 )
 from xlplugin.output.marks import (
+    EXCEL_STATE_SHEET,
     EXPLANATIONS_SHEET,
     FILLS,
     HEADINGS,
@@ -229,6 +231,9 @@ def _remove(package: Package, drop_explanations: bool) -> _Removed:
     )
     styles = Styles(package)
     restored, touched = 0, []
+    # a workbook marked by the Excel button has the button's record instead of our manifest
+    excel_cells, excel_result = excel_door_record(package) if not manifest else ({}, None)
+    result_name = result_name or excel_result
     explanations = our_explanations_sheet(package) if drop_explanations else None
     worksheets = [w for w in _worksheets(package) if w[0] not in (result_name, MANIFEST_SHEET, explanations)]
     for name, part, sheet in worksheets:
@@ -243,6 +248,10 @@ def _remove(package: Package, drop_explanations: bool) -> _Removed:
             if _restore_cell(sheet, styles, ref, style, fill_xml, created):
                 restored += 1
                 changed = True
+        for ref, original in excel_cells.get(name, []):
+            if restore_excel_cell(sheet, styles, ref, original, _is_our_fill):
+                restored += 1
+                changed = True
         if changed:
             package.write(part, sheet.root)
             touched.append(name)
@@ -250,6 +259,8 @@ def _remove(package: Package, drop_explanations: bool) -> _Removed:
     if result_name is not None:
         package.remove_sheet(result_name)
     package.remove_sheet(MANIFEST_SHEET)
+    if excel_cells or excel_result:
+        package.remove_sheet(EXCEL_STATE_SHEET)
     if explanations is not None:
         package.remove_sheet(explanations)
     restore(package, record.view, {part: sheet.root for _, part, sheet in worksheets})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -57,6 +58,12 @@ RESULT_SHEET = "校验结果"
 #: have one, so that the 说明 travel with the workbook to the bureau (and back into 校验结果 when it is
 #: checked again).
 EXPLANATIONS_SHEET = "校验说明"
+#: set (to anything but 0) to colour the cells of rounding 提示 and uncovered narrative numbers too
+MARK_INFO_VARIABLE = "XLPLUGIN_MARK_INFO"
+_UNCOVERED = "NARR.uncovered"
+#: the hidden sheet in which the Excel button records what it marked (each cell's original fill), so
+#: that it and ``xlplugin clean`` can take the marks away again
+EXCEL_STATE_SHEET = "_xlplugin_excel"
 EXPLANATION_HEADINGS = ["规则", "位置", "表", "问题", "说明"]
 EXPLANATION_WIDTHS = [10, 16, 24, 64, 48]
 EXPLANATIONS_NOTE = (
@@ -191,13 +198,21 @@ def merge_note(existing: str | None, block: str) -> str:
     return block if theirs is None else f"{theirs}\n\n{SEPARATOR}\n{block}"
 
 
-def cell_marks(report: Report, sheet_names) -> dict[str, dict[str, Mark]]:
-    """Sheet → cell → :class:`Mark`, for every finding on a sheet in ``sheet_names``.
+def cell_marks(report: Report, sheet_names, everything: bool | None = None) -> dict[str, dict[str, Mark]]:
+    """Sheet → cell → :class:`Mark`, for every finding on a sheet in ``sheet_names`` that a department
+    should look at: not the 提示 that only say a difference is within rounding, nor the list of
+    narrative numbers no rule checked (for pack authors) — those are in 校验结果 and the reports, but
+    colour no cell. ``everything`` (default: the environment variable ``XLPLUGIN_MARK_INFO`` set to
+    anything but 0) marks them too.
 
     Both doors mark from this: the file door (:func:`annotate`) and the Excel door
     (:mod:`xlplugin.doors.excel`)."""
+    if everything is None:
+        everything = os.environ.get(MARK_INFO_VARIABLE, "").strip() not in ("", "0")
     grouped: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in report.findings:
+        if not everything and (finding.rounding or finding.rule == _UNCOVERED):
+            continue
         places = [(finding.sheet, finding.cell)] + finding.also_mark  # a narrative claim: its table cells too
         for sheet, cell in dict.fromkeys(places):
             if cell and sheet in sheet_names:
