@@ -35,12 +35,20 @@ ADDRESS_SPACE = 1 << 30
 PEAK_RSS_KB = 300 * 1024
 
 # A command run under an address-space limit that writes its own peak resident size (KB) to a file:
-# a reader that tries to allocate gigabytes fails here instead of swapping the machine.
+# a reader that tries to allocate gigabytes fails here instead of swapping the machine. The peak is
+# the process's own (VmHWM): Linux carries ru_maxrss over exec, so a child of a big test process
+# would report the parent's size.
 _MEASURED = """
 import atexit, resource, runpy, sys
 limit, report = int(sys.argv[1]), sys.argv[2]
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-atexit.register(lambda: open(report, "w").write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+def peak():
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: open(report, "w").write(str(peak())))
 sys.argv = ["xlplugin", *sys.argv[3:]]
 runpy.run_module("xlplugin", run_name="__main__")
 """
