@@ -73,3 +73,14 @@ def test_a_template_comma_still_matches_a_full_width_comma():
     template = Template.compile("共计{数:团组}个团组,{数:人次}人", {}, {})
     [(_, _, values, _)] = list(template.match(Paragraph("x", "A1", "因公出国（境）共计 3 个团组，12 人。")))
     assert values["团组"].value == Decimal(3) and values["人次"].value == Decimal(12)
+
+
+def test_traditional_characters_read_as_simplified_with_spans_on_the_original():
+    """萬元 is a unit and 減少/增長 are directions for every rule, not only the arithmetic reader:
+    the normalised text reads them as simplified, one character for one, so quotes stay exact."""
+    text = "2021年度收入總計 9909.15 萬元，較上年決算數減少1863.3萬元，下降15.83%。"
+    paragraph = Paragraph("情况说明", "A1", text)
+    assert "收入总计9909.15万元,较上年决算数减少1863.3万元" in paragraph.norm
+    amounts = [(q.value, q.unit) for _, _, q in paragraph.quantities if q.unit == "万元"]
+    assert [str(v) for v, _ in amounts] == ["9909.15", "1863.3"]
+    assert text[paragraph.origin[paragraph.norm.index("万")]] == "萬"  # a quote maps back to what was written

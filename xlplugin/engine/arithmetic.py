@@ -12,7 +12,7 @@ judges each printed figure "as written" (:mod:`xlplugin.core.printed`):
 
 It is deliberately conservative: a sentence is judged only when its shape leaves no doubt about
 which figure is which (no other quantity in between, the direction word right before the change).
-Traditional characters (萬元、減少、增長) read as simplified ones.
+Traditional characters (萬元、減少、增長) read as simplified ones: the paragraph's normalised text has them so.
 """
 
 from __future__ import annotations
@@ -28,15 +28,6 @@ from xlplugin.workbook.narrative import Paragraph, Quantity
 
 __all__ = ["Claim", "read_claims"]
 
-# one character for one, so that spans stay put
-_TRADITIONAL = str.maketrans(
-    dict(
-        zip(
-            "萬億減長預決總計費經撥數與較為實際務車輛購運維護財餘結轉門項資產業採區縣鎮鄉額單會議訓國辦處",
-            "万亿减长预决总计费经拨数与较为实际务车辆购运维护财余结转门项资产业采区县镇乡额单会议训国办处",
-        )
-    )
-)
 _INCREASE = ("增加", "增长", "上升", "提高")
 _DECREASE = ("减少", "下降", "降低", "减")
 #: words that make a change a comparison with an earlier figure
@@ -82,8 +73,7 @@ def read_claims(paragraph: Paragraph, earlier: Sequence[Paragraph] = ()) -> list
     """Every change, completion and share claim of ``paragraph`` whose shape is unambiguous. Spans
     are in the paragraph's normalised text (:attr:`Paragraph.norm`). ``earlier`` are the paragraphs
     before it in its section, where a change's current figure may have been stated."""
-    paragraph = _simplified(paragraph)
-    before = tuple(_simplified(p) for p in earlier)
+    before = tuple(earlier)
     text = paragraph.norm
     quantities = _money_and_percent(paragraph)
     claims: list[Claim] = []
@@ -94,13 +84,6 @@ def read_claims(paragraph: Paragraph, earlier: Sequence[Paragraph] = ()) -> list
     judged = {claim.span for claim in claims}
     claims += [c for c in _sangong_shares(text, quantities) if c.span not in judged]
     return claims
-
-
-def _simplified(paragraph: Paragraph) -> Paragraph:
-    translated = paragraph.text.translate(_TRADITIONAL)
-    if translated == paragraph.text:
-        return paragraph
-    return Paragraph(paragraph.sheet, paragraph.cell, translated)  # one character for one: spans stay
 
 
 def _between(text: str, quantities, left: int, right: int) -> str:

@@ -5,8 +5,9 @@ file. Text files are joined the way PDF-to-text breaks them: a line that does no
 continues on the next line (``…会`` / ``同有关部门…`` is one paragraph).
 
 **Normalisation.** Matching runs on a normalised copy of each paragraph — NFKC (full-width digits,
-letters and punctuation become half-width), all whitespace removed (``9909.15 万元`` and
-``98.\\n1%`` read as ``9909.15万元`` and ``98.1%``) — with a map back to the original characters,
+letters and punctuation become half-width), the traditional characters of finance writing read as
+simplified ones (萬元、減少、增長、預算、決算…, one character for one), all whitespace removed
+(``9909.15 万元`` and ``98.\\n1%`` read as ``9909.15万元`` and ``98.1%``) — with a map back to the original characters,
 so that a finding can quote and locate the sentence exactly as written. Numbers are read from a
 variant in which a full-width comma stays ``，``: only a comma typed half-width can separate
 thousands (``项目1，200万元`` is 1 and 200 万元, not 1,200 万元).
@@ -111,6 +112,17 @@ _QUOTE_ENDS = "。；！？"
 QUOTE_REACH = 200
 
 
+#: traditional characters of finance writing → simplified, one character for one (spans stay put)
+TRADITIONAL = str.maketrans(
+    dict(
+        zip(
+            "萬億減長預決總計費經撥數與較為實際務車輛購運維護財餘結轉門項資產業採區縣鎮鄉額單會議訓國辦處",
+            "万亿减长预决总计费经拨数与较为实际务车辆购运维护财余结转门项资产业采区县镇乡额单会议训国办处",
+        )
+    )
+)
+
+
 @dataclass
 class Paragraph:
     """One paragraph: where it is, its original text, and the normalised text matching runs on."""
@@ -123,7 +135,7 @@ class Paragraph:
     numeric: str = field(init=False, repr=False)  # norm, but a comma not typed half-width stays "，"
 
     def __post_init__(self):
-        whole = unicodedata.normalize("NFKC", self.text)
+        whole = unicodedata.normalize("NFKC", self.text).translate(TRADITIONAL)
         if len(whole) == len(self.text):  # the usual case: one character for one (full-width → half-width)
             origin = [i for i, ch in enumerate(whole) if not ch.isspace()]
             self.norm, self.origin = "".join(whole[i] for i in origin), origin
@@ -131,7 +143,7 @@ class Paragraph:
             return
         characters, origin = [], []
         for index, char in enumerate(self.text):
-            for piece in unicodedata.normalize("NFKC", char):
+            for piece in unicodedata.normalize("NFKC", char).translate(TRADITIONAL):
                 if not piece.isspace():
                     characters.append(piece)
                     origin.append(index)
