@@ -90,6 +90,20 @@ def test_gbk_text_and_markdown(tmp_path):
     assert [p.text for p in read_narrative_file(path)] == ["一、收入", "收入总计 9909.15 万元。"]
 
 
+def test_a_line_ending_in_a_colon_continues_into_what_it_introduces(tmp_path):
+    """``主要原因：`` on its own line (as PDF-to-text breaks it) belongs with the reasons below it, so
+    a rule that looks for the reason of a change finds it in the same paragraph."""
+    path = tmp_path / "说明.txt"
+    path.write_text(
+        "一、收入支出决算总体情况：\n2021年度收入总计9909.15万元，较上年减少1863.3万元，主要原因：\n一是工资政策调整。\n",
+        encoding="utf-8",
+    )
+    assert [p.text for p in read_narrative_file(path)] == [
+        "一、收入支出决算总体情况：",
+        "2021年度收入总计9909.15万元，较上年减少1863.3万元，主要原因：一是工资政策调整。",
+    ]
+
+
 def test_docx_source_equals_the_sheet(sample_path, located_sample):
     paragraphs = read_narrative_file(sample_path.with_name(sample_path.stem + "-情况说明.docx"))
     assert [p.text for p in paragraphs] == [text for _, text in located_sample.narrative]

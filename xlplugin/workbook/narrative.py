@@ -252,11 +252,10 @@ _HEADING = re.compile(
 
 
 def _ends_paragraph(text: str) -> bool:
-    """Sentence end, a heading, or a short title line ending in a Chinese character."""
+    """Sentence end, a heading, or a short title line ending in a Chinese character. A line ending in
+    a colon (``主要原因：``, ``其中：``) introduces what follows and continues into it."""
     last = text[-1]
-    return (
-        last in _SENTENCE_END + "：:" or bool(_HEADING.match(text)) or len(text) <= 20 and "\u4e00" <= last <= "\u9fff"
-    )
+    return last in _SENTENCE_END or bool(_HEADING.match(text)) or len(text) <= 20 and "\u4e00" <= last <= "\u9fff"
 
 
 def find_quantities(paragraph: Paragraph) -> list[tuple[int, int, Quantity]]:
