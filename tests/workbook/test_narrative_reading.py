@@ -84,3 +84,20 @@ def test_traditional_characters_read_as_simplified_with_spans_on_the_original():
     amounts = [(q.value, q.unit) for _, _, q in paragraph.quantities if q.unit == "万元"]
     assert [str(v) for v, _ in amounts] == ["9909.15", "1863.3"]
     assert text[paragraph.origin[paragraph.norm.index("万")]] == "萬"  # a quote maps back to what was written
+
+
+def test_two_listed_figures_share_the_unit_written_after_the_second():
+    """``各减少4125.49,4143.91万元``: both are 万元 (a comma after decimals is no thousands separator);
+    a thousands separator and a full-width comma before an integer still read as before."""
+
+    def read(text):
+        paragraph = Paragraph("情况说明", "A1", text)
+        return [(paragraph.norm[a:b], str(q.value), q.unit) for a, b, q in paragraph.quantities]
+
+    assert read("收、支总计各减少4125.49,4143.91万元。")[:2] == [
+        ("4125.49", "4125.49", "万元"),
+        ("4143.91万元", "4143.91", "万元"),
+    ]
+    assert read("分别为3.5、4.25万元")[0][2] == "万元"
+    assert read("合计1,234.56万元") == [("1,234.56万元", "1234.56", "万元")]
+    assert read("人均12.5,共3人")[0][2] == ""  # no unit after the second: nothing shared

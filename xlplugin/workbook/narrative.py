@@ -274,7 +274,26 @@ def find_quantities(paragraph: Paragraph) -> list[tuple[int, int, Quantity]]:
         if unit is None and "." not in number:
             continue  # a bare integer with no unit is a label, a count word follows or a phone number
         found.append((match.start(), match.end(), quantity(number, unit)))
-    return found
+    return _listed(paragraph, found)
+
+
+# two figures sharing one unit: "4125.49,4143.91万元", "各减少2343.3、2343.3万元" (the first has a decimal
+# point, so its comma cannot be a thousands separator)
+_LISTED = re.compile(r"(?<![\d.,])(\d+\.\d+)[,，、](\d+(?:\.\d+)?)(万元|亿元|元|个百分点|%)")
+
+
+def _listed(paragraph: Paragraph, found: list) -> list[tuple[int, int, Quantity]]:
+    """Give the first of two listed figures the unit written after the second, and read the second
+    where a comma kept it from being read."""
+    by_start = {start: index for index, (start, _, _) in enumerate(found)}
+    for match in _LISTED.finditer(paragraph.numeric):
+        unit = match.group(3)
+        first = by_start.get(match.start(1))
+        if first is not None and not found[first][2].unit:
+            found[first] = (match.start(1), match.end(1), quantity(match.group(1), unit))
+        if match.start(2) not in by_start:
+            found.append((match.start(2), match.end(3), quantity(match.group(2), unit)))
+    return sorted(found, key=lambda item: item[0])
 
 
 # ---------------------------------------------------------------------------------------------
