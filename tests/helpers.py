@@ -4,12 +4,15 @@ stand-ins for what a claim kind is given (where its rule is declared, the contex
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 from openpyxl.worksheet.cell_range import CellRange
 
@@ -105,3 +108,29 @@ def run_cli(*args):
     if isinstance(result.exception, XlpluginError):
         return SimpleNamespace(exit_code=2, output=result.output + result.exception.message)
     return result
+
+
+def soffice() -> str | None:
+    """LibreOffice's command, or ``None`` where it is not installed (never in CI, which installs it)."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None and os.environ.get("CI"):
+        raise AssertionError("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
+    return found
+
+
+def libreoffice_convert(path: Path, to: str, work: Path) -> Path:
+    """``path`` opened and saved as ``to`` (``xlsx``, ``ods``) by a real LibreOffice, headless, with its
+    profile in ``work``; the test is skipped where LibreOffice is not installed."""
+    found = soffice()
+    if found is None:
+        pytest.skip("LibreOffice is not installed here (CI installs it)")
+    out = work / "lo"
+    done = subprocess.run(
+        [found, "--headless", "--calc", "--convert-to", to, "--outdir", str(out), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(work)},
+    )
+    assert done.returncode == 0, done.stderr
+    return out / f"{path.stem}.{to}"

@@ -8,9 +8,7 @@ by LibreOffice, which imports the VBA and binds the sheet buttons to it.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import zipfile
 
 import pytest
@@ -20,7 +18,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from tests.output.test_annotate import _soffice
+from tests.helpers import libreoffice_convert
 from tests.xlwings_standin import Book
 from xlplugin.doors import cfb, excel
 from xlplugin.doors.addin import BUTTON_MODULE, BUTTONS, MODULE, SOURCES, build_addin, build_macro_template
@@ -208,18 +206,7 @@ def test_the_ribbon_pack_button_offers_the_config_sheet(sample_path):
 
 
 def test_libreoffice_imports_the_template_vba_and_binds_the_buttons(tmp_path):
-    soffice = _soffice()
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed here (CI installs it)")
-    done = subprocess.run(
-        [soffice, "--headless", "--calc", "--convert-to", "ods", "--outdir", str(tmp_path), str(TEMPLATE)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
-    assert done.returncode == 0, done.stderr
-    with zipfile.ZipFile(tmp_path / "决算校验表样.ods") as converted:
+    with zipfile.ZipFile(libreoffice_convert(TEMPLATE, "ods", tmp_path)) as converted:
         modules = {n for n in converted.namelist() if n.startswith("Basic/xlplugin/")}
         module = converted.read(f"Basic/xlplugin/{BUTTON_MODULE}.xml").decode()
         content = converted.read("content.xml").decode()

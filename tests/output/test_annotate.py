@@ -2,10 +2,7 @@
 
 import datetime
 import hashlib
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +17,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tests.helpers import copy_to
+from tests.helpers import copy_to, libreoffice_convert
 from xlplugin.core.findings import ERROR, Finding, Report
 from xlplugin.doors.cli import cli
 from xlplugin.engine.run import run_pack
@@ -379,29 +376,10 @@ def test_explanations_are_kept_when_another_program_saved_in_between(tmp_path, p
 # A real spreadsheet application, atomic writes
 
 
-def _soffice() -> str | None:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and os.environ.get("CI"):
-        raise AssertionError("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
-    return found
-
-
 def test_libreoffice_opens_and_resaves_the_annotated_copy(tmp_path, pack, sample_path):
-    soffice = _soffice()
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed here (CI installs it)")
     report, _ = check(pack, sample_path)
     annotated = annotate(sample_path, report, tmp_path / "a.xlsx", checked_at=WHEN).path
-    out = tmp_path / "lo"
-    done = subprocess.run(
-        [soffice, "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(out), str(annotated)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
-    assert done.returncode == 0, done.stderr
-    resaved = out / "a.xlsx"
+    resaved = libreoffice_convert(annotated, "xlsx", tmp_path)
     workbook = openpyxl.load_workbook(resaved)
     assert workbook["公开03表"]["C22"].comment.text.startswith("xlplugin 校验：错误 1")
     assert workbook["公开03表"]["C22"].fill.fgColor.rgb == FILLS[ERROR]

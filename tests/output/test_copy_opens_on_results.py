@@ -4,18 +4,14 @@ box is sized to its text instead of a fixed 320 × 130 pt."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 from lxml import etree
 
-from tests.helpers import copy_to, edit_workbook, run_cli
+from tests.helpers import copy_to, edit_workbook, libreoffice_convert, run_cli
 from xlplugin.output.annotate import MANIFEST_SHEET, clean
 from xlplugin.output.marks import RESULT_SHEET
 from xlplugin.output.ooxml.note_box import MAX_SIZE, MIN_SIZE, box_size
@@ -113,29 +109,11 @@ def test_a_workbook_without_a_workbook_view(tmp_path, sample_path):
     assert b"bookViews" not in parts(cleaned)["xl/workbook.xml"]
 
 
-def _soffice() -> str | None:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and os.environ.get("CI"):
-        raise AssertionError("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
-    return found
-
-
 def test_libreoffice_opens_it_on_the_result_sheet(tmp_path, sample_path):
     """A real spreadsheet application takes the active tab from the copy (and keeps it when saving)."""
-    soffice = _soffice()
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed here (CI installs it)")
     annotated = annotate_cli(copy_to(sample_path, tmp_path, "单位.xlsx"))
-    out = tmp_path / "lo"
-    done = subprocess.run(
-        [soffice, "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(out), str(annotated)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
-    assert done.returncode == 0, done.stderr
-    assert openpyxl.load_workbook(out / annotated.name).active.title == RESULT_SHEET
+    resaved = libreoffice_convert(annotated, "xlsx", tmp_path)
+    assert openpyxl.load_workbook(resaved).active.title == RESULT_SHEET
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlplugin import __version__
-from xlplugin.doors.excel_conf import interpreter_key, read_conf, user_conf_path
+from xlplugin.doors.excel_conf import MIN_XLWINGS, interpreter_key, read_conf, user_conf_path, xlwings_too_old
 
-__all__ = ["Check", "diagnose", "startup_folder", "MIN_XLWINGS_TEXT"]
+__all__ = ["Check", "diagnose", "startup_folder"]
 
-MIN_XLWINGS_TEXT = "0.37"
+MIN_XLWINGS_TEXT = ".".join(map(str, MIN_XLWINGS))
 ADDIN_NAME = "决算校验.xlam"
 OK, MISSING = "就绪", "缺少"
 
@@ -103,11 +103,9 @@ def _xlwings() -> Check:
         import xlwings
     except ImportError:
         return Check("xlwings", False, "没有安装", 'pip install "xlplugin[excel]"')
-    version = tuple(int(p) for p in xlwings.__version__.split(".")[:2] if p.isdigit())
-    ok = version >= tuple(int(p) for p in MIN_XLWINGS_TEXT.split("."))
     return Check(
         "xlwings",
-        ok,
+        not xlwings_too_old(xlwings.__version__),
         xlwings.__version__,
         f'版本太旧（需要 {MIN_XLWINGS_TEXT} 或更新）：pip install -U "xlwings>={MIN_XLWINGS_TEXT},<1"，再用 xlplugin addin 重新生成加载项。',
     )

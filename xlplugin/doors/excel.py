@@ -43,7 +43,6 @@ from xlplugin.core.errors import XlpluginError
 from xlplugin.core.findings import ERROR, INFO, WARNING, Report
 from xlplugin.doors import excel_conf
 from xlplugin.doors.excel_apply import (
-    FILE_DOOR_MANIFEST,
     CellChange,
     Journal,
     areas,
@@ -62,6 +61,7 @@ from xlplugin.output.marks import (
     EXPLANATION_WIDTHS,
     EXPLANATIONS_NOTE,
     EXPLANATIONS_SHEET,
+    MANIFEST_SHEET,
     RESULT_NAMES,
     RESULT_SHEET,
     cell_marks,
@@ -95,8 +95,7 @@ __all__ = [
 STATE_SHEET = EXCEL_STATE_SHEET
 CONFIG_KEY = excel_conf.PACK_KEY
 CONFIG_SHEET = excel_conf.CONFIG_SHEET
-#: the oldest xlwings with every call the door makes (Range.add_note: 0.37.0)
-MIN_XLWINGS = (0, 37)
+MIN_XLWINGS = excel_conf.MIN_XLWINGS
 _RESULT_ROW = "#result"  # the state sheet's row naming our result sheet
 # new sheets are written under these names and renamed last, once nothing can fail any more
 _TEMPORARY_RESULT, _TEMPORARY_STATE = "_xlplugin_结果_新", "_xlplugin_状态_新"
@@ -214,8 +213,9 @@ def pack_spec(book) -> str | None:
     if getattr(book, "fullname", None) and os.path.isabs(str(book.fullname)):
         files.insert(0, excel_conf.folder_conf_path(book.fullname))
     for path in files:
-        if path is not None and excel_conf.read_conf(Path(path)).get(CONFIG_KEY):
-            return excel_conf.read_conf(Path(path))[CONFIG_KEY]
+        value = excel_conf.read_conf(Path(path)).get(CONFIG_KEY) if path is not None else None
+        if value:
+            return value
     return None
 
 
@@ -235,7 +235,7 @@ async def _validate(book, pack_name: str | None, surface: Surface) -> Report:
     old_explained = next(
         (s.name for s in model.sheets if s.name in EXPLANATION_NAMES and looks_like_explanations_sheet(s.rows)), None
     )
-    ours = (STATE_SHEET, FILE_DOOR_MANIFEST, old_result, old_explained)
+    ours = (STATE_SHEET, MANIFEST_SHEET, old_result, old_explained)
     model.sheets = [s for s in model.sheets if s.name not in ours]
     checked = check(model, pack_name or pack_spec(book), name=book.name)
     report = checked.report
@@ -303,7 +303,7 @@ async def _apply(book, surface: Surface, write) -> None:
 def _replace_sheets(book, old: tuple, result, result_name: str, state) -> None:
     """The last writes: the previous run's sheets go, the new ones take their names."""
     names = {s.name for s in book.sheets}
-    for name in (STATE_SHEET, FILE_DOOR_MANIFEST, *old):
+    for name in (STATE_SHEET, MANIFEST_SHEET, *old):
         if name in names:
             book.sheets[name].delete()
     result.name = result_name
@@ -319,8 +319,8 @@ def _ours(model: Book) -> tuple[list[list] | None, str | None]:
     Without either (deleted by hand), a 校验结果 in our layout is still ours; a department's own
     sheet of that name is not."""
     state_sheet = model.sheet(STATE_SHEET)
-    if state_sheet is None and model.sheet(FILE_DOOR_MANIFEST) is not None:
-        return file_door_state(model.sheet(FILE_DOOR_MANIFEST).rows)
+    if state_sheet is None and model.sheet(MANIFEST_SHEET) is not None:
+        return file_door_state(model.sheet(MANIFEST_SHEET).rows)
     if state_sheet is None:
         result = model.sheet(RESULT_SHEET)
         return None, RESULT_SHEET if result is not None and looks_like_result_sheet(result.rows) else None
@@ -333,7 +333,7 @@ async def _clear(book, surface: Surface) -> tuple[int, int]:
     """Restore every cell and remove our sheets; the findings the department explained stay in a
     校验说明 sheet (as ``xlplugin clean`` leaves them). Returns (cells restored, 说明 kept)."""
     surface.ready(book)
-    model = read_book(book, names=(STATE_SHEET, FILE_DOOR_MANIFEST, *RESULT_NAMES))
+    model = read_book(book, names=(STATE_SHEET, MANIFEST_SHEET, *RESULT_NAMES))
     state, result_name = _ours(model)
     result = model.sheet(result_name) if result_name else None
     explained = explanation_rows(result.rows) if result is not None else []
@@ -351,7 +351,7 @@ async def _clear(book, surface: Surface) -> tuple[int, int]:
                 sheet.range((1, index + 1)).column_width = surface.column_width(width)
         journal.write_cells(changes)
         names = {s.name for s in book.sheets}
-        for name in (STATE_SHEET, FILE_DOOR_MANIFEST, result_name):
+        for name in (STATE_SHEET, MANIFEST_SHEET, result_name):
             if name in names:
                 book.sheets[name].delete()
 
@@ -410,9 +410,8 @@ class Desktop(Surface):
     def ready(self, book):
         import xlwings
 
-        version = tuple(int(part) for part in xlwings.__version__.split(".")[:2] if part.isdigit())
-        if version < MIN_XLWINGS:
-            need = ".".join(map(str, MIN_XLWINGS))
+        if excel_conf.xlwings_too_old(xlwings.__version__):
+            need = ".".join(map(str, excel_conf.MIN_XLWINGS))
             raise XlpluginError(
                 "xlwings-too-old",
                 f"这台电脑上的 xlwings 是 {xlwings.__version__} 版，“校验”按钮需要 {need} 或更新的版本。"

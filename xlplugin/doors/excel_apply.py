@@ -35,7 +35,6 @@ from xlplugin.output.marks import (
 )
 
 __all__ = [
-    "FILE_DOOR_MANIFEST",
     "file_door_state",
     "CellChange",
     "Journal",
@@ -48,8 +47,6 @@ __all__ = [
     "write_result_sheet",
 ]
 
-#: the very hidden sheet in which the file door (:mod:`xlplugin.output.annotate`) records what it marked
-FILE_DOOR_MANIFEST = "_xlplugin"
 _RGB = re.compile(r'<(?:\w+:)?fgColor\b[^>]*\brgb="[0-9A-Fa-f]{2}([0-9A-Fa-f]{6})"')
 MAX_ADDRESS = 250  # Excel refuses multi-area addresses longer than 255 characters
 #: 校验结果 columns that hold text which Excel would otherwise read as a number or a date

@@ -26,6 +26,8 @@ import os
 import sys
 from pathlib import Path
 
+from xlplugin.doors.os_errors import atomic_path
+
 __all__ = [
     "PROJECT",
     "CONFIG_SHEET",
@@ -38,6 +40,8 @@ __all__ = [
     "interpreter_for",
     "read_conf",
     "write_conf",
+    "MIN_XLWINGS",
+    "xlwings_too_old",
 ]
 
 PROJECT = "xlplugin"
@@ -45,6 +49,14 @@ CONFIG_SHEET = f"{PROJECT}.conf"
 #: read too, for workbooks configured before the add-in had its own name
 LEGACY_SHEET = "xlwings.conf"
 PACK_KEY = "XLPLUGIN_PACK"
+#: the oldest xlwings with every call the buttons make (Range.add_note came in 0.37.0)
+MIN_XLWINGS = (0, 37)
+
+
+def xlwings_too_old(version: str) -> bool:
+    """Whether an xlwings of ``version`` ("0.33.15") lacks calls the buttons make."""
+    numbers = tuple(int(part) for part in version.split(".")[:2] if part.isdigit())
+    return numbers < MIN_XLWINGS
 
 
 def user_conf_path(platform: str = sys.platform, home: Path | None = None) -> Path | None:
@@ -106,10 +118,8 @@ def write_conf(path: Path, updates: dict[str, str]) -> Path:
             key, value = pending.pop(fields[0].upper())
             lines[index] = _line(key, value)
     lines += [_line(key, value) for key, value in pending.values()]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(("\r\n".join(lines) + "\r\n").encode(_encoding()))
-    os.replace(temporary, path)
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(("\r\n".join(lines) + "\r\n").encode(_encoding()))
     return path
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from xlplugin.core.errors import XlpluginError
+from xlplugin.core.files import file_mode
 
 __all__ = ["DISK_FULL", "atomic_path", "is_disk_full", "reason", "sentence", "user_error"]
 
@@ -100,16 +100,6 @@ def user_error(error: OSError, path: str | os.PathLike | None = None, doing: str
     return XlpluginError(code, sentence(error, path, doing))
 
 
-def _mode_for(target: Path) -> int:
-    """The permission bits of ``target`` if it exists, else those of a new file (0666 less the umask)."""
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        umask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """A temporary path beside ``target`` to write to; renamed over ``target`` when the block ends
@@ -123,7 +113,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
             prefix=f".{target.stem[:40]}.", suffix=f".part{target.suffix}", dir=target.parent
         )
         os.close(handle)
-        os.chmod(name, _mode_for(target))  # a file people open, not mkstemp's private 0600
+        os.chmod(name, file_mode(target))  # a file people open, not mkstemp's private 0600
     except OSError as error:
         raise user_error(error, target) from None
     temporary = Path(name)

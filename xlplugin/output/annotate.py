@@ -47,6 +47,7 @@ from xlplugin.output.marks import (
     EXPLANATIONS_SHEET,
     FILLS,
     HEADINGS,
+    MANIFEST_SHEET,
     RESULT_NAMES,
     RESULT_SHEET,
     WIDTHS,
@@ -61,13 +62,12 @@ from xlplugin.output.marks import (
 from xlplugin.output.ooxml.comments import SheetComments
 from xlplugin.output.ooxml.package import NS, Package, parse_xml
 from xlplugin.output.ooxml.sheet import SheetXml, build_sheet, read_values, shared_strings, sheet_grid
-from xlplugin.output.ooxml.styles import Styles, canonical, font, solid_fill
+from xlplugin.output.ooxml.styles import Styles, canonical, font, heading_format, solid_fill
 from xlplugin.output.ooxml.views import View, open_on, restore
 from xlplugin.workbook.book import Book
 
 __all__ = ["annotate", "clean", "clean_message", "annotated_name", "write_annotated", "MANIFEST_SHEET"]
 
-MANIFEST_SHEET = "_xlplugin"
 _MANIFEST_HEADINGS = ["sheet", "cell", "style", "fill", "created"]
 # Manifests without a version row were written before clean could tell which content types and id
 # blocks it added.
@@ -409,14 +409,7 @@ def _result_sheet(
     plain = styles.cell_format(font=font(), wrap=True, vertical="center")
     bold = styles.cell_format(font=font(bold=True), vertical="center")
     title = styles.cell_format(font=font(size=14, bold=True))
-    header = styles.cell_format(
-        font=font(bold=True),
-        fill=solid_fill("FFD9D9D9"),
-        border=True,
-        wrap=True,
-        horizontal="center",
-        vertical="center",
-    )
+    header = heading_format(styles)
     body = styles.cell_format(font=font(), border=True, wrap=True)
     link = styles.cell_format(font=font(underline=True, rgb="FF0563C1"), border=True)
     money = styles.cell_format(font=font(), border=True, number_format=4)

@@ -33,7 +33,7 @@ from xlplugin.output.marks import (
 )
 from xlplugin.output.ooxml.package import Package
 from xlplugin.output.ooxml.sheet import build_sheet, shared_strings, sheet_grid
-from xlplugin.output.ooxml.styles import Styles, font, solid_fill
+from xlplugin.output.ooxml.styles import Styles, font, heading_format
 
 __all__ = [
     "carried_explanations",
@@ -75,14 +75,7 @@ def explanations_sheet(styles: Styles, rows: list[list[str]]) -> etree._Element:
     """The 校验说明 worksheet: title, a line on what it is, :data:`EXPLANATION_HEADINGS`, the rows."""
     title = styles.cell_format(font=font(size=14, bold=True))
     plain = styles.cell_format(font=font(), vertical="center")
-    header = styles.cell_format(
-        font=font(bold=True),
-        fill=solid_fill("FFD9D9D9"),
-        border=True,
-        wrap=True,
-        horizontal="center",
-        vertical="center",
-    )
+    header = heading_format(styles)
     body = styles.cell_format(font=font(), border=True, wrap=True)
     lines = [[(EXPLANATIONS_SHEET, title)], [(EXPLANATIONS_NOTE, plain)], [(h, header) for h in EXPLANATION_HEADINGS]]
     lines += [[(value, body) for value in row] for row in rows]

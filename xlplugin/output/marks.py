@@ -61,6 +61,9 @@ EXPLANATIONS_SHEET = "校验说明"
 #: set (to anything but 0) to colour the cells of rounding 提示 and uncovered narrative numbers too
 MARK_INFO_VARIABLE = "XLPLUGIN_MARK_INFO"
 _UNCOVERED = "NARR.uncovered"
+#: the very hidden sheet in which the file door records what it marked (cells, original styles and
+#: fills); the Excel buttons read it to clear a copy the command line annotated
+MANIFEST_SHEET = "_xlplugin"
 #: the hidden sheet in which the Excel button records what it marked (each cell's original fill), so
 #: that it and ``xlplugin clean`` can take the marks away again
 EXCEL_STATE_SHEET = "_xlplugin_excel"

@@ -162,25 +162,9 @@ def write_overview_xlsx(summary_path: Path, target: Path, pack, counted: Tally |
         for finding in unit.waived:
             waived_rows += 1
             granted = waiver(finding)
-            shown, name = rule_label(finding.get("rule", ""), names)
-            waived_sheet.append(
-                book.wrapped(
-                    waived_sheet,
-                    [
-                        number,
-                        unit.name,
-                        SEVERITY_NAMES.get(finding.get("severity"), ""),
-                        shown,
-                        name or finding.get("name", ""),
-                        location(finding),
-                        finding.get("message", ""),
-                        granted["reason"],
-                        granted["by"],
-                        granted["date"],
-                        finding.get("remark", ""),
-                    ],
-                )
-            )
+            values = _finding_values(number, unit, finding, names)
+            values += [granted["reason"], granted["by"], granted["date"], finding.get("remark", "")]
+            waived_sheet.append(book.wrapped(waived_sheet, values))
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(UNIT_HEADINGS))}{number + 1}"
     details.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADINGS))}{detail_rows + 1}"
     if not waived_rows:
@@ -248,23 +232,24 @@ def _unit_row(book: _Book, sheet, unit: Unit, number: int, names, severities) ->
     )
 
 
+def _finding_values(number: int, unit: Unit, finding: dict, names) -> list:
+    """The columns a finding has on 问题与说明 and 已豁免 alike: unit, level, rule, where, what."""
+    shown, name = rule_label(finding.get("rule", ""), names)
+    return [
+        number,
+        unit.name,
+        SEVERITY_NAMES.get(finding.get("severity"), ""),
+        shown,
+        name or finding.get("name", ""),
+        location(finding),
+        finding.get("message", ""),
+    ]
+
+
 def _finding_row(book: _Book, sheet, number: int, unit: Unit, finding: dict, names) -> list:
     remark = str(finding.get("remark") or "")
-    shown, name = rule_label(finding.get("rule", ""), names)
-    cells = book.wrapped(
-        sheet,
-        [
-            number,
-            unit.name,
-            SEVERITY_NAMES.get(finding.get("severity"), ""),
-            shown,
-            name or finding.get("name", ""),
-            location(finding),
-            finding.get("message", ""),
-            remark,
-            "已说明" if remark else "未说明",
-        ],
-    )
+    values = _finding_values(number, unit, finding, names) + [remark, "已说明" if remark else "未说明"]
+    cells = book.wrapped(sheet, values)
     cells[2].fill = book.fills["fail" if finding.get("severity") == "error" else "warn"]
     if not remark:
         cells[-1].fill = book.fills["warn"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import stat
 import tempfile
 import zipfile
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from xlplugin.core.errors import WorkbookError
+from xlplugin.core.files import file_mode
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -331,7 +331,7 @@ class Package:
         descriptor, temporary = tempfile.mkstemp(prefix=".xlplugin-", suffix=target.suffix, dir=target.parent)
         os.close(descriptor)
         try:
-            os.chmod(temporary, _mode_for(target))
+            os.chmod(temporary, file_mode(target))
             with open(temporary, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
                 for name, data in self._parts.items():
                     info = self._infos.get(name)
@@ -350,16 +350,6 @@ class Package:
                 os.unlink(temporary)
             raise
         return target
-
-
-def _mode_for(target: Path) -> int:
-    """The permission bits a file written to ``target`` should have."""
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

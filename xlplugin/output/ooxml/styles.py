@@ -46,6 +46,18 @@ def canonical(element: etree._Element) -> bytes:
     return etree.tostring(element, method="c14n", exclusive=True)
 
 
+def heading_format(styles: Styles) -> int:
+    """The cell format of a table's heading row on the sheets we add: bold, grey, bordered, centred."""
+    return styles.cell_format(
+        font=font(bold=True),
+        fill=solid_fill("FFD9D9D9"),
+        border=True,
+        wrap=True,
+        horizontal="center",
+        vertical="center",
+    )
+
+
 def solid_fill(rgb: str) -> etree._Element:
     """A solid fill of an ARGB colour such as ``FFFFC7CE``."""
     fill = etree.Element(f"{{{MAIN}}}fill", nsmap=_NSMAP)
