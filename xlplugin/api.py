@@ -35,12 +35,12 @@ from pathlib import Path
 from xlplugin.core.errors import WorkbookError
 from xlplugin.core.findings import MISFIT, Report
 from xlplugin.engine.fit import no_fit
-from xlplugin.engine.model import Pack
+from xlplugin.engine.model import Pack, builtin_pack
 from xlplugin.engine.run import run_pack
 from xlplugin.engine.waivers import Waiver, Waivers, apply_waivers, load_waivers
 from xlplugin.output.marks import location, read_explanations
 from xlplugin.packs.load import load_pack
-from xlplugin.packs.order import PackSource, choose_source
+from xlplugin.packs.order import PackSource, choose_for_narrative, choose_source
 from xlplugin.packs.resolve import closest_packs
 from xlplugin.workbook.book import Book
 from xlplugin.workbook.locate import locate_book
@@ -48,7 +48,10 @@ from xlplugin.workbook.located import LocatedBook
 from xlplugin.workbook.narrative import Paragraph, read_narrative_file
 from xlplugin.workbook.readers import read_book
 
-__all__ = ["Checked", "check", "choose_pack", "unit_names"]
+__all__ = ["NARRATIVE_SUFFIXES", "Checked", "check", "check_narrative", "choose_pack", "unit_names"]
+
+#: the files :func:`check_narrative` reads: a 情况说明 on its own
+NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")
 
 
 @dataclass
@@ -66,6 +69,8 @@ class Checked:
     source: PackSource | None = None
     #: the waivers (of those given) that accepted a finding of this workbook
     waivers_used: list[Waiver] = field(default_factory=list)
+    #: the 情况说明 as read, when it was checked on its own (:func:`check_narrative`)
+    paragraphs: list[Paragraph] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
@@ -99,6 +104,7 @@ def check(
     engine: str = "auto",
     allow_unsigned: bool = False,
     waivers: Waivers | str | Path | None = None,
+    companion: str | Path | None = None,
 ) -> Checked:
     """Check a workbook (a path, or a :class:`Book` a door has already read) with ``pack`` — when it
     is ``None``, the pack the order of :mod:`xlplugin.packs.order` chooses (``XLPLUGIN_PACK``, then
@@ -109,7 +115,9 @@ def check(
     chooses the file reader (``auto``, ``calamine``, ``openpyxl``); ``allow_unsigned`` admits a pack
     archive that is unsigned or signed by an untrusted key (never a tampered one), as
     ``pack install --allow-unsigned`` does — said in ``notices``; ``waivers`` (a waivers file or one
-    already read) accept findings for this unit, named by its file name or its unit name. Raises
+    already read) accept findings for this unit, named by its file name or its unit name;
+    ``companion`` is a 情况说明 file that came with the workbook, used only when the workbook has no
+    情况说明 sheet of its own (a batch pairs them by name). Raises
     :class:`~xlplugin.core.errors.XlpluginError` for anything the user can fix."""
     if isinstance(waivers, (str, Path)):
         waivers = load_waivers(waivers)  # a bad waivers file is said before the workbook is read
@@ -128,6 +136,8 @@ def check(
         raise WorkbookError(
             error.code, f"{error.message}最接近的规则包：{shown}；请改用相符的规则包（命令行用 --pack 指定）。"
         ) from error
+    if paragraphs is None and companion is not None and located.narrative is None:
+        paragraphs = read_narrative_file(companion)
     report = run_pack(chosen, located, name or Path(book.source).name, paragraphs)
     if report.kind == MISFIT and report.fit is not None and not report.fit.fits:
         report.closest = closest_packs(book, report.fit)
@@ -135,6 +145,58 @@ def check(
     for finding in report.findings:  # matched exactly as the 校验结果 rows are written
         finding.remark = explanations.get((finding.rule, location(finding)), "")
     checked = Checked(book, chosen, located, report, notices, source)
+    if waivers is not None:
+        checked.waivers_used = apply_waivers(report, waivers, unit_names(checked))
+    return checked
+
+
+def check_narrative(
+    source: str | Path,
+    pack: str | Path | Pack | None = None,
+    *,
+    name: str = "",
+    allow_unsigned: bool = False,
+    waivers: Waivers | str | Path | None = None,
+) -> Checked:
+    """Check a 情况说明 on its own (a .docx, .txt or .md file): everything the text lets one check —
+    the pack's narrative rules that need no table figure, and the built-in arithmetic (增减率、完成率、
+    占比、合计…) — while every rule that needs the tables is listed as not run, never compared with
+    blank cells::
+
+        checked = check_narrative("某局2023年度部门决算情况说明.docx")
+        checked.report.mode, checked.report.verdict   # ('narrative', '通过（有 1 个警告…）（只校验了情况说明…）')
+
+    The pack is the one named (``pack``; ``XLPLUGIN_PACK``; ``xlplugin.yaml``) or the installed or
+    bundled pack whose region the narrative's opening names; failing both, only the built-in checks
+    run (``report.pack_id`` is ``builtin``) and ``notices`` says so. A file with no number in it is
+    refused: nothing would be checked, and a silent 通过 would mislead."""
+    if isinstance(waivers, (str, Path)):
+        waivers = load_waivers(waivers)
+    paragraphs = read_narrative_file(source)
+    if not any(p.quantities for p in paragraphs):
+        raise WorkbookError(
+            "no-narrative-numbers",
+            f"“{Path(source).name}”中没有任何数字，不像部门决算的情况说明，没有可核对的内容。",
+        )
+    notices: list[str] = []
+    chosen_source = None
+    if isinstance(pack, Pack):
+        chosen = pack
+    else:
+        chosen_source = choose_for_narrative(pack, paragraphs, allow_unsigned, given="指定的规则包")
+        if chosen_source is None:
+            chosen = builtin_pack()
+            notices.append(
+                "情况说明开头没有写明哪个地区，或该地区没有已安装或随附的规则包：只做情况说明自身的算术核对"
+                "（增减率、完成率、占比、合计）；要按某个规则包核对，请用 --pack 指定。"
+            )
+        else:
+            chosen = load_pack(chosen_source.path)
+            notices += chosen_source.notices
+    book = Book([], str(source))
+    located = LocatedBook(chosen.layout, book, {}, {}, None)
+    report = run_pack(chosen, located, name or Path(source).name, paragraphs, text_only=True)
+    checked = Checked(book, chosen, located, report, notices, chosen_source, paragraphs=paragraphs)
     if waivers is not None:
         checked.waivers_used = apply_waivers(report, waivers, unit_names(checked))
     return checked

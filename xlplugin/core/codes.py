@@ -143,6 +143,12 @@ _ENTRIES = [
         "确认提交的是部门决算公开表，并选用对应地区、年度的规则包（--pack）。",
     ),
     # narrative files
+    Code(
+        "no-narrative-numbers",
+        "narrative",
+        "情况说明中没有数字",
+        "确认给出的是部门决算的情况说明（.docx、.txt、.md），而不是别的文件。",
+    ),
     Code("unsupported-narrative", "narrative", "情况说明的文件格式不支持", "把情况说明保存为 .docx、.txt 或 .md。"),
     Code(
         "unreadable-narrative", "narrative", "情况说明无法读取", "在 Word 或 WPS 中打开后另存为 .docx 或 UTF-8 文本。"

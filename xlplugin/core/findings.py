@@ -189,6 +189,35 @@ class Waived:
         return self.finding.as_dict() | {"waiver": {"reason": self.reason, "by": self.by, "date": self.date}}
 
 
+#: why a rule that needs the tables did not run on a 情况说明 checked alone
+TEXT_ONLY = "只校验情况说明（没有表格）：这条规则要用表格数字，未执行"
+
+
+@dataclass(frozen=True)
+class NarrativeNumber:
+    """A number quoted in the 情况说明 and the rules that checked it (none: nobody did). ``span`` is
+    its character span in the paragraph as written; ``value`` is in ``unit`` (万元 for money)."""
+
+    sheet: str
+    paragraph: str
+    span: tuple[int, int]
+    text: str
+    value: Decimal
+    unit: str
+    checked_by: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "paragraph": self.paragraph,
+            "span": list(self.span),
+            "text": self.text,
+            "value": _text(self.value),
+            "unit": self.unit,
+            "checked_by": list(self.checked_by),
+        }
+
+
 @dataclass(frozen=True)
 class NotRun:
     """A rule whose inputs are absent or unreadable: never counted as passed."""
@@ -264,9 +293,10 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     not_run: list[NotRun] = field(default_factory=list)
     rules_run: int = 0
-    #: narrative coverage: numbers quoted in 情况说明, and how many of them some rule checked
-    narrative_numbers: int = 0
-    narrative_checked: int = 0
+    #: narrative coverage: every number quoted in 情况说明 with the rules that checked it
+    numbers: list[NarrativeNumber] = field(default_factory=list)
+    #: what was checked: ``workbook`` (tables and their 情况说明) or ``narrative`` (a 情况说明 alone)
+    mode: str = "workbook"
     #: how well the pack's layout describes the workbook (set by the engine)
     fit: Fit | None = None
     #: when the verdict is 表样不符: the other installed or bundled packs that fit better, best first
@@ -281,6 +311,16 @@ class Report:
     waived: list[Waived] = field(default_factory=list)
     waivers: dict | None = None
     waiver_notices: list[str] = field(default_factory=list)
+
+    @property
+    def narrative_numbers(self) -> int:
+        """How many numbers the 情况说明 quotes (skipped sections excluded)."""
+        return len(self.numbers)
+
+    @property
+    def narrative_checked(self) -> int:
+        """How many of them some rule checked."""
+        return sum(1 for n in self.numbers if n.checked_by)
 
     def count(self, severity: str) -> int:
         """Findings of ``severity`` about the document; layout problems are counted apart."""
@@ -314,6 +354,14 @@ class Report:
 
     @property
     def verdict(self) -> str:
+        verdict = self._verdict()
+        if self.mode == "narrative":
+            tables = sum(1 for n in self.not_run if TEXT_ONLY in n.reason)
+            skipped = f"，{tables} 条需要表格的规则未执行" if tables else ""
+            verdict += f"（只校验了情况说明{skipped}）"
+        return verdict
+
+    def _verdict(self) -> str:
         kind, errors, warnings = self.kind, self.count(ERROR), self.count(WARNING)
         layout = len(self.layout_problems)
         if kind == MISFIT:
@@ -383,6 +431,8 @@ class Report:
             "suggestions": [s.as_dict() for s in self.suggestions],
             "localization": None if self.localization is None else self.localization.as_dict(),
             "waived": [w.as_dict() for w in self.waived],
+            "mode": self.mode,
+            "narrative": {"numbers": [n.as_dict() for n in self.numbers]},
         } | ({"waivers": self.waivers, "waiver_notices": self.waiver_notices} if self.waivers is not None else {})
 
 

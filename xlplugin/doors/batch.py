@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlplugin.core.errors import XlpluginError
+from xlplugin.doors.batch_files import WORKBOOK_SUFFIXES, companion, discover, is_narrative_file
 from xlplugin.doors.batch_journal import (
     JOURNAL,
     SUMMARY_FILE,
@@ -43,6 +44,7 @@ from xlplugin.doors.batch_journal import (
     write_json,
 )
 from xlplugin.doors.batch_workers import worker_pool
+from xlplugin.doors.cli_narrative import write_narrative_copy
 from xlplugin.doors.os_errors import is_disk_full, user_error
 
 __all__ = [
@@ -58,10 +60,6 @@ __all__ = [
     "WORKBOOK_SUFFIXES",
 ]
 
-#: Files a department might send as its workbook: .xlsx/.xlsm, and .xls, WPS .et/.ett, .ods/.ots, .xlsb,
-#: which are read too (their annotated copies are .xlsx); the wrong kinds (.csv, a damaged or
-#: encrypted file) are listed as "could not check".
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".ots", ".csv"}
 # Not in file names: what Windows forbids, and "#", which Excel's HYPERLINK and a browser's link
 # both take as the start of a place inside the file.
 _UNSAFE = re.compile(r'[\\/:*?"<>|#\x00-\x1f]')
@@ -99,8 +97,15 @@ def check_workbook(
     annotate: bool = False,
     output_name: str | None = None,
     waivers: str | None = None,
+    narrative_pack: bool = True,
 ) -> dict:
     """Check one workbook; write ``<单位>.json`` (and ``<单位>.校验.xlsx``); return its summary.
+
+    A 情况说明 file (.docx/.txt/.md) is checked alone (:func:`xlplugin.api.check_narrative`): with the
+    batch's pack when ``narrative_pack`` (the pack was named), else with the pack its own opening names
+    (or the built-in checks); its annotation is ``<名称>.校验.docx`` or ``.校验.html``. A workbook
+    without a 情况说明 sheet is checked with its companion 情况说明 file, if it has one
+    (:func:`xlplugin.doors.batch_files.companion`).
 
     Never raises for a bad workbook: the summary then has ``error`` and ``code`` instead of counts.
     ``output_name`` fixes the output file stem (the batch makes unit names unique with it);
@@ -109,7 +114,7 @@ def check_workbook(
     findings were waived and the lines of the waivers that matched (``waivers_used``). The summary
     also counts the errors and warnings the department explained (``remarked``) and those it did not
     (``unremarked``)."""
-    from xlplugin.api import check
+    from xlplugin.api import check, check_narrative
     from xlplugin.core.findings import ERROR, INFO, WARNING
     from xlplugin.workbook.sniff import sniff_workbook
 
@@ -128,11 +133,18 @@ def check_workbook(
         return _failed(summary, error, started, "读取")
     if accepted is not None:
         summary["waivers"] = accepted.sha256
+    alone = is_narrative_file(path)
     try:
-        sniffed = sniff_workbook(path)  # a missing or unreadable file is a user's problem, said plainly
+        # a missing or unreadable file is a user's problem, said plainly
+        sniffed = None if alone else sniff_workbook(path)
         summary["size"] = os.stat(path).st_size
         summary["hash"] = file_hash(path)
-        checked = check(path, pack, name=Path(path).name, waivers=accepted)
+        if alone:
+            given = pack if narrative_pack else None
+            checked = check_narrative(path, given, name=Path(path).name, waivers=accepted)
+            summary["pack"] = {"id": checked.pack.id, "version": checked.pack.version}
+        else:
+            checked = check(path, pack, name=Path(path).name, waivers=accepted, companion=companion(path))
         report = checked.report
     except Exception as error:
         return _failed(summary, error, started, "读取")
@@ -148,7 +160,7 @@ def check_workbook(
         remarked = sum(1 for f in serious if f.remark)
         summary.update(
             unit=unit,
-            year=next(iter(checked.located.tables.values())).meta.get("year", ""),
+            year=next((t.meta.get("year", "") for t in checked.located.tables.values()), ""),
             stem=stem,
             verdict=report.verdict,
             valid=report.valid,
@@ -164,7 +176,10 @@ def check_workbook(
         summary["waived"] = len(report.waived)
         if accepted is not None:
             summary["waivers_used"] = [w.line for w in checked.waivers_used]
-        if annotate:
+        if annotate and alone:
+            kind = ".docx" if Path(path).suffix.lower() == ".docx" else ".html"
+            summary["annotated"] = write_narrative_copy(Path(path), checked, out / f"{stem}.校验{kind}").name
+        elif annotate:
             from xlplugin.output.annotate import annotated_name, write_annotated
             from xlplugin.output.convert import write_annotated_copy
 
@@ -192,24 +207,6 @@ def _failed(summary: dict, error: BaseException, started: float, doing: str = "�
         summary.update(error=f"内部错误：{type(error).__name__}: {error}", code="internal-error")
     summary["seconds"] = round(time.perf_counter() - started, 4)
     return summary
-
-
-def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> list[Path]:
-    """Workbook-like files under the given files and folders (recursive, sorted), without Office's
-    lock files (``~$…``), hidden files, and anything inside the output folder. Whatever is given that
-    is not a folder is taken as it is — a named pipe or a device too, which the check then refuses
-    with its reason, rather than being skipped without a word."""
-    out = Path(out_dir).resolve() if out_dir else None
-    found: list[Path] = []
-    for given in paths:
-        given = Path(given)
-        candidates = [given] if not given.is_dir() else sorted(p for p in given.rglob("*") if not p.is_dir())
-        for path in candidates:
-            if path.name.startswith(("~$", ".")) or (out and out in path.resolve().parents):
-                continue
-            if path.suffix.lower() in WORKBOOK_SUFFIXES or path == given:
-                found.append(path)
-    return list(dict.fromkeys(found))
 
 
 def batch_pack(pack_spec: str | None, paths: Iterable[str | Path], out_dir: str | Path, allow_unsigned: bool = False):
@@ -282,6 +279,7 @@ def run_batch(
     force: bool = False,
     progress: Callable[[int, int, dict], None] | None = None,
     waivers: str | Path | None = None,
+    narrative_pack: bool = True,
 ) -> BatchResult:
     """Check every workbook found under ``paths``; summaries stream to ``out/汇总.jsonl``.
 
@@ -290,7 +288,8 @@ def run_batch(
     everything again. ``waivers`` (``豁免.yaml``, :mod:`xlplugin.engine.waivers`) is read first: a
     mistake in it stops the batch before anything is checked (:class:`XlpluginError`, ``file:line``).
     A full disk stops the run with one :class:`XlpluginError` (``disk-full``, exit 2) whose sentence
-    names the file; what was finished before it is kept for the next run."""
+    names the file; what was finished before it is kept for the next run. ``narrative_pack``: the
+    情况说明 files found alone are checked with this pack (it was named), not with their own region's."""
     started = time.perf_counter()
     accepted = None
     if waivers is not None:
@@ -327,7 +326,9 @@ def run_batch(
     try:
         with (
             Journal(out, reused) as journal,
-            contextlib.closing(_execute(todo, pack_dir, str(out), annotate, jobs, names, waivers)) as summaries,
+            contextlib.closing(
+                _execute(todo, (pack_dir, str(out), annotate), jobs, names, waivers, narrative_pack)
+            ) as summaries,
         ):
 
             def emit(summary: dict, kind: str) -> None:
@@ -407,15 +408,16 @@ class _NameBook:
 
 
 def _execute(
-    paths: list[Path], pack_dir: str, out: str, annotate: bool, jobs: int, names: _NameBook, waivers: str | None
+    paths: list[Path], where: tuple, jobs: int, names: _NameBook, waivers: str | None, narrative_pack: bool
 ) -> Iterator[dict]:
     """Run the checks, at most ``2 × jobs`` in flight, yielding summaries as they finish. Workers
     write under a name private to their input; the files get the unit's (unique) name here, so two
     workbooks of one unit never overwrite each other."""
+    pack_dir, out, annotate = where
 
     def task(path: Path):
         private = ".work-" + hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
-        return str(path), pack_dir, out, annotate, private, waivers
+        return str(path), pack_dir, out, annotate, private, waivers, narrative_pack
 
     def finish(summary: dict) -> dict:
         private = summary.get("stem")

@@ -19,6 +19,7 @@ from xlplugin import __version__
 from xlplugin.core.errors import XlpluginError
 from xlplugin.doors.cli_base import ENGINE_OPTION, EXTRAS, ZhGroup, missing_library, require_extra
 from xlplugin.doors.cli_layout import tables, template
+from xlplugin.doors.cli_narrative import annotated_narrative_target, is_narrative, write_narrative_annotation
 from xlplugin.doors.cli_output import LEVELS
 from xlplugin.doors.cli_pack import pack as pack_commands
 
@@ -197,6 +198,21 @@ def _check_one(
     from xlplugin.api import check as check_workbook
     from xlplugin.doors.cli_output import annotatable, error_json, render_report, write_annotation
 
+    if is_narrative(workbook):
+        return _check_narrative_one(
+            workbook,
+            pack_spec=pack_spec,
+            output_format=output_format,
+            level=level,
+            coverage=coverage,
+            waivers=waivers,
+            annotate=annotate or bool(annotate_to) or in_place,
+            annotate_to=annotate_to,
+            in_place=in_place,
+            narrative=narrative,
+            allow_unsigned=allow_unsigned,
+            several=several,
+        )
     try:
         sniffed = annotatable(workbook, annotate_to, in_place) if annotate or annotate_to or in_place else None
         checked = check_workbook(
@@ -214,6 +230,40 @@ def _check_one(
         if output_format == "json":
             return error.exit_code, error_json(error.code, error.message, workbook.name), None
         click.echo(f"错误：{workbook.name}：{error.message}" if several else f"错误：{error.message}", err=True)
+        return error.exit_code, None, None
+    return checked.report.exit_code, render_report(checked, output_format, level, coverage), checked.report.verdict
+
+
+def _check_narrative_one(
+    source: Path,
+    *,
+    pack_spec,
+    output_format,
+    level,
+    coverage,
+    waivers,
+    annotate,
+    annotate_to,
+    in_place,
+    narrative,
+    allow_unsigned,
+    several,
+):
+    """Check one 情况说明 file on its own: (exit code, what to show, verdict), as :func:`_check_one`."""
+    from xlplugin.api import check_narrative
+    from xlplugin.doors.cli_output import error_json, render_report
+
+    if narrative is not None:
+        raise click.UsageError(f"“{source.name}”本身就是情况说明：要单独校验它，请去掉 --narrative。")
+    try:
+        target = annotated_narrative_target(source, annotate_to, in_place) if annotate else None
+        checked = check_narrative(source, pack_spec, name=source.name, allow_unsigned=allow_unsigned, waivers=waivers)
+        if target is not None:
+            write_narrative_annotation(source, checked, target)
+    except XlpluginError as error:
+        if output_format == "json":
+            return error.exit_code, error_json(error.code, error.message, source.name), None
+        click.echo(f"错误：{source.name}：{error.message}" if several else f"错误：{error.message}", err=True)
         return error.exit_code, None, None
     return checked.report.exit_code, render_report(checked, output_format, level, coverage), checked.report.verdict
 
@@ -336,6 +386,7 @@ def batch(
         force=force,
         progress=progress_printer(),
         waivers=waivers,
+        narrative_pack=source.step <= 3,
     )
     counted = tally(result.summary_path)
     workbook, page = out_dir / "汇总.xlsx", out_dir / "汇总.html"

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from xlplugin.core.amounts import normalize_text
 from xlplugin.core.errors import NotRunnable
-from xlplugin.core.findings import Operand
+from xlplugin.core.findings import TEXT_ONLY, Operand
 from xlplugin.core.intervals import ZERO, Interval
 from xlplugin.engine.expressions import Ref
 from xlplugin.engine.relations import Relations
@@ -41,8 +41,16 @@ class Context:
     """Access to the located workbook (and its narrative) for rule kinds; ``tolerance`` is set per
     rule by the engine. Claim rules record the quoted numbers they checked with :meth:`cover`."""
 
-    def __init__(self, located: LocatedBook, paragraphs: list | None = None, skip_sections: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        located: LocatedBook,
+        paragraphs: list | None = None,
+        skip_sections: tuple[str, ...] = (),
+        text_only: bool = False,
+    ):
         self.located = located
+        #: a 情况说明 checked alone: every reference to a table is "not run", never a blank cell
+        self.text_only = text_only
         self.tolerance: Decimal | None = None
         #: the rule running (set by the engine), and the linear relations the rules state
         self.rule_id = ""
@@ -50,16 +58,23 @@ class Context:
         self.paragraphs = paragraphs if paragraphs is not None else _sheet_paragraphs(located)
         self.skipped_cells = _skipped_cells(self.paragraphs, skip_sections)
         self.covered: dict[int, set[tuple[int, int]]] = {}
+        #: per paragraph, each covered span with the rule that checked it (the JSON's ``checked_by``)
+        self.checked_by: dict[int, list[tuple[tuple[int, int], str]]] = {}
 
     def require_narrative(self) -> list:
         if not self.paragraphs:
             raise NotRunnable("没有情况说明（工作簿中没有“情况说明”表，也没有用 --narrative 指定文件）")
         return self.paragraphs
 
-    def cover(self, paragraph, span: tuple[int, int]) -> None:
+    def cover(self, paragraph, span: tuple[int, int], rule: str = "") -> None:
+        """Record that ``rule`` (default: the rule running) checked the numbers of ``span`` of
+        ``paragraph`` (a span of its normalised text)."""
         self.covered.setdefault(id(paragraph), set()).add(span)
+        self.checked_by.setdefault(id(paragraph), []).append((span, rule or self.rule_id))
 
     def table(self, table_id: str) -> Table:
+        if self.text_only:
+            raise NotRunnable(TEXT_ONLY)
         table = self.located.tables.get(table_id)
         if table is None:
             raise NotRunnable(f"工作簿中找不到{table_id}")
@@ -67,12 +82,16 @@ class Context:
 
     def selfeval(self, kinds: tuple[str, ...] | list[str] | None = None) -> list:
         """The located 绩效自评表 of the given kinds; none at all → not run."""
+        if self.text_only:
+            raise NotRunnable(TEXT_ONLY)
         tables = [t for t in self.located.selfeval if not kinds or t.kind in kinds]
         if not tables:
             raise NotRunnable(f"工作簿中没有{'、'.join(kinds) if kinds else ''}绩效自评表")
         return tables
 
     def resolve(self, ref: Ref) -> Resolved:
+        if self.text_only:
+            raise NotRunnable(TEXT_ONLY)
         if ref.row == "资金情况" and ref.table not in self.located.tables:
             return self._selfeval_fund(ref)
         table = self.table(ref.table)

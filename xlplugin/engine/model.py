@@ -12,7 +12,10 @@ from pathlib import Path
 from xlplugin.engine.kinds import KINDS, KindModule
 from xlplugin.workbook.layout import Layout
 
-__all__ = ["Pack", "Rule"]
+__all__ = ["BUILTIN_PACK", "Pack", "Rule", "builtin_pack"]
+
+#: the id reports give the built-in checks when no pack applies (a 情况说明 of a region without a pack)
+BUILTIN_PACK = "builtin"
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,14 @@ class Pack:
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def builtin_pack() -> Pack:
+    """The pack of a 情况说明 no installed or bundled pack is for: no tables and no rules of its own,
+    so only the checks every pack gets run — the narrative's own arithmetic
+    (:mod:`xlplugin.engine.builtin_narrative`) and the list of numbers nothing checked."""
+    from xlplugin import __version__
+
+    name = "通用情况说明核对（内置）"
+    layout = Layout(BUILTIN_PACK, name, 0, "", __version__, "情况说明", ())
+    return Pack(BUILTIN_PACK, name, __version__, 0, "", "xlplugin", layout, [], Path())

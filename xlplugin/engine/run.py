@@ -19,16 +19,26 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import heapq
 from decimal import Decimal
 
 from xlplugin.core import codes
 from xlplugin.core.amounts import fmt
 from xlplugin.core.cells import parse_a1
 from xlplugin.core.errors import NotRunnable
-from xlplugin.core.findings import ERROR, INFO, WARNING, Finding, NotRun, Outcome, Report
+from xlplugin.core.findings import (
+    ERROR,
+    INFO,
+    TEXT_ONLY,
+    WARNING,
+    Finding,
+    NarrativeNumber,
+    NotRun,
+    Outcome,
+    Report,
+)
 from xlplugin.core.intervals import Verdict
-from xlplugin.engine.builtin_narrative import arithmetic_findings
+from xlplugin.engine.builtin_narrative import ARITHMETIC, arithmetic_findings
 from xlplugin.engine.context import Context
 from xlplugin.engine.fit import measure_fit
 from xlplugin.engine.localize import DEFAULT_WEIGHTS, Weights, localize
@@ -50,16 +60,25 @@ def run_pack(
     paragraphs: list | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
     time_limit: float = LOCALIZE_SECONDS,
+    text_only: bool = False,
 ) -> Report:
     """Check ``located`` with every enabled rule of ``pack``; ``paragraphs`` replace the workbook's
     own 情况说明 (a narrative given as a separate file). ``weights`` and ``time_limit`` steer the
-    localizer (建议修改, :mod:`xlplugin.engine.localize`)."""
+    localizer (建议修改, :mod:`xlplugin.engine.localize`).
+
+    ``text_only``: ``paragraphs`` are a 情况说明 checked alone (``located`` has no tables). Rules about
+    the tables, and narrative rules whose sentences need table figures, are listed as not run — never
+    compared with blank cells — and the narrative's unchecked numbers are listed whatever the pack."""
     report = Report(workbook or located.book.source, pack.id, pack.version)
-    report.fit = measure_fit(located, pack.id, pack.name)
+    report.mode = "narrative" if text_only else "workbook"
+    report.fit = None if text_only else measure_fit(located, pack.id, pack.name)
     report.findings.extend(_reading_findings(located))
-    context = Context(located, paragraphs, pack.layout.narrative_skip)
+    context = Context(located, paragraphs, pack.layout.narrative_skip, text_only)
     for rule in pack.rules:
         if not rule.enabled:
+            continue
+        if text_only and rule.module.TOPIC != "narrative":
+            report.not_run.append(NotRun(rule.id, rule.name, TEXT_ONLY))
             continue
         context.tolerance = rule.tolerance
         context.rule_id = rule.id
@@ -80,9 +99,10 @@ def run_pack(
         report.rules_run += 1
         report.findings.extend(_stamp(rule, outcome) for outcome in outcomes)
     # every pack gets the narrative's own arithmetic checked, after its rules (their figures are theirs)
+    context.rule_id = ARITHMETIC
     report.findings.extend(arithmetic_findings(context))
-    if any(r.module.TOPIC == "narrative" for r in pack.rules if r.enabled):
-        report.findings.extend(_coverage(context, report))
+    narrative_rules = any(r.module.TOPIC == "narrative" for r in pack.rules if r.enabled)
+    report.findings.extend(_coverage(context, report, list_unchecked=narrative_rules or text_only))
     report.localization = localize(context.relations, weights, time_limit)
     report.suggestions = report.localization.suggestions
     _mark_consequences(report.findings, report.suggestions)
@@ -95,25 +115,17 @@ def run_pack(
     return report
 
 
-def _coverage(context: Context, report: Report) -> list[Finding]:
-    """Count the narrative's numbers and list, per paragraph, the ones no rule checked (提示)."""
+def _coverage(context: Context, report: Report, list_unchecked: bool) -> list[Finding]:
+    """Record every number of the narrative with the rules that checked it (``report.numbers``) and,
+    when ``list_unchecked``, list per paragraph the ones no rule checked (提示)."""
     findings = []
     for paragraph in context.paragraphs:
         if paragraph.cell in context.skipped_cells:
             continue
-        covered = _merged(context.covered.get(id(paragraph), set()))
-        starts = [s for s, _ in covered]
-        missed = []
-        for start, end, quantity in paragraph.quantities:
-            report.narrative_numbers += 1
-            # the covered span starting last before this number's end is the only one that can overlap
-            # it (spans are merged): one look-up per number, not one per span
-            index = bisect_left(starts, end) - 1
-            if index >= 0 and covered[index][1] > start:
-                report.narrative_checked += 1
-            else:
-                missed.append(quantity.text)
-        if missed:
+        numbers = _checked_numbers(paragraph, context.checked_by.get(id(paragraph), []))
+        report.numbers += numbers
+        missed = [n.text for n in numbers if not n.checked_by]
+        if missed and list_unchecked:
             findings.append(
                 Finding(
                     rule=UNCOVERED,
@@ -135,15 +147,35 @@ def _coverage(context: Context, report: Report) -> list[Finding]:
     return findings
 
 
-def _merged(spans) -> list[tuple[int, int]]:
-    """Overlapping or touching spans joined, sorted by start."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+def _checked_numbers(paragraph, checked: list[tuple[tuple[int, int], str]]) -> list[NarrativeNumber]:
+    """The paragraph's numbers, each with the rules whose checked spans overlap it.
+
+    One sweep over both lists sorted by start: a span joins the active ones when a number ends after
+    it starts and leaves once a number starts after it ends — a long paragraph with many checks costs
+    (numbers + spans) · log, not numbers × spans."""
+    pending = sorted(checked)
+    active: list[tuple[int, int, str]] = []  # heap of (end, start, rule)
+    position, numbers = 0, []
+    for start, end, quantity in paragraph.quantities:
+        while position < len(pending) and pending[position][0][0] < end:
+            (span_start, span_end), rule = pending[position]
+            heapq.heappush(active, (span_end, span_start, rule))
+            position += 1
+        while active and active[0][0] <= start:
+            heapq.heappop(active)
+        rules = tuple(dict.fromkeys(sorted(rule for _, _, rule in active)))
+        numbers.append(
+            NarrativeNumber(
+                paragraph.sheet,
+                paragraph.cell,
+                paragraph.span(start, end),
+                quantity.text,
+                quantity.value,
+                quantity.unit,
+                rules,
+            )
+        )
+    return numbers
 
 
 def _cell_order(cell: str) -> tuple[int, int]:

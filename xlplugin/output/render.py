@@ -22,7 +22,7 @@ import json
 import click
 
 from xlplugin.core.amounts import fmt
-from xlplugin.core.findings import ERROR, FAIL, INFO, MISFIT, PASS, WARNING, Finding, Report
+from xlplugin.core.findings import ERROR, FAIL, INFO, MISFIT, PASS, TEXT_ONLY, WARNING, Finding, Report
 from xlplugin.output.marks import suggestion_text
 
 COLOURS = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
@@ -69,12 +69,12 @@ def render_text(
     if hidden:
         lines += ["", _hidden_line(hidden)]
     lines += _suggestion_lines(report)
-    if report.not_run:
-        lines += ["", click.style(f"未执行的规则（{len(report.not_run)} 条，不算通过）：", bold=True)]
-        lines += [f"  {n.rule} {n.name}：{n.reason}" for n in report.not_run]
+    lines += _not_run_lines(report)
+    if report.mode == "narrative":
+        lines += ["", f"情况说明：{report.narrative_numbers} 个数字，{report.narrative_checked} 个由规则核对。"]
     if coverage:
         lines += _coverage_lines(report)
-    elif report.narrative_numbers and level == "info":
+    elif report.narrative_numbers and level == "info" and report.mode != "narrative":
         lines += ["", f"情况说明：{report.narrative_numbers} 个数字，{report.narrative_checked} 个由规则核对。"]
     lines += _waived_lines(report)
     counts = f"错误 {report.count(ERROR)} · 警告 {report.count(WARNING)} · 提示 {report.count(INFO)} · 未执行 {len(report.not_run)}"
@@ -86,6 +86,19 @@ def render_text(
     verdict_colour = {FAIL: "red", MISFIT: LAYOUT_COLOUR}.get(kind, "yellow" if report.count(WARNING) else "green")
     lines += ["", *_next_step(report), counts, click.style(f"结论：{report.verdict}", fg=verdict_colour, bold=True)]
     return "\n".join(lines)
+
+
+def _not_run_lines(report: Report) -> list[str]:
+    """The rules not run, each with its reason — except those a 情况说明 checked alone could not run
+    for want of tables: one line counts them (listing a hundred table rules says nothing)."""
+    if not report.not_run:
+        return []
+    tables = [n for n in report.not_run if TEXT_ONLY in n.reason]
+    lines = ["", click.style(f"未执行的规则（{len(report.not_run)} 条，不算通过）：", bold=True)]
+    lines += [f"  {n.rule} {n.name}：{n.reason}" for n in report.not_run if TEXT_ONLY not in n.reason]
+    if tables:
+        lines.append(f"  另有 {len(tables)} 条规则要用表格数字，只有情况说明时未执行；连同工作簿一起校验即可执行。")
+    return lines
 
 
 def _finding_lines(finding: Finding, misfit: bool) -> list[str]:

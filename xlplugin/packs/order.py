@@ -22,10 +22,17 @@ from pathlib import Path
 
 from xlplugin.core.errors import PackError
 from xlplugin.packs.config import find_config, read_config
-from xlplugin.packs.resolve import Resolved, is_installed, recognise_fit, resolve_pack
+from xlplugin.packs.resolve import (
+    NARRATIVE_OPENING,
+    Resolved,
+    is_installed,
+    narrative_pack,
+    recognise_fit,
+    resolve_pack,
+)
 from xlplugin.workbook.book import Book
 
-__all__ = ["ENV_VAR", "STEPS", "PackSource", "choose_source", "configured_source"]
+__all__ = ["ENV_VAR", "STEPS", "PackSource", "choose_for_narrative", "choose_source", "configured_source"]
 
 ENV_VAR = "XLPLUGIN_PACK"
 
@@ -118,3 +125,28 @@ def choose_source(
     return PackSource(
         resolved, step, f"没有指定规则包；{where}的 {fit.pack_id} 与工作簿的表样最相符（{fit.describe()}）"
     )
+
+
+def choose_for_narrative(
+    spec: str | Path | None,
+    paragraphs: list,
+    allow_unsigned: bool = False,
+    *,
+    environ: Mapping[str, str] | None = None,
+    cwd: str | Path | None = None,
+    given: str = "--pack",
+) -> PackSource | None:
+    """The pack to check a 情况说明 alone with: steps 1–3 as for a workbook; then, instead of the
+    tables' fit, the installed or bundled pack whose region the narrative's opening paragraphs name.
+    ``None`` when none is: the narrative gets the built-in checks only, never another region's
+    wording rules."""
+    chosen = configured_source(spec, allow_unsigned, environ=environ, cwd=cwd, given=given)
+    if chosen is not None:
+        return chosen
+    found = narrative_pack("".join(p.norm for p in paragraphs[:NARRATIVE_OPENING]))
+    if found is None:
+        return None
+    resolved, region = found
+    step = 4 if is_installed(resolved.path) else 5
+    where = "已安装" if step == 4 else "随附"
+    return PackSource(resolved, step, f"没有指定规则包；情况说明开头写明了“{region}”，用{where}的该地区规则包")

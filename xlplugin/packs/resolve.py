@@ -26,6 +26,7 @@ __all__ = [
     "closest_packs",
     "find_pack",
     "is_installed",
+    "narrative_pack",
     "pack_fits",
     "recognise",
     "recognise_fit",
@@ -144,6 +145,36 @@ def pack_fits(book: Book) -> list[tuple[Fit, Resolved]]:
         ranked.append((fit, resolved))
     ranked.sort(key=lambda item: (-item[0].score, -len(item[0].found), not is_installed(item[1].path)))
     return ranked
+
+
+#: how many opening paragraphs of a 情况说明 may name its region (title, unit name, first sentences):
+#: a region mentioned later (对口支援重庆…) says nothing about whose narrative it is
+NARRATIVE_OPENING = 5
+_REGION_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+
+
+def narrative_pack(opening: str) -> tuple[Resolved, str] | None:
+    """The installed or bundled pack whose region the opening of a 情况说明 names (``重庆市万盛经开区…``
+    names 重庆市, the Chongqing pack's region), with the region as written in the pack; ``None`` when
+    no pack's region is named, or when several regions are (no guessing). Among packs of one region
+    the newest year wins, an installed pack before a bundled one."""
+    named: list[tuple[int, bool, Resolved, str]] = []
+    for pack_id in sorted({pack_id for pack_id, _, _ in candidates()}):
+        try:
+            resolved = _by_id(pack_id)
+            pack = load_pack(resolved.path)
+        except XlpluginError:  # a broken pack
+            continue
+        region = pack.region.strip()
+        stem = next(
+            (region[: -len(s)] for s in _REGION_SUFFIXES if region.endswith(s) and len(region) > len(s)), region
+        )
+        if len(stem) >= 2 and stem in opening:
+            named.append((pack.year, is_installed(resolved.path), resolved, region))
+    if not named or len({region for *_, region in named}) > 1:
+        return None
+    _, _, resolved, region = max(named, key=lambda item: (item[0], item[1]))
+    return resolved, region
 
 
 def closest_packs(book: Book, than: Fit) -> list[Fit]:

@@ -111,7 +111,7 @@ def check(prepared: ClaimPrepared, context):
             reason = error  # e.g. a row the sentence names is not in the table: its numbers stay uncovered
             continue
         checked += 1
-        cover(context, match)
+        cover(context, match, set().union(*(resolver.used for _, resolver, *_ in results)))
         for text, resolver, verdict, expected, actual, quoted in results:
             if verdict is not Verdict.PASS:
                 yield outcome(verdict, match, resolver, expected, actual, "情况说明", quoted=quoted, check=text)

@@ -111,21 +111,22 @@ def check(prepared: ClaimChangePrepared, context):
         raise NotRunnable("情况说明中没有与模板相符的增减变化句子")
     checked, reason = 0, None
     for match in found:
+        resolver = Resolver(context, match)
         try:
-            outcomes = list(_judge(prepared, context, match))
+            outcomes = list(_judge(prepared, resolver, match))
         except NotRunnable as error:
             reason = error  # e.g. the current figure's row is not in the table: this sentence stays uncovered
             continue
         checked += 1
-        cover(context, match)
+        cover(context, match, resolver.used)
         yield from outcomes
     if not checked:
         raise NotRunnable(f"情况说明中相符的增减变化句子都无法核对：{reason}")
 
 
-def _judge(prepared: ClaimChangePrepared, context, match):
-    """The outcomes of one sentence; raises NotRunnable when its figures cannot be computed."""
-    resolver = Resolver(context, match)
+def _judge(prepared: ClaimChangePrepared, resolver: Resolver, match):
+    """The outcomes of one sentence; raises NotRunnable when its figures cannot be computed. The
+    figures it judged are in ``resolver.used``."""
     values = match.values
     first, second = values["方向"], values.get("方向2")
     if second and (first in UP and second in DOWN or first in DOWN and second in UP):
@@ -148,6 +149,7 @@ def _judge(prepared: ClaimChangePrepared, context, match):
     rate = values["幅度"]
     if base.point == ZERO or (base.low <= ZERO <= base.high and base.radius > 0):
         if "zero_base" in prepared.checks:
+            resolver.used |= {"变动", "幅度"}
             yield outcome(
                 Verdict.FAIL,
                 match,
@@ -160,6 +162,7 @@ def _judge(prepared: ClaimChangePrepared, context, match):
         return
     if "rate" not in prepared.checks:
         return
+    resolver.used |= {"变动", "幅度"}
     expected = change / base * Interval.exact(100) if change.point >= 0 else -change / base * Interval.exact(100)
     verdict = quoted_compare(rate, expected)
     if verdict is not Verdict.PASS:

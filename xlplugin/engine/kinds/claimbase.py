@@ -146,12 +146,14 @@ def _skipped(paragraph: Paragraph, context) -> bool:
 
 class Resolver:
     """Values for one match: slots from the sentence, references from the tables (``{类}`` rows
-    filled with the bound code); every table operand is remembered for the finding."""
+    filled with the bound code); every table operand is remembered for the finding, and every slot
+    read in ``used`` (only those numbers count as checked)."""
 
     def __init__(self, context, match: Match):
         self.context, self.match = context, match
         self.operands: list[Operand] = []
         self.cells: list[tuple[str, str]] = []
+        self.used: set[str] = set()
 
     def ref(self, ref: Ref) -> Ref:
         if "{" not in ref.row:
@@ -166,6 +168,7 @@ class Resolver:
             value = self.match.values[node.name]
             if not isinstance(value, Quantity):
                 raise ValueError(f"slot {node.name} is not a number")
+            self.used.add(node.name)
             return value.interval()
         resolved = self.context.resolve(self.ref(node))
         if resolved.operand not in self.operands:
@@ -193,6 +196,7 @@ def judge(tree, resolver: Resolver, tolerance) -> tuple[Verdict, Interval | None
     if getattr(tree, "op", None) == "==" and isinstance(left, Slot) and tolerance is None:
         quoted = resolver.match.values[left.name]
         computed = value_of(tree.right, resolver)
+        resolver.used.add(left.name)
         return quoted_compare(quoted, computed), computed, quoted.interval(), quoted
     result = evaluate(tree, resolver, tolerance)
     return result.verdict, result.right, result.left, None
@@ -257,10 +261,11 @@ def outcome(
     )
 
 
-def cover(context, match: Match, names=None) -> None:
-    """Record the quoted numbers of a match as checked (for the coverage report)."""
+def cover(context, match: Match, names) -> None:
+    """Record the quoted numbers of the slots ``names`` of a match as checked (for the coverage
+    report): only the ones a check used — a figure a template merely captured was not checked."""
     for name, span in match.spans.items():
-        if (names is None or name in names) and isinstance(match.values.get(name), Quantity):
+        if name in names and isinstance(match.values.get(name), Quantity):
             context.cover(match.paragraph, span)
 
 

@@ -1,0 +1,66 @@
+"""What a batch checks: the workbooks under the paths given, the 情况说明 files that stand alone, and
+the 情况说明 file that comes with a workbook.
+
+A folder a bureau collects holds workbooks (.xlsx, .xls, WPS .et, .ods …) and often each unit's
+情况说明 as a Word or text file beside its workbook (``某局2023年度部门决算.xlsx`` and
+``某局2023年度部门决算-情况说明.docx``). Such a companion — a narrative whose name begins with a
+workbook's name, in the same folder — belongs to that workbook: it is checked with it (when the
+workbook has no 情况说明 sheet of its own), not on its own a second time. A narrative without a
+workbook is checked alone (:func:`xlplugin.api.check_narrative`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from xlplugin.api import NARRATIVE_SUFFIXES
+
+__all__ = ["WORKBOOK_SUFFIXES", "companion", "discover", "is_narrative_file"]
+
+#: Files a department might send as its workbook: .xlsx/.xlsm, and .xls, WPS .et/.ett, .ods/.ots, .xlsb,
+#: which are read too (their annotated copies are .xlsx); the wrong kinds (.csv, a damaged or
+#: encrypted file) are listed as "could not check".
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".ots", ".csv"}
+
+
+def is_narrative_file(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in NARRATIVE_SUFFIXES
+
+
+def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> list[Path]:
+    """Workbook-like files and standalone 情况说明 files under the given files and folders (recursive,
+    sorted), without Office's lock files (``~$…``), hidden files, companions of a workbook and
+    anything inside the output folder. Whatever is given that is not a folder is taken as it is — a
+    named pipe or a device too, which the check then refuses with its reason, rather than being
+    skipped without a word."""
+    out = Path(out_dir).resolve() if out_dir else None
+    found: list[Path] = []
+    for given in paths:
+        given = Path(given)
+        candidates = [given] if not given.is_dir() else sorted(p for p in given.rglob("*") if not p.is_dir())
+        workbooks = [p for p in candidates if p.suffix.lower() in WORKBOOK_SUFFIXES]
+        for path in candidates:
+            if path.name.startswith(("~$", ".")) or (out and out in path.resolve().parents):
+                continue
+            if path == given or path.suffix.lower() in WORKBOOK_SUFFIXES or is_narrative_file(path) and not any(_accompanies(path, w) for w in workbooks):
+                found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def companion(workbook: str | Path) -> Path | None:
+    """The 情况说明 file that comes with ``workbook`` (same folder, name beginning with the workbook's),
+    or ``None``; with several, the one with the shortest name (``X-情况说明.docx`` before
+    ``X-情况说明-旧.docx``)."""
+    workbook = Path(workbook)
+    try:
+        siblings = [p for p in workbook.parent.iterdir() if is_narrative_file(p) and not p.name.startswith(("~$", "."))]
+    except OSError:
+        return None
+    found = sorted(
+        (p for p in siblings if _accompanies(p, workbook) and p.is_file()), key=lambda p: (len(p.name), p.name)
+    )
+    return found[0] if found else None
+
+
+def _accompanies(narrative: Path, workbook: Path) -> bool:
+    return narrative.parent == workbook.parent and narrative.stem.startswith(workbook.stem) and narrative != workbook

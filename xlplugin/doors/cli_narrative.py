@@ -1,0 +1,72 @@
+"""``xlplugin check`` on a 情况说明 file alone (.docx, .txt, .md): the check, and its annotated copy.
+
+A .docx gets a copy with Word comments on the sentences found wrong (``x.校验.docx``); a .txt or .md
+has nowhere to hold a comment, so it gets a marked-up page instead (``x.校验.html``). The narrative
+itself is never written to: ``--in-place`` is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from xlplugin.core.errors import XlpluginError
+from xlplugin.doors.os_errors import user_error
+
+__all__ = ["annotated_narrative_target", "is_narrative", "write_narrative_annotation", "write_narrative_copy"]
+
+
+def is_narrative(path: Path) -> bool:
+    """Whether ``path`` is a 情况说明 file to check on its own (by its suffix)."""
+    from xlplugin.api import NARRATIVE_SUFFIXES
+
+    return path.suffix.lower() in NARRATIVE_SUFFIXES
+
+
+def annotated_narrative_target(source: Path, annotate_to: Path | None, in_place: bool) -> Path:
+    """Where the annotated copy of ``source`` goes, refusing what cannot be written before checking."""
+    from xlplugin.output.narrative_marks import annotated_narrative_name
+
+    if in_place:
+        raise XlpluginError(
+            "cannot-annotate",
+            f"情况说明“{source.name}”不能直接标注；请改用 --annotate，另存一份"
+            f"“{annotated_narrative_name(source).name}”，原文件不变。",
+        )
+    target = annotate_to or annotated_narrative_name(source)
+    wanted = ".docx" if source.suffix.lower() == ".docx" and target.suffix.lower() == ".docx" else ".html"
+    if target.suffix.lower() not in (".docx", ".html"):
+        raise XlpluginError(
+            "cannot-annotate",
+            f"情况说明的标注副本是 Word 文档（.docx，仅当原文件是 .docx）或网页（.html）：“{target.name}”的扩展名不对。",
+        )
+    if target.suffix.lower() != wanted:
+        raise XlpluginError(
+            "cannot-annotate",
+            f"“{source.name}”不是 Word 文档，标注只能写成网页：--annotate-to 的文件名请以 .html 结尾。",
+        )
+    if target.exists() and target.resolve() == source.resolve():
+        raise XlpluginError("cannot-annotate", "标注副本不能覆盖原文件。")
+    return target
+
+
+def write_narrative_copy(source: Path, checked, target: Path) -> Path:
+    """Write the annotated copy of a 情况说明 checked alone: Word comments in a .docx ``target``, else
+    the marked-up page; returns ``target``."""
+    from xlplugin.output.narrative_marks import write_annotated_docx, write_marked_html
+
+    if target.suffix.lower() == ".docx":
+        write_annotated_docx(source, checked.paragraphs, checked.report, target)
+    else:
+        write_marked_html(checked.paragraphs, checked.report, target, source.name)
+    return target
+
+
+def write_narrative_annotation(source: Path, checked, target: Path) -> None:
+    """:func:`write_narrative_copy`, saying where; what the system refuses is one sentence."""
+    try:
+        write_narrative_copy(source, checked, target)
+    except OSError as error:
+        raise user_error(error, target) from None
+    kind = "Word 批注副本" if target.suffix.lower() == ".docx" else "标注网页"
+    click.echo(f"已写入{kind}：{target}（{len(checked.report.findings)} 条结果；原文件未改动）", err=True)
