@@ -101,7 +101,7 @@ def test_a_docx_narrative_is_read_like_the_text(sample_path):
     from_docx = _json(run_cli("check", docx_path, "--format", "json"))
     from_text = _json(run_cli("check", _narrative(sample_path), "--format", "json"))
     assert from_docx["mode"] == "narrative"
-    rules = lambda r: sorted((f["rule"], f["severity"]) for f in r["findings"])  # noqa: E731
+    rules = lambda r: sorted((f["rule"], f["severity"]) for f in r["findings"])
     assert rules(from_docx) == rules(from_text)
 
 

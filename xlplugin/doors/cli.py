@@ -62,7 +62,7 @@ cli.add_command(template)
     "--pack",
     "pack_spec",
     default=None,
-    help="规则包：目录、pack.yaml、.zip 或 id（如 cq-2021、cq-2021@1.1.0）；不写时依次用环境变量 XLPLUGIN_PACK、"
+    help="规则包：目录、pack.yaml、.zip 或 id（如 cq-2021、cq-2021@1.2.0）；不写时依次用环境变量 XLPLUGIN_PACK、"
     "配置文件 xlplugin.yaml、表样最相符的规则包（xlplugin pack which 说明用哪个、为什么）。",
 )
 @click.option(
@@ -259,7 +259,7 @@ def _check_narrative_one(
         target = annotated_narrative_target(source, annotate_to, in_place) if annotate else None
         checked = check_narrative(source, pack_spec, name=source.name, allow_unsigned=allow_unsigned, waivers=waivers)
         if target is not None:
-            write_narrative_annotation(source, checked, target)
+            write_narrative_annotation(source, checked, target, level)
     except XlpluginError as error:
         if output_format == "json":
             return error.exit_code, error_json(error.code, error.message, source.name), None

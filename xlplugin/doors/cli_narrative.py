@@ -50,22 +50,26 @@ def annotated_narrative_target(source: Path, annotate_to: Path | None, in_place:
     return target
 
 
-def write_narrative_copy(source: Path, checked, target: Path) -> Path:
+def write_narrative_copy(source: Path, checked, target: Path, level: str = "warning") -> Path:
     """Write the annotated copy of a 情况说明 checked alone: Word comments in a .docx ``target``, else
-    the marked-up page; returns ``target``."""
+    the marked-up page; returns ``target``. ``level`` (``--level``) is the least severity marked: by
+    default 错误 and 警告, as the workbook's copy colours them — a comment on every paragraph with an
+    unchecked number would bury the ones that matter."""
     from xlplugin.output.narrative_marks import write_annotated_docx, write_marked_html
+    from xlplugin.output.render import LEVELS
 
+    severities = LEVELS[level]
     if target.suffix.lower() == ".docx":
-        write_annotated_docx(source, checked.paragraphs, checked.report, target)
+        write_annotated_docx(source, checked.paragraphs, checked.report, target, severities=severities)
     else:
-        write_marked_html(checked.paragraphs, checked.report, target, source.name)
+        write_marked_html(checked.paragraphs, checked.report, target, source.name, severities=severities)
     return target
 
 
-def write_narrative_annotation(source: Path, checked, target: Path) -> None:
+def write_narrative_annotation(source: Path, checked, target: Path, level: str = "warning") -> None:
     """:func:`write_narrative_copy`, saying where; what the system refuses is one sentence."""
     try:
-        write_narrative_copy(source, checked, target)
+        write_narrative_copy(source, checked, target, level)
     except OSError as error:
         raise user_error(error, target) from None
     kind = "Word 批注副本" if target.suffix.lower() == ".docx" else "标注网页"
