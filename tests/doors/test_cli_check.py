@@ -57,7 +57,7 @@ def test_json_report(corrected_path, tmp_path):
     assert result.exit_code == 0 and "结论：通过" in result.output
     report = json.loads(output.read_text(encoding="utf-8"))
     assert report["workbook"] == corrected_path.name
-    assert report["pack"] == {"id": "cq-2021", "version": "1.1.0"}
+    assert report["pack"] == {"id": "cq-2021", "version": "1.2.0"}
     assert report["summary"]["errors"] == 0 and report["summary"]["warnings"] == 0 and report["summary"]["not_run"] == 0
     assert report["not_run"] == []
     finding = report["findings"][0]
@@ -110,7 +110,7 @@ def test_exit_code_two_for_bad_input_and_bad_pack(tmp_path, sample_path):
 
 
 def test_pack_by_id_and_version(corrected_path):
-    result = CliRunner().invoke(cli, ["check", str(corrected_path), "--pack", "cq-2021@1.1.0", "--level", "warning"])
+    result = CliRunner().invoke(cli, ["check", str(corrected_path), "--pack", "cq-2021@1.2.0", "--level", "warning"])
     assert result.exit_code == 0 and "结论：通过" in result.output
 
 

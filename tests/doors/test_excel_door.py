@@ -177,9 +177,9 @@ def test_the_pack_comes_from_env_then_the_config_sheet_then_the_user_file(sample
     assert excel.pack_spec(book) is None
     (tmp_path / ".xlwings").mkdir()
     (tmp_path / ".xlwings" / "xlwings.conf").write_text(
-        '"INTERPRETER","python"\n"XLPLUGIN_PACK","cq-2021@1.1.0"\n', encoding="utf-8"
+        '"INTERPRETER","python"\n"XLPLUGIN_PACK","cq-2021@1.2.0"\n', encoding="utf-8"
     )
-    assert excel.pack_spec(book) == "cq-2021@1.1.0"
+    assert excel.pack_spec(book) == "cq-2021@1.2.0"
     conf = book.sheets.add(excel.CONFIG_SHEET, after=book.sheets[len(book.sheets) - 1])
     conf.range("A1").value = [["XLPLUGIN_PACK", "rules/chongqing-2021"]]
     assert excel.pack_spec(book) == "rules/chongqing-2021"

@@ -193,10 +193,10 @@ def test_the_ribbon_pack_button_offers_the_config_sheet(sample_path):
     book = Book.open(sample_path)
     excel.ribbon("xlplugin_pack", book)
     message, title = book.app.alerts[-1]
-    assert title == "xlplugin 规则包" and "cq-2021 1.1.0" in message and "按表样自动选择" in message
+    assert title == "xlplugin 规则包" and "cq-2021 1.2.0" in message and "按表样自动选择" in message
     assert book.sheets[excel.CONFIG_SHEET].range("A1").value == excel.CONFIG_KEY
-    book.sheets[excel.CONFIG_SHEET].range("B1").value = "cq-2021@1.1.0"
-    assert excel.pack_spec(book) == "cq-2021@1.1.0"
+    book.sheets[excel.CONFIG_SHEET].range("B1").value = "cq-2021@1.2.0"
+    assert excel.pack_spec(book) == "cq-2021@1.2.0"
     excel.ribbon("xlplugin_validate", book)
     assert book.app.alerts[-1][1] == "xlplugin 校验完成"
     excel.ribbon("xlplugin_clear", book)

@@ -106,7 +106,7 @@ def _finding(rule: str, severity: str) -> Finding:
 
 def test_layout_problems_alone_never_fail():
     fit = Fit("cq-2021", "重庆", 9, tuple(f"公开0{i}表" for i in range(1, 10)), (), 100, 98)
-    report = Report("x.xlsx", "cq-2021", "1.1.0", fit=fit)
+    report = Report("x.xlsx", "cq-2021", "1.2.0", fit=fit)
     report.findings = [_finding("READ.row-missing", WARNING), _finding("READ.unexpected-row", "提示")]
     assert report.count(WARNING) == 0 and len(report.layout_problems) == 2
     assert report.kind == PASS and report.verdict == "通过；另有 2 处与表样不符（见读取问题，不计入错误、警告）"

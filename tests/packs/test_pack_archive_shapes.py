@@ -25,7 +25,7 @@ def _entries(tmp_path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def _consistent(entries: dict[str, bytes], pack=("cq-2021", "1.1.0")) -> dict[str, bytes]:
+def _consistent(entries: dict[str, bytes], pack=("cq-2021", "1.2.0")) -> dict[str, bytes]:
     """The entries with a CONTENTS.json that lists exactly their files: passes the tampering check."""
     files = {n: hashlib.sha256(d).hexdigest() for n, d in entries.items() if n not in ("CONTENTS.json",)}
     contents = {"format": 1, "pack": {"id": pack[0], "version": pack[1]}, "files": files}
@@ -116,7 +116,7 @@ def _shape(name: str, tmp_path: Path, key: Path) -> Path:
     if name == "pack-yaml-not-utf8":
         return _zip(target, _signed(_consistent({**inner, "pack.yaml": "id: 重庆".encode("gbk")}), key).items())
     if name == "files-listed-as-a-list":
-        contents = {"format": 1, "pack": {"id": "cq-2021", "version": "1.1.0"}, "files": sorted(inner)}
+        contents = {"format": 1, "pack": {"id": "cq-2021", "version": "1.2.0"}, "files": sorted(inner)}
         return _zip(target, [*inner.items(), ("CONTENTS.json", json.dumps(contents).encode())])
     if name == "manifest-not-json":
         return _zip(target, [*inner.items(), ("CONTENTS.json", b"\xff\xfe{")])

@@ -53,7 +53,7 @@ def _hostile_archive(tmp_path, pack_id: str, version: str = "1.0.0"):
         entries["pack.yaml"]
         .decode("utf-8")
         .replace("\nid: cq-2021\n", f"\nid: {json.dumps(pack_id)}\n")
-        .replace("\nversion: 1.1.0\n", f"\nversion: {json.dumps(version)}\n")
+        .replace("\nversion: 1.2.0\n", f"\nversion: {json.dumps(version)}\n")
         .encode("utf-8")
     )
     files = {name: data for name, data in entries.items() if name != "CONTENTS.json"}
@@ -95,4 +95,4 @@ def test_install_never_touches_a_folder_outside_the_packs_folder(tmp_path, how):
 
 def test_a_good_pack_still_installs(tmp_path):
     result = run_cli("pack", "install", build(CITY, tmp_path / "good.zip"), "--allow-unsigned")
-    assert result.exit_code == 0 and find_pack("cq-2021@1.1.0").is_relative_to(installed_root())
+    assert result.exit_code == 0 and find_pack("cq-2021@1.2.0").is_relative_to(installed_root())

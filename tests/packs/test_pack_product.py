@@ -35,14 +35,14 @@ def signed(tmp_path, keys):
 def test_round_trip_build_sign_install_check(tmp_path, signed, keys, sample_path):
     assert run_cli("pack", "trust", keys["bureau"][1]).exit_code == 0
     result = run_cli("pack", "install", signed)
-    assert result.exit_code == 0 and "已安装 cq-2021 1.1.0" in result.output and "签名可信" in result.output
-    assert find_pack("cq-2021@1.1.0").is_relative_to(installed_root())  # the installed copy is used
-    result = run_cli("check", sample_path, "--pack", "cq-2021@1.1.0", "--level", "error")
+    assert result.exit_code == 0 and "已安装 cq-2021 1.2.0" in result.output and "签名可信" in result.output
+    assert find_pack("cq-2021@1.2.0").is_relative_to(installed_root())  # the installed copy is used
+    result = run_cli("check", sample_path, "--pack", "cq-2021@1.2.0", "--level", "error")
     assert result.exit_code == 1 and "错误 13 · 警告 13" in result.output
     assert [p.id for p in installed()] == ["cq-2021"] and installed()[0].signer
     assert "cq-2021" in run_cli("pack", "list").output and "已安装" in run_cli("pack", "list").output
     assert "规则：122 条" in run_cli("pack", "show", "cq-2021").output
-    assert run_cli("pack", "remove", "cq-2021@1.1.0").exit_code == 0 and installed() == []
+    assert run_cli("pack", "remove", "cq-2021@1.2.0").exit_code == 0 and installed() == []
 
 
 def test_build_is_deterministic(tmp_path):
@@ -54,7 +54,7 @@ def test_build_is_deterministic(tmp_path):
     assert build(copy, tmp_path / "b.zip").read_bytes() == first
     with zipfile.ZipFile(tmp_path / "a.zip") as archive:
         contents = json.loads(archive.read("CONTENTS.json"))
-    assert contents["pack"] == {"id": "cq-2021", "version": "1.1.0"} and "pack.yaml" in contents["files"]
+    assert contents["pack"] == {"id": "cq-2021", "version": "1.2.0"} and "pack.yaml" in contents["files"]
 
 
 def test_one_changed_byte_makes_install_fail(tmp_path, signed, keys):
@@ -109,7 +109,7 @@ def test_derived_pack_disables_regrades_and_adds(tmp_path, sample_path):
         encoding="utf-8",
     )
     pack = load_pack(folder)
-    assert pack.extends == "cq-2021@1.1.0" and pack.rule("CQN-02") is None
+    assert pack.extends == "cq-2021@1.2.0" and pack.rule("CQN-02") is None
     assert pack.rule("CQ03-01").severity == "警告" and pack.rule("LOCAL-01").kind == "expression"
     assert all(r.ok for r in run_cases(pack))  # inherited cases (without CQN-02) and the new rule's
     result = run_cli("check", sample_path, "--pack", folder, "--format", "json")
@@ -177,7 +177,7 @@ def test_check_recognises_the_template(sample_path, tmp_path):
     import openpyxl
 
     result = run_cli("check", sample_path, "--level", "error")
-    assert result.exit_code == 1 and "cq-2021 1.1.0" in result.output
+    assert result.exit_code == 1 and "cq-2021 1.2.0" in result.output
     other = tmp_path / "roster.xlsx"
     workbook = openpyxl.Workbook()
     workbook.active["A1"] = "花名册"
@@ -191,11 +191,11 @@ def test_engine_version_and_semver(tmp_path):
     shutil.copytree(CITY, copy, ignore=shutil.ignore_patterns("*.xlsx"))
     manifest = copy / "pack.yaml"
     original = manifest.read_text(encoding="utf-8")
-    manifest.write_text(original.replace("version: 1.1.0", 'version: 1.1.0\nengine: ">=9.0"'), encoding="utf-8")
+    manifest.write_text(original.replace("version: 1.2.0", 'version: 1.2.0\nengine: ">=9.0"'), encoding="utf-8")
     with pytest.raises(PackError) as caught:
         load_pack(copy)
     assert caught.value.code == "engine-too-old" and "升级 xlplugin" in caught.value.message
-    manifest.write_text(original.replace("version: 1.1.0", "version: 一版"), encoding="utf-8")
+    manifest.write_text(original.replace("version: 1.2.0", "version: 一版"), encoding="utf-8")
     with pytest.raises(PackError) as caught:
         load_pack(copy)
     assert caught.value.code == "bad-version" and caught.value.line

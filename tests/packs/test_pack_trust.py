@@ -41,7 +41,7 @@ def _demo_pack(tmp_path, keys, version: str = "99.0.0"):
     shutil.copytree(CITY, folder)
     manifest = folder / "pack.yaml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace("version: 1.1.0", f"version: {version}", 1), encoding="utf-8")
+    manifest.write_text(text.replace("version: 1.2.0", f"version: {version}", 1), encoding="utf-8")
     for rules in (folder / "rules").glob("*.yaml"):
         if rules.name != "公开01表.yaml":
             rules.write_text("rules: []\n", encoding="utf-8")
@@ -112,22 +112,22 @@ def test_an_installed_pack_with_a_bundled_id_is_not_used_unless_named(tmp_path, 
     assert result.exit_code == 0 and "仍用随附的" in result.output and "--replace-bundled" in result.output
     for args in ((), ("--pack", "cq-2021")):
         result = run_cli("check", sample_path, *args, "--level", "error")
-        assert result.exit_code == 1 and "错误 13" in result.output and "cq-2021 1.1.0" in result.output
+        assert result.exit_code == 1 and "错误 13" in result.output and "cq-2021 1.2.0" in result.output
         assert "注意" not in result.output
     assert not find_pack("cq-2021").is_relative_to(installed_root())
     # named with its version: an explicit choice, and reported
     result = run_cli("check", sample_path, "--pack", "cq-2021@99.0.0", "--format", "json")
     data = json.loads(result.output)
-    assert data["pack"]["version"] == "99.0.0" and "随附的 cq-2021 1.1.0" in data["pack"]["notices"][0]
+    assert data["pack"]["version"] == "99.0.0" and "随附的 cq-2021 1.2.0" in data["pack"]["notices"][0]
 
 
 def test_replacing_the_bundled_pack_is_explicit_and_reported(tmp_path, keys, sample_path):
     assert run_cli("pack", "trust", keys["bureau"][1]).exit_code == 0
     result = run_cli("pack", "install", _demo_pack(tmp_path, keys), "--replace-bundled")
-    assert result.exit_code == 0 and "代替随附的规则包 cq-2021 1.1.0" in result.output
+    assert result.exit_code == 0 and "代替随附的规则包 cq-2021 1.2.0" in result.output
     result = run_cli("check", sample_path)
     first = result.output.splitlines()[0]
-    assert first.startswith("注意：") and "cq-2021 99.0.0" in first and "随附的 cq-2021 1.1.0" in first
+    assert first.startswith("注意：") and "cq-2021 99.0.0" in first and "随附的 cq-2021 1.2.0" in first
     resolved = resolve_pack("cq-2021")
     assert resolved.path.is_relative_to(installed_root()) and resolved.notices
     checked = check(sample_path)

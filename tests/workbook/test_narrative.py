@@ -136,6 +136,17 @@ def test_template_slots_choices_aliases_and_subjects():
     assert paragraph.norm[slice(*spans["占比"])] == "57"
 
 
+def test_a_whole_number_in_a_count_slot_is_exact():
+    """共有车辆 9 辆 is nine vehicles, not 8.5 to 9.5: a count compared with 7 + 1 must fail, not be
+    explained by rounding; a decimal in the same slot (a score, 95.54) keeps its printed precision."""
+    template = Template.compile("共有车辆{数:车辆}辆,其中:[一般|其他]用车{数:其他}辆,得分{数:得分}", {}, {})
+    [(_, _, values, _)] = list(template.match(Paragraph("x", "A1", "共有车辆 9 辆，其中：其他用车 7 辆，得分 95.54")))
+    vehicles, others, score = values["车辆"], values["其他"], values["得分"]
+    assert vehicles.kind == others.kind == "count" and vehicles.interval() == Interval.exact(Decimal(9))
+    assert quoted_compare(vehicles, others.interval() + Interval.exact(Decimal(1))) is Verdict.FAIL
+    assert score.kind == "number" and score.interval().radius == Decimal("0.005")
+
+
 @pytest.mark.parametrize(
     "text, words",
     [

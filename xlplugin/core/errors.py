@@ -50,3 +50,13 @@ class PackError(XlpluginError):
 
 class NotRunnable(Exception):
     """An input of a rule is absent or unreadable; the rule is reported as not run, with why."""
+
+
+class ZeroDivisor(NotRunnable):
+    """A division whose divisor is (or may be) zero: not computable. ``exact`` when the divisor is
+    exactly zero — a figure printed as the quotient of nothing (车均购置费 with no car bought) is then
+    itself a finding, not merely unchecked."""
+
+    def __init__(self, message: str, exact: bool):
+        super().__init__(message)
+        self.exact = exact

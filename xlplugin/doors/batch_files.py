@@ -42,7 +42,12 @@ def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> 
         for path in candidates:
             if path.name.startswith(("~$", ".")) or (out and out in path.resolve().parents):
                 continue
-            if path == given or path.suffix.lower() in WORKBOOK_SUFFIXES or is_narrative_file(path) and not any(_accompanies(path, w) for w in workbooks):
+            if (
+                path == given
+                or path.suffix.lower() in WORKBOOK_SUFFIXES
+                or is_narrative_file(path)
+                and not any(_accompanies(path, w) for w in workbooks)
+            ):
                 found.append(path)
     return list(dict.fromkeys(found))
 

@@ -186,7 +186,7 @@ def show_pack(book=None, surface: Surface | None = None) -> str | None:
     surface.say(
         book,
         f"正在使用：{current}\n可用的规则包：{'、'.join(available) or '无'}\n\n"
-        f"要指定规则包，在本工作簿“{CONFIG_SHEET}”表的 B 列（{CONFIG_KEY} 一行）填写 id（如 cq-2021 或 cq-2021@1.1.0）"
+        f"要指定规则包，在本工作簿“{CONFIG_SHEET}”表的 B 列（{CONFIG_KEY} 一行）填写 id（如 cq-2021 或 cq-2021@1.2.0）"
         "或规则包路径；留空则按表样自动选择。",
         "规则包",
     )

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xlplugin.core.errors import NotRunnable
+from xlplugin.core.errors import NotRunnable, ZeroDivisor
 from xlplugin.core.intervals import ZERO, Interval, Verdict, compare
 
 __all__ = ["Ref", "Slot", "parse", "Evaluation", "evaluate", "ExpressionError", "refs_of"]
@@ -403,7 +403,8 @@ def _value(node, resolve: Resolver) -> Interval:
         try:
             return left / right
         except ZeroDivisionError:
-            raise NotRunnable("除数为 0（或可能为 0），无法计算") from None
+            exact = right.low == right.high == 0
+            raise ZeroDivisor("除数为 0（或可能为 0），无法计算", exact) from None
     if isinstance(node, Call):
         values = [_value(a, resolve) for a in node.args]
         if node.function == "sum":

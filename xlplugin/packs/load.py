@@ -278,7 +278,7 @@ def _check_engine(manifest, shown: str) -> None:
 
 
 def _base(manifest, folder: Path, shown: str, chain: tuple[str, ...]) -> Pack | None:
-    """The pack this one extends: ``extends: cq-2021@1.1.0`` (an id) or a relative folder."""
+    """The pack this one extends: ``extends: cq-2021@1.2.0`` (an id) or a relative folder."""
     spec = manifest.get("extends")
     if spec is None:
         return None

@@ -100,7 +100,7 @@ def candidates(wanted: str | None = None) -> list[tuple[str, str, Path]]:
 
 
 def find_by_id(spec: str) -> Path:
-    """The folder of an installed or bundled pack: ``cq-2021`` (its newest version) or ``cq-2021@1.1.0``."""
+    """The folder of an installed or bundled pack: ``cq-2021`` (its newest version) or ``cq-2021@1.2.0``."""
     wanted, _, version = str(spec).partition("@")
     matching = [(v, folder) for _, v, folder in candidates(wanted) if not version or v == version]
     if not matching:

@@ -49,7 +49,7 @@ class Resolved:
 
 def find_pack(spec: str | Path | None, allow_unsigned: bool = False) -> Path:
     """A pack folder from a path (folder, pack.yaml or .zip) or an id (``cq-2021`` for its newest
-    version, ``cq-2021@1.1.0``) among the installed and bundled packs. ``None`` is ``cq-2021``."""
+    version, ``cq-2021@1.2.0``) among the installed and bundled packs. ``None`` is ``cq-2021``."""
     return resolve_pack(spec, allow_unsigned).path
 
 

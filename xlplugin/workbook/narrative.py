@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -383,7 +383,10 @@ class Template:
                 name = self.names[group]
                 spans[name] = found.span(group)
                 raw = found.group(group)
-                if kind in NUMBER_SLOTS:
+                if kind == "数" and "." not in raw:
+                    # a whole number in a 数 slot counts things (车辆 9 辆, 接待 33 批次): exact, not ±0.5
+                    values[name] = replace(quantity(raw, None), kind="count")
+                elif kind in NUMBER_SLOTS:
                     values[name] = quantity(raw, found.group(group + "u") or None)
                 elif kind == "科目":
                     values[name] = self.subjects[raw]

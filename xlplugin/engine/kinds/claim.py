@@ -36,9 +36,9 @@ be checked is "not run" too. Placeholders: the common ones plus ``{quote}`` (the
 
 from dataclasses import dataclass
 
-from xlplugin.core.errors import NotRunnable
+from xlplugin.core.errors import NotRunnable, ZeroDivisor
 from xlplugin.core.intervals import Verdict
-from xlplugin.engine.expressions import evaluate
+from xlplugin.engine.expressions import Slot, evaluate
 from xlplugin.engine.kinds.base import some_checks
 from xlplugin.engine.kinds.claimbase import (
     Resolver,
@@ -65,8 +65,9 @@ PARAMS = {
     ),
     "when": Param("expr", doc="表格条件，成立时才检查"),
 }
-PLACEHOLDERS = ("quote", "check")
-MESSAGE = "情况说明“{quote}”：写的是 {actual}，按表格应为 {expected}（{check}）。"
+PLACEHOLDERS = ("quote", "check", "basis")
+#: ``{basis}`` is 按表格 when the check read a table cell, 按所写数字 when it used the sentence's own figures
+MESSAGE = "情况说明“{quote}”：写的是 {actual}，{basis}应为 {expected}（{check}）。"
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,15 @@ def check(prepared: ClaimPrepared, context):
     checked, reason = 0, None
     for match in found:
         results = []
+        sharpened: dict = {}  # a slot one check found equal to a table figure, for the checks after it
         try:
             for text, tree in prepared.checks:
                 resolver = Resolver(context, match)
-                results.append((text, resolver, *judge(tree, resolver, context.tolerance)))
+                resolver.sharpened = sharpened
+                try:
+                    results.append((text, resolver, *judge(tree, resolver, context.tolerance)))
+                except ZeroDivisor as zero:
+                    results.append((text, resolver, *_zero_divisor(tree, match, resolver, zero)))
         except NotRunnable as error:
             reason = error  # e.g. a row the sentence names is not in the table: its numbers stay uncovered
             continue
@@ -117,3 +123,17 @@ def check(prepared: ClaimPrepared, context):
                 yield outcome(verdict, match, resolver, expected, actual, "情况说明", quoted=quoted, check=text)
     if not checked:
         raise NotRunnable(f"情况说明中相符的句子都无法核对：{reason}")
+
+
+def _zero_divisor(tree, match, resolver, zero: ZeroDivisor):
+    """``{槽} == a / b`` with ``b`` exactly zero: a printed 0 (or nothing to divide) is right; any
+    other printed figure (车均购置费 7 万元 with no car bought) is a quotient of nothing — wrong, and
+    said so. A divisor that only may be zero, or a check of another shape, stays not computable."""
+    left = getattr(tree, "left", None)
+    if not zero.exact or getattr(tree, "op", None) != "==" or not isinstance(left, Slot):
+        raise zero
+    quoted = match.values[left.name]
+    resolver.used.add(left.name)
+    if quoted.value == 0:
+        return Verdict.PASS, None, quoted.interval(), quoted
+    return Verdict.FAIL, "0（除数为 0，无从计算）", quoted.interval(), quoted

@@ -2,9 +2,12 @@
 
 Parameters:
 
-- ``template`` (text or list; required): wording(s) binding ``{金额:值}`` (or another number slot
+- ``template`` (wordings; required): wording(s) binding ``{金额:值}`` (or another number slot
   named ``值``) and, when the value is a change, ``{方向:方向}`` (so that 减少 2343.3 and 下降 2343.3
-  are the same −2343.3);
+  are the same −2343.3). A wording may be ``{template: …, when: …}``: it counts only while its own
+  table condition holds — 支出合计 moves with 支出总计 only when there is no 结转结余, 财政拨款收支总计
+  with 收入总计 only when every income is 财政拨款. Where the condition cannot be evaluated (a 情况说明
+  checked without its tables) the wording is left out, never guessed;
 - ``when`` (expression; optional): a table condition under which the quotes must agree.
 
 The value most sentences quote is taken as right and every other sentence is a finding that names
@@ -16,8 +19,9 @@ where the right value is quoted; without a majority every quote is a finding. Va
       kind: claim_consistent
       template:
         - "收入总计{金额},较上年决算数{方向:方向}{金额:值}"
-        - "支出合计{金额},较上年决算数{方向:方向}{金额:值}"
         - "收支较上年决算数{方向:方向}{金额:值}"
+        - template: "支出合计{金额},较上年决算数{方向:方向}{金额:值}"
+          when: 公开01表[收入/年初结转和结余].决算数 == 0 and 公开01表[支出/年末结转和结余].决算数 == 0
 
 Placeholders: the common ones plus ``{quote}`` and ``{others}``.
 """
@@ -38,10 +42,11 @@ TOPIC = "narrative"
 LOCALITY = 3
 PARAMS = {
     "template": Param(
-        "any",
+        "wordings",
         required=True,
         doc="句式模板（通常是几种写法的列表）；每种写法都要有名为 `值` 的数字槽，如 `{金额:值}`；是增减额时再加 "
-        "`{方向:方向}`，这样“减少 2343.3”与“下降 2343.3”是同一个 −2343.3",
+        "`{方向:方向}`，这样“减少 2343.3”与“下降 2343.3”是同一个 −2343.3。只在一定条件下才应一致的写法写成 "
+        "`{template: 写法, when: 表格条件}`（条件无法判断时，如只有情况说明，这种写法不参与比较）",
     ),
     "when": Param("expr", doc="表格条件，成立时才要求一致"),
 }
@@ -55,14 +60,47 @@ class ClaimConsistentPrepared:
     templates: tuple[Template, ...]
     #: the table condition, or None
     when: object
+    #: each wording's own table condition (None: always counts), aligned with ``templates``
+    conditions: tuple[object, ...] = ()
 
 
 def prepare(params, layout, where) -> ClaimConsistentPrepared:
-    compiled = templates(params, layout, where)
+    wordings = params["template"] if isinstance(params["template"], list) else [params["template"]]
+    texts, conditions = [], []
+    for wording in wordings:
+        if isinstance(wording, dict):
+            unknown = sorted(set(wording) - {"template", "when"})
+            if unknown or "template" not in wording:
+                raise where.error(
+                    "bad-template",
+                    "带条件的写法要写成 {template: 写法, when: 表格条件}"
+                    + (f"，不认识 {'、'.join(map(str, unknown))}" if unknown else "，缺少 template")
+                    + "。",
+                )
+            texts.append(wording["template"])
+            conditions.append(condition(wording["when"], layout, where) if wording.get("when") else None)
+        else:
+            texts.append(wording)
+            conditions.append(None)
+    compiled = templates({"template": texts}, layout, where)
     if not set(NUMBER_SLOTS) >= slot_names(compiled).get("值", {"无"}):
         raise where.error("bad-template", "每个模板都要有名为“值”的数字槽，如 {金额:值}。")
     when = condition(params["when"], layout, where) if params.get("when") else None
-    return ClaimConsistentPrepared(tuple(compiled), when)
+    return ClaimConsistentPrepared(tuple(compiled), when, tuple(conditions))
+
+
+def _holding(prepared: ClaimConsistentPrepared, context) -> list[Template]:
+    """The wordings that count here: those without a condition, and those whose condition holds."""
+    kept = []
+    for template, when in zip(prepared.templates, prepared.conditions or (None,) * len(prepared.templates)):
+        if when is not None:
+            try:
+                if evaluate(when, context.interval).verdict is not Verdict.PASS:
+                    continue
+            except NotRunnable:
+                continue
+        kept.append(template)
+    return kept
 
 
 def _signed(match) -> Interval:
@@ -78,7 +116,7 @@ def _text(match) -> str:
 def check(prepared: ClaimConsistentPrepared, context):
     if prepared.when is not None and evaluate(prepared.when, context.interval).verdict is not Verdict.PASS:
         return
-    found = matches(prepared.templates, context)
+    found = matches(_holding(prepared, context), context)
     if not found:
         raise NotRunnable("情况说明中没有与模板相符的句子")
     if len(found) < 2:

@@ -154,6 +154,9 @@ class Resolver:
         self.operands: list[Operand] = []
         self.cells: list[tuple[str, str]] = []
         self.used: set[str] = set()
+        #: slots a check found equal to a table figure: later checks use the table's precision
+        #: (a sentence's 6 万元 that is the table's 6.00 stands for 6.00, not 5.5 to 6.5)
+        self.sharpened: dict[str, Interval] = {}
 
     def ref(self, ref: Ref) -> Ref:
         if "{" not in ref.row:
@@ -169,7 +172,7 @@ class Resolver:
             if not isinstance(value, Quantity):
                 raise ValueError(f"slot {node.name} is not a number")
             self.used.add(node.name)
-            return value.interval()
+            return self.sharpened.get(node.name) or value.interval()
         resolved = self.context.resolve(self.ref(node))
         if resolved.operand not in self.operands:
             self.operands.append(resolved.operand)
@@ -197,7 +200,10 @@ def judge(tree, resolver: Resolver, tolerance) -> tuple[Verdict, Interval | None
         quoted = resolver.match.values[left.name]
         computed = value_of(tree.right, resolver)
         resolver.used.add(left.name)
-        return quoted_compare(quoted, computed), computed, quoted.interval(), quoted
+        verdict = quoted_compare(quoted, computed)
+        if verdict is Verdict.PASS and resolver.operands and computed.radius < quoted.interval().radius:
+            resolver.sharpened[left.name] = computed
+        return verdict, computed, quoted.interval(), quoted
     result = evaluate(tree, resolver, tolerance)
     return result.verdict, result.right, result.left, None
 
@@ -252,7 +258,11 @@ def outcome(
         expected=expected_value,
         actual=actual_value,
         operands=operands,
-        details={"quote": match.quote, **{k: str(v) for k, v in details.items()}},
+        details={
+            "quote": match.quote,
+            "basis": "按表格" if resolver is not None and resolver.operands else "按所写数字",
+            **{k: str(v) for k, v in details.items()},
+        },
         expected_interval=expected if isinstance(expected, Interval) else None,
         actual_interval=actual if isinstance(actual, Interval) else None,
         span=match.span,

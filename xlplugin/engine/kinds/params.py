@@ -23,6 +23,8 @@ expr       表达式       an expression (see :mod:`xlplugin.engine.expressions`
 dict       映射         a mapping → ``dict``, as written
 any        文字或列表   a word or a list of them (a template or several wordings) → ``str`` or
                         ``list[str]``
+wordings   写法         like ``any``, and an item may be ``{template: 写法, when: 条件}`` (a wording
+                        that counts only under its own table condition) → its texts as ``str``
 ========== ============ ====================================================================
 
 ``choices`` restrict a ``str`` to one of them, or each item of a ``list`` to them.
@@ -91,6 +93,7 @@ TYPES = {
     "expr": ("表达式", "expression"),
     "dict": ("映射", "mapping"),
     "any": ("文字或列表", "text or list"),
+    "wordings": ("写法", "wordings"),
 }
 
 
@@ -209,6 +212,25 @@ def _any(value: object) -> str | list[str]:
     return _texts(value) if isinstance(value, list) else _text(value)
 
 
+def _wordings(value: object) -> str | list:
+    if not isinstance(value, list):
+        return _text(value)
+    items: list = []
+    for position, item in enumerate(value, start=1):
+        try:
+            items.append(_conditional(item) if isinstance(item, dict) else _text(item))
+        except _Wrong as wrong:
+            raise _Wrong(wrong.written, position) from None
+    return items
+
+
+def _conditional(item: dict) -> dict:
+    """``{template: 写法, when: 条件}``, both texts, nothing else."""
+    if set(item) - {"template", "when"} or "template" not in item:
+        raise _Wrong("含有 template 以外的键（或缺少 template）的映射")
+    return {key: _text(item[key]) for key in item}
+
+
 _CONVERT: dict[str, Callable[[object], object]] = {
     "str": _text,
     "int": _int,
@@ -217,6 +239,7 @@ _CONVERT: dict[str, Callable[[object], object]] = {
     "expr": _expr,
     "dict": _dict,
     "any": _any,
+    "wordings": _wordings,
 }
 
 
@@ -261,7 +284,8 @@ def validate_params(module: KindModule, item: Mapping, where: Where, skip: Conta
             if wrong.position is None:
                 problem, line = f"参数“{key}”应为{TYPES[param.type][0]}，不是{wrong.written}。", line_of(item, key)
             else:
-                problem = f"参数“{key}”的第 {wrong.position} 项应为文字，不是{wrong.written}。"
+                wanted = "文字或 {template: 写法, when: 条件}" if param.type == "wordings" else "文字"
+                problem = f"参数“{key}”的第 {wrong.position} 项应为{wanted}，不是{wrong.written}。"
                 line = line_of(value, wrong.position - 1) or line_of(item, key)
             raise where.error("bad-param", problem, line) from None
         _check_choices(key, param, params[key], value, where, line_of(item, key))
