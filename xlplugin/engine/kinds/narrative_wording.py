@@ -10,7 +10,8 @@ Parameter:
   - ``leftovers`` — template leftovers: ``XX``, ``×××``, ``***``, a truncated year such as ``202 年度``;
   - ``unit_slip`` — an amount written in 元 whose number is a 万元 figure of the tables (元 written
     for 万元; figures under 1 and zero are ignored);
-  - ``explained`` — a year-on-year or budget change with no ``原因`` in the same or the next sentence.
+  - ``explained`` — a year-on-year or budget change with no reason (原因、主要是、由于、主要用于…) before it
+    in its sentence or anywhere after it in its paragraph.
 
 Example::
 
@@ -49,7 +50,12 @@ _LEFTOVER = re.compile(r"[Xx×]{2,}|\*{3,}|(?<!\d)\d{3}年度|(?<!\d)20[Xx]{2}|\
 _CHANGE = re.compile(
     r"较(?:上年|年初预算|年初)[^。;]{0,12}?(增加|减少|增长|下降)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
 )
-_REASON = re.compile(r"原因")
+#: what introduces a reason in real 情况说明 — not only 原因: 主要是、主要系、由于、因为、得益于、受…影响,
+#: 主要用于 (what the money went to is how an increase is explained)
+_REASON = re.compile(r"原因|主要(?:是|系|由于|因为|用于)|由于|因为|系因|得益于|受[^。;]{1,12}影响|用于")
+#: a reason written before its change (由于…，较上年减少…); what the money is used for, said before a
+#: change, describes the item, not the change
+_REASON_BEFORE = re.compile(r"原因|由于|因为|系因|得益于|受[^。;]{1,12}影响")
 
 
 @dataclass(frozen=True)
@@ -101,11 +107,15 @@ def check(prepared: NarrativeWordingPrepared, context):
             for match in _CHANGE.finditer(norm):
                 if Decimal(match.group(2).replace(",", "")) == 0:
                     continue
-                window_end = _sentence_end(norm, match.end(), sentences=2)
-                if not _REASON.search(norm[max(0, match.start() - 60) : match.end()]) and not _REASON.search(
+                # the reasons often come after every change of the paragraph is stated ("收入增加…；支出增加
+                # …；主要原因是…"): the rest of the paragraph counts, as far as _REASON_REACH
+                window_end = min(len(norm), match.end() + _REASON_REACH)
+                if not _REASON_BEFORE.search(norm[max(0, match.start() - 60) : match.end()]) and not _REASON.search(
                     norm[match.end() : window_end]
                 ):
-                    problems.append((match.span(), "这一增减变化没有说明原因（应写“主要原因是……”）。"))
+                    problems.append(
+                        (match.span(), "这一增减变化后面没有找到说明原因的文字（如“主要原因是……”“主要用于……”）。")
+                    )
         for (start, end), problem in problems:
             context.cover(paragraph, (start, end))
             begin, finish = paragraph.span(start, end)
@@ -134,22 +144,9 @@ def check(prepared: NarrativeWordingPrepared, context):
             )
 
 
-#: how far after a change its reasons are looked for: two sentences, but no further than this (a
-#: paragraph without sentence ends must not be searched to its end for every change)
+#: how far after a change its reasons are looked for: the rest of its paragraph, but no further than
+#: this (a paragraph without sentence ends must not be searched to its end for every change)
 _REASON_REACH = 1000
-
-
-def _sentence_end(text: str, start: int, sentences: int) -> int:
-    """The end of the ``sentences`` sentences from ``start`` (at most :data:`_REASON_REACH` on)."""
-    position, stop = start, min(len(text), start + _REASON_REACH)
-    for _ in range(sentences):
-        found = min(
-            (i for i in (text.find("。", position, stop), text.find(";", position, stop)) if i >= 0), default=-1
-        )
-        if found < 0:
-            return stop
-        position = found + 1
-    return position
 
 
 def _table_figures(context) -> set[Decimal]:
