@@ -1,11 +1,15 @@
 """The built-in arithmetic reader on the development corpus of real 情况说明 excerpts
 (tests/narrative_corpus, verdicts computed by hand; none from the regions reserved for acceptance).
 
-Prints what it evaluated, what it caught and its false alarms, and holds the line: no false alarm,
-and at least the coverage measured when the reader was written."""
+:func:`score` scores any folder of excerpts in that format (the lead scores a held-out folder with
+it too): every judged claim of every kind is matched to what the reader found — by kind family
+(rates; totals: sum, composition, reasons, shares adding to 100 %) and printed figure — and it
+prints what was evaluated, what was caught and the false alarms, per kind. The tests hold the
+line: no false alarm, and at least the coverage measured when the reader was last extended."""
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,71 +21,125 @@ from xlplugin.engine.arithmetic import read_claims
 from xlplugin.workbook.narrative import Paragraph
 
 CORPUS = Path(__file__).resolve().parents[1] / "narrative_corpus"
-KINDS = {"change": "rate", "completion": "rate", "share": "share"}
+#: corpus kind → (family, the figure that identifies the claim)
+FIGURES = {
+    "change": ("rate", "rate"),
+    "completion": ("rate", "rate"),
+    "share": ("share", "share"),
+    "sum": ("total", "total"),
+    "composition": ("total", "total"),
+    "reasons": ("total", "total"),
+}
+#: the reader's kind → family
+FAMILY = {
+    "change": "rate",
+    "completion": "rate",
+    "share": "share",
+    "sum": "total",
+    "composition": "total",
+    "reasons": "total",
+    "shares": "total",
+}
 JUDGED = {"ok", "wrong", "truncated", "double_rounded"}
 MISPRINTED = {"wrong", "truncated", "double_rounded"}
 FLAGGED = {Printing.WRONG, Printing.TRUNCATED, Printing.DOUBLE_ROUNDED}
 
 
-def _excerpts():
+def _excerpts(folder: Path):
     return [
-        yaml.safe_load(path.read_text(encoding="utf-8")) | {"file": path.name} for path in sorted(CORPUS.glob("*.yaml"))
+        yaml.safe_load(path.read_text(encoding="utf-8")) | {"file": path.name} for path in sorted(folder.glob("*.yaml"))
     ]
 
 
-def _printed(claim: dict) -> Decimal | None:
-    value = (claim.get("figures") or {}).get(KINDS[claim["kind"]])
+def _figure(claim: dict) -> Decimal | None:
+    value = (claim.get("figures") or {}).get(FIGURES[claim["kind"]][1])
     try:
-        return abs(Decimal(str(value)))
+        return abs(Decimal(str(value).replace(",", "")))
     except (ArithmeticError, ValueError, TypeError):
         return None
 
 
-@pytest.fixture(scope="module")
-def score():
-    counts = {"claims": 0, "evaluated": 0, "misprinted": 0, "caught": 0, "false_alarms": 0}
+def _found_figure(claim) -> Decimal:
+    """The printed figure in the unit the corpus writes it: a total of 元 amounts stays in 元."""
+    text = claim.printed.text
+    if claim.unit == "万元" and text.endswith("元") and not text.endswith(("万元", "亿元")):
+        return abs(Decimal(text[:-1].replace(",", "")))
+    if text.endswith("亿元"):
+        return abs(Decimal(text[:-2].replace(",", "")))
+    return abs(claim.printed.value)
+
+
+def score(folder: Path = CORPUS, show: bool = True) -> dict:
+    """Score the reader on every excerpt of ``folder``: per kind, the judged claims, how many were
+    evaluated (a verdict given), misprinted, caught; and the false alarms (a flagged figure the
+    corpus does not call misprinted). Prints the table and every false alarm and miss."""
+    per_kind: dict[str, Counter] = {}
     alarms, missed = [], []
-    for excerpt in _excerpts():
-        paragraphs = [Paragraph("x", "A1", line) for line in excerpt["text"].splitlines() if line.strip()]
+    for excerpt in _excerpts(folder):
+        paragraphs = [
+            Paragraph("x", f"A{i + 1}", line) for i, line in enumerate(excerpt["text"].splitlines()) if line.strip()
+        ]
         found = [c for i, paragraph in enumerate(paragraphs) for c in read_claims(paragraph, paragraphs[:i])]
-        wanted = [c for c in excerpt.get("claims") or [] if c["kind"] in KINDS]
-        by_figure = {}
+        wanted = [c for c in excerpt.get("claims") or [] if c["kind"] in FIGURES]
+        truth: dict[tuple, list[dict]] = {}
         for claim in wanted:
-            printed = _printed(claim)
-            if printed is not None:
-                by_figure.setdefault((claim["kind"], printed), claim)
-            if claim["verdict"] in JUDGED:
-                counts["claims"] += 1
-                counts["misprinted"] += claim["verdict"] in MISPRINTED
+            truth.setdefault((FIGURES[claim["kind"]][0], _figure(claim)), []).append(claim)
+        matched: dict[int, list] = {}
         for claim in found:
-            truth = by_figure.get((claim.kind, abs(claim.printed.value)))
-            verdict = truth["verdict"] if truth else None
-            if claim.printing in FLAGGED and verdict not in MISPRINTED:
-                counts["false_alarms"] += 1
-                alarms.append((excerpt["file"], claim.kind, claim.printed.text, claim.printing, verdict))
-            if verdict in JUDGED and claim.printing is not None:
-                counts["evaluated"] += 1
-                if verdict in MISPRINTED and claim.printing in FLAGGED:
-                    counts["caught"] += 1
+            candidates = truth.get((FAMILY[claim.kind], _found_figure(claim)), [])
+            if not candidates:
+                if claim.printing in FLAGGED:
+                    alarms.append((excerpt["file"], claim.kind, claim.printed.text, claim.printing, None))
+                continue
+            # one found claim per corpus claim where the figure repeats (收入合计 = 支出合计 = 196.3)
+            target = next((c for c in candidates if id(c) not in matched), candidates[0])
+            matched.setdefault(id(target), []).append(claim)
+            if claim.printing in FLAGGED and target["verdict"] not in MISPRINTED:
+                alarms.append((excerpt["file"], claim.kind, claim.printed.text, claim.printing, target["verdict"]))
         for claim in wanted:
-            if claim["verdict"] in MISPRINTED and not any(
-                (f.kind, abs(f.printed.value)) == (claim["kind"], _printed(claim)) for f in found
-            ):
-                missed.append((excerpt["file"], claim["says"]))
-    print(f"\n情况说明语料：{counts}")
-    for alarm in alarms:
-        print("误报", *alarm)
-    for miss in missed:
-        print("漏报", *miss)
-    return counts, alarms
+            counts = per_kind.setdefault(claim["kind"], Counter())
+            if claim["verdict"] not in JUDGED:
+                continue
+            hits = matched.get(id(claim), [])
+            counts["judged"] += 1
+            counts["evaluated"] += any(h.printing is not None for h in hits)
+            if claim["verdict"] in MISPRINTED:
+                counts["misprinted"] += 1
+                caught = any(h.printing in FLAGGED for h in hits)
+                counts["caught"] += caught
+                if not caught:
+                    missed.append((excerpt["file"], claim["kind"], claim["says"]))
+    total = sum(per_kind.values(), Counter())
+    result = {"kinds": per_kind, "total": total, "false_alarms": len(alarms), "alarms": alarms, "missed": missed}
+    if show:
+        print(f"\n情况说明语料（{folder.name}）：")
+        for kind, counts in sorted(per_kind.items()) + [("合计", total)]:
+            print(
+                f"  {kind:12} 判定 {counts['evaluated']:3}/{counts['judged']:3}  "
+                f"抓到 {counts['caught']:2}/{counts['misprinted']:2}"
+            )
+        print(f"  误报 {len(alarms)}")
+        for alarm in alarms:
+            print("  误报", *alarm)
+        for miss in missed:
+            print("  漏报", *miss)
+    return result
 
 
-def test_no_false_alarm_on_real_excerpts(score):
-    counts, alarms = score
-    assert counts["false_alarms"] == 0, alarms
+@pytest.fixture(scope="module")
+def scored():
+    return score(CORPUS)
 
 
-def test_coverage_and_catches_hold(score):
-    counts, _ = score
-    assert counts["evaluated"] >= 80  # of 113 checkable
-    assert counts["caught"] >= 8  # of 15 misprinted (the others need figures from elsewhere)
+def test_no_false_alarm_on_real_excerpts(scored):
+    assert scored["false_alarms"] == 0, scored["alarms"]
+
+
+def test_coverage_and_catches_hold(scored):
+    total, kinds = scored["total"], scored["kinds"]
+    assert total["judged"] == 190  # every judged claim of every kind is scored
+    assert total["evaluated"] >= 142  # 74.7 %; the rest need figures from other paragraphs or tables
+    assert total["caught"] >= 12  # of 18 misprinted
+    assert kinds["sum"]["evaluated"] >= 53 and kinds["sum"]["caught"] >= 2  # of 69 judged, 2 misprinted
+    assert kinds["composition"]["evaluated"] >= 5 and kinds["reasons"]["evaluated"] >= 1
+    assert kinds["share"]["caught"] >= 5 and kinds["change"]["caught"] >= 3 and kinds["completion"]["caught"] >= 2

@@ -12,7 +12,8 @@ which:
 - **wrong**: none of these explain it.
 
 :func:`judge_printed` decides; it is pure arithmetic on ``Decimal`` and :class:`Interval`, used by the
-narrative rules.
+narrative rules. :func:`judge_total` is its analogue for a printed total of printed amounts (a sum
+is never truncated or rounded twice: it is right, right within the rounding of its parts, or wrong).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from enum import Enum
 
 from xlplugin.core.intervals import Interval
 
-__all__ = ["Printing", "judge_printed", "PRINTING_NOTES"]
+__all__ = ["Printing", "judge_printed", "judge_total", "PRINTING_NOTES"]
 
 #: how many extra places a first rounding step may have kept (33.047 → 33.05 → 33.1 is one)
 _DOUBLE_ROUNDING_STEPS = 3
@@ -72,6 +73,28 @@ def judge_printed(printed: Decimal, decimals: int, computed: Interval) -> Printi
         first = point.quantize(_step(decimals + extra), rounding=ROUND_HALF_UP)
         if first.quantize(step, rounding=ROUND_HALF_UP) == printed:
             return Printing.DOUBLE_ROUNDED
+    half = step / 2
+    if Interval(printed, printed - half, printed + half).intersects(computed):
+        return Printing.INPUT_ROUNDING
+    return Printing.WRONG
+
+
+def judge_total(printed: Decimal, decimals: int, computed: Interval) -> Printing:
+    """How a printed total (``decimals`` places; negative for 亿元 in 万元) relates to the sum of
+    its printed parts ``computed``: the sum rounded to the total's precision (as written), a sum
+    some true values of the parts inside their rounding would give (input rounding), or wrong.
+
+    >>> from decimal import Decimal as D
+    >>> judge_total(D("57.7"), 1, Interval(D("57.70"), D("57.69"), D("57.71")))
+    <Printing.AS_WRITTEN: 'as_written'>
+    >>> judge_total(D("1000.86"), 2, Interval(D("1000.87"), D("1000.84"), D("1000.90")))
+    <Printing.INPUT_ROUNDING: 'input_rounding'>
+    >>> judge_total(D("57.55"), 2, Interval(D("57.7"), D("57.6"), D("57.8")))
+    <Printing.WRONG: 'wrong'>
+    """
+    step = _step(decimals)
+    if any(computed.point.quantize(step, rounding=mode) == printed for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)):
+        return Printing.AS_WRITTEN
     half = step / 2
     if Interval(printed, printed - half, printed + half).intersects(computed):
         return Printing.INPUT_ROUNDING

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from xlplugin.core.intervals import Interval
-from xlplugin.core.printed import Printing, judge_printed
+from xlplugin.engine.arithmetic_claim import PINYIN as _PINYIN
+from xlplugin.engine.arithmetic_claim import Claim, sangong_part
+from xlplugin.engine.arithmetic_claim import ratio_claims as _ratio
+from xlplugin.engine.arithmetic_sums import read_sum_claims
 from xlplugin.workbook.narrative import Paragraph, Quantity
 
 __all__ = ["Claim", "read_claims"]
@@ -39,34 +41,10 @@ _COMPLETION_WITH_BUDGET = re.compile(r"完成(?:全年|年初|年度)?预算(?:�
 _SHARE = re.compile(r"^[，,]?(?:占|约占)(?:比|比例为|比重为)?$")
 #: a share of the whole the sentence itself lists: ``…费 A 万元，占 p%`` or ``…占总支出决算的 p%``
 _LISTED_SHARE = re.compile(r"^[，,]?(?:占|约占)(?:[^，,。;；\d]{0,8}的)?(?:比|比例为|比重为)?[，,]?$")
-#: pinyin some mirror sites print after characters: ``公務(wù)`` (never inside a real document's words)
-_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One arithmetic statement found and judged: ``printed`` is the figure it judges (its text and
-    span in the paragraph's normalised text), ``computed`` what the other printed figures give."""
-
-    kind: str  # change | completion | share
-    printed: Quantity
-    span: tuple[int, int]
-    computed: Interval | None
-    printing: Printing | None  # None: not judged (a zero base)
-    operands: tuple[Quantity, ...]
-    spans: tuple[tuple[int, int], ...]
-    note: str = ""
 
 
 def _interval(quantity: Quantity) -> Interval:
     return quantity.interval()
-
-
-def _percent(part: Interval, whole: Interval) -> Interval | None:
-    try:
-        return part / whole * Interval.exact(Decimal(100))
-    except ZeroDivisionError:
-        return None
 
 
 def read_claims(paragraph: Paragraph, earlier: Sequence[Paragraph] = ()) -> list[Claim]:
@@ -83,7 +61,8 @@ def read_claims(paragraph: Paragraph, earlier: Sequence[Paragraph] = ()) -> list
         claims += _share(text, quantities, index)
     judged = {claim.span for claim in claims}
     claims += [c for c in _sangong_shares(text, quantities) if c.span not in judged]
-    return claims
+    judged = {(claim.kind, claim.span) for claim in claims}
+    return claims + [c for c in read_sum_claims(paragraph, before) if (c.kind, c.span) not in judged]
 
 
 def _between(text: str, quantities, left: int, right: int) -> str:
@@ -214,29 +193,6 @@ def _share(text: str, quantities, index: int) -> list[Claim]:
     return _ratio("share", share, _interval(part), _interval(whole), (part, whole), spans, "合计为零，占比无从计算")
 
 
-def _ratio(kind: str, printed: Quantity, part: Interval, whole: Interval, operands, spans, zero: str) -> list[Claim]:
-    """The claim that ``printed`` is ``part ÷ whole`` in percent, judged as written; a zero whole
-    is reported with the note ``zero`` instead of divided by."""
-    if whole.point == 0:
-        if part.point == 0:
-            return []  # nothing from nothing: whatever rate is written, no figure is wrong
-        return [Claim(kind, printed, spans[-1], None, None, operands, spans, zero)]
-    computed = _percent(part, whole)
-    if computed is None:  # the whole's rounding interval reaches zero
-        return []
-    return [
-        Claim(
-            kind,
-            printed,
-            spans[-1],
-            computed,
-            judge_printed(printed.value, printed.decimals, computed),
-            operands,
-            spans,
-        )
-    ]
-
-
 # ---------------------------------------------------------------------------------------------
 # Shares of the “三公” total: its three parts are the same everywhere, so a sentence that lists all
 # three with their shares states its own whole (因公出国（境）费 + 公务用车购置及运行费 + 公务接待费).
@@ -245,19 +201,6 @@ def _ratio(kind: str, printed: Quantity, part: Interval, whole: Interval, operan
 #: how far before an amount its label is looked for (a clause is shorter; a paragraph without
 #: punctuation must not be sliced to its start for every amount)
 _LABEL_REACH = 100
-
-
-def _sangong_part(label: str) -> str | None:
-    label = _PINYIN.sub("", label)
-    if "因公出国" in label:
-        return "abroad"
-    if "公务接待" in label:
-        return "reception"
-    if "公务用车" in label or "公车" in label:
-        if "购置" in label and "运行" in label:
-            return "vehicles"
-        return "purchase" if "购置" in label else "running" if "运行" in label else None
-    return None
 
 
 def _sangong_shares(text: str, quantities) -> list[Claim]:
@@ -273,7 +216,7 @@ def _sangong_shares(text: str, quantities) -> list[Claim]:
             # the label before the amount, back to the clause's start but no further than _LABEL_REACH
             low = max(0, start - _LABEL_REACH)
             boundary = max(max(text.rfind(mark, low, start) for mark in "，,;；:：。"), low - 1)
-            part = _sangong_part(text[boundary + 1 : start])
+            part = sangong_part(text[boundary + 1 : start])
             following = sentence[position + 1] if position + 1 < len(sentence) else None
             share = None
             if (

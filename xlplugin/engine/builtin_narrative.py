@@ -1,10 +1,12 @@
 """The arithmetic check every pack gets: :mod:`xlplugin.engine.arithmetic` run over the 情况说明.
 
 A figure a pack's own rules already judged is left to them (its span is covered). The rest become
-findings ``NARR.arithmetic``: a wrong rate, completion or share is a 警告 — the reader knows the
-sentence's arithmetic, not the pack's intent, so it never raises an error on its own — and a figure
-truncated or rounded twice, or a change from a zero base, is a 提示 that says so. Every figure a
-claim used counts as checked in the narrative's coverage.
+findings ``NARR.arithmetic``: a wrong rate, completion or share, a total that is not the sum of its
+listed parts, a change that is not the sum of its parts' or reasons' changes, shares of a complete
+list that do not add up to 100 % — each a 警告 (the reader knows the sentence's arithmetic, not the
+pack's intent, so it never raises an error on its own); a figure truncated or rounded twice, a
+change from a zero base or shares of a zero whole is a 提示 that says so. Every figure a claim used
+counts as checked in the narrative's coverage.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ __all__ = ["ARITHMETIC", "arithmetic_findings"]
 
 #: the rule id of the built-in check's findings
 ARITHMETIC = "NARR.arithmetic"
-_WHAT = {"change": "增减率", "completion": "完成率", "share": "占比"}
+_WHAT = {
+    "change": "增减率",
+    "completion": "完成率",
+    "share": "占比",
+    "sum": "合计",
+    "composition": "构成",
+    "reasons": "原因合计",
+    "shares": "占比合计",
+}
 #: how many paragraphs back a change's current figure is looked for
 _LOOK_BACK = 3
 
@@ -52,9 +62,9 @@ def _finding(paragraph, claim: Claim) -> Finding | None:
     if claim.printing is None:
         severity, verdict = INFO, claim.note
     elif claim.printing is Printing.WRONG:
-        severity, verdict = WARNING, f"按所写数字应为 {_shown(claim)}"
+        severity, verdict = WARNING, f"{_basis(claim)}应为 {_shown(claim)}"
     elif claim.printing in PRINTING_NOTES:
-        severity, verdict = INFO, f"{PRINTING_NOTES[claim.printing]}（按所写数字为 {_shown(claim)}）"
+        severity, verdict = INFO, f"{PRINTING_NOTES[claim.printing]}（{_basis(claim)}为 {_shown(claim)}）"
     else:
         return None
     start, end = paragraph.span(*claim.span)
@@ -74,14 +84,55 @@ def _finding(paragraph, claim: Claim) -> Finding | None:
         operands=[
             Operand(q.text, paragraph.sheet, paragraph.cell, q.value, q.text) for q in (*claim.operands, claim.printed)
         ],
-        message=f"“{quote}”中{what}写为 {claim.printed.text}：{verdict}。",
+        message=f"“{quote}”中{_subject(claim)}：{verdict}。",
         explanation=codes.fix(ARITHMETIC),
         span=(start, end),
         quote=quote,
     )
 
 
+def _subject(claim: Claim) -> str:
+    """What the sentence states: ``合计写为 57.55万元``, ``各项占比之和为 129.03%``."""
+    if claim.kind == "shares":
+        total = f"{claim.computed.point.normalize():f}%" if claim.computed else ""
+        return f"各项占比 {_terms(claim)} 之和为 {total}" if claim.computed else "各项占比"
+    name = {"sum": "合计", "composition": "合计", "reasons": "增减额"}.get(claim.kind, _WHAT[claim.kind])
+    return f"{name}写为 {claim.printed.text}"
+
+
+def _basis(claim: Claim) -> str:
+    """What the expected figure is computed from."""
+    if claim.kind in ("sum", "composition"):
+        return f"按所列各项 {_terms(claim)} "
+    if claim.kind == "reasons":
+        return f"按所列原因 {_terms(claim)} "
+    if claim.kind == "shares":
+        return ""
+    return "按所写数字"
+
+
+def _terms(claim: Claim) -> str:
+    """The operands as written, joined by their signs: ``12.5万元+45.2万元``, ``−0.05万元+0.46万元``."""
+    signs = claim.signs or (1,) * len(claim.operands)
+    text = "".join(("+" if sign > 0 else "−") + q.text for sign, q in zip(signs, claim.operands))
+    return text[1:] if text.startswith("+") else text
+
+
 def _shown(claim: Claim) -> str:
-    """The computed figure to two more places than printed, with its unit."""
-    places = claim.printed.decimals + 2
-    return f"{claim.computed.point.quantize(Decimal(1).scaleb(-places))}%"
+    """The computed figure with its unit: a rate to two more places than printed; a total to the
+    places of the most precise figure, in the unit the total is written in (元、万元、亿元)."""
+    if claim.kind == "shares":
+        return "100%"
+    if claim.unit == "%":
+        places = claim.printed.decimals + 2
+        return f"{claim.computed.point.quantize(Decimal(1).scaleb(-places))}%"
+    return _money(claim.computed.point, claim.printed, claim.operands)
+
+
+def _money(value: Decimal, printed, operands) -> str:
+    """``value`` (万元) written in ``printed``'s unit with as many places as its most precise figure."""
+    unit = printed.text.lstrip("0123456789.,")
+    scale = {"元": Decimal(10000), "亿元": Decimal("0.0001")}.get(unit, Decimal(1))
+    shift = {"元": 4, "亿元": -4}.get(unit, 0)  # a Quantity's decimals are counted in 万元
+    places = max(0, max(q.decimals for q in (printed, *operands)) - shift)
+    return f"{(value * scale).quantize(Decimal(1).scaleb(-places))}{unit}"
