@@ -24,6 +24,7 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", "
 
 
 def is_narrative_file(path: str | Path) -> bool:
+    """Whether ``path`` is a 情况说明 file, checked on its own (by its suffix: .docx, .txt, .md)."""
     return Path(path).suffix.lower() in NARRATIVE_SUFFIXES
 
 

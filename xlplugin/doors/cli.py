@@ -17,9 +17,10 @@ import click
 
 from xlplugin import __version__
 from xlplugin.core.errors import XlpluginError
+from xlplugin.doors.batch_files import is_narrative_file
 from xlplugin.doors.cli_base import ENGINE_OPTION, EXTRAS, ZhGroup, missing_library, require_extra
 from xlplugin.doors.cli_layout import tables, template
-from xlplugin.doors.cli_narrative import annotated_narrative_target, is_narrative, write_narrative_annotation
+from xlplugin.doors.cli_narrative import annotated_narrative_target, write_narrative_annotation
 from xlplugin.doors.cli_output import LEVELS
 from xlplugin.doors.cli_pack import pack as pack_commands
 
@@ -198,7 +199,7 @@ def _check_one(
     from xlplugin.api import check as check_workbook
     from xlplugin.doors.cli_output import annotatable, error_json, render_report, write_annotation
 
-    if is_narrative(workbook):
+    if is_narrative_file(workbook):
         return _check_narrative_one(
             workbook,
             pack_spec=pack_spec,

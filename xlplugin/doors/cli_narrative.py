@@ -13,14 +13,7 @@ import click
 from xlplugin.core.errors import XlpluginError
 from xlplugin.doors.os_errors import user_error
 
-__all__ = ["annotated_narrative_target", "is_narrative", "write_narrative_annotation", "write_narrative_copy"]
-
-
-def is_narrative(path: Path) -> bool:
-    """Whether ``path`` is a 情况说明 file to check on its own (by its suffix)."""
-    from xlplugin.api import NARRATIVE_SUFFIXES
-
-    return path.suffix.lower() in NARRATIVE_SUFFIXES
+__all__ = ["annotated_narrative_target", "write_narrative_annotation", "write_narrative_copy"]
 
 
 def annotated_narrative_target(source: Path, annotate_to: Path | None, in_place: bool) -> Path:
@@ -34,16 +27,12 @@ def annotated_narrative_target(source: Path, annotate_to: Path | None, in_place:
             f"“{annotated_narrative_name(source).name}”，原文件不变。",
         )
     target = annotate_to or annotated_narrative_name(source)
-    wanted = ".docx" if source.suffix.lower() == ".docx" and target.suffix.lower() == ".docx" else ".html"
-    if target.suffix.lower() not in (".docx", ".html"):
+    suffix = target.suffix.lower()
+    if suffix not in (".docx", ".html") or suffix == ".docx" and source.suffix.lower() != ".docx":
         raise XlpluginError(
             "cannot-annotate",
-            f"情况说明的标注副本是 Word 文档（.docx，仅当原文件是 .docx）或网页（.html）：“{target.name}”的扩展名不对。",
-        )
-    if target.suffix.lower() != wanted:
-        raise XlpluginError(
-            "cannot-annotate",
-            f"“{source.name}”不是 Word 文档，标注只能写成网页：--annotate-to 的文件名请以 .html 结尾。",
+            f"情况说明的标注是网页（.html），原文件是 Word 文档时也可以是 Word 副本（.docx）："
+            f"“{target.name}”的扩展名不对。",
         )
     if target.exists() and target.resolve() == source.resolve():
         raise XlpluginError("cannot-annotate", "标注副本不能覆盖原文件。")
