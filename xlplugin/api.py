@@ -29,6 +29,7 @@ for this unit into ``report.waived``, out of the counts and the verdict
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,7 @@ __all__ = ["NARRATIVE_SUFFIXES", "Checked", "check", "check_narrative", "choose_
 
 #: the files :func:`check_narrative` reads: a 情况说明 on its own
 NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")
+_YEAR = re.compile(r"(20\d\d)年度")
 
 
 @dataclass
@@ -193,6 +195,12 @@ def check_narrative(
         else:
             chosen = load_pack(chosen_source.path)
             notices += chosen_source.notices
+            year = _narrative_year(paragraphs)
+            if chosen_source.step >= 4 and year and chosen.year and year != chosen.year:
+                notices.append(
+                    f"情况说明写的是 {year} 年度，按地区选用的规则包 {chosen.id} 是 {chosen.year} 年度的；"
+                    "请确认，或用 --pack 指定本年度的规则包。"
+                )
     book = Book([], str(source))
     located = LocatedBook(chosen.layout, book, {}, {}, None)
     report = run_pack(chosen, located, name or Path(source).name, paragraphs, text_only=True)
@@ -200,6 +208,12 @@ def check_narrative(
     if waivers is not None:
         checked.waivers_used = apply_waivers(report, waivers, unit_names(checked))
     return checked
+
+
+def _narrative_year(paragraphs: list[Paragraph]) -> int | None:
+    """The year a 情况说明's opening states (``2023年度``), or ``None``."""
+    found = _YEAR.search("".join(p.norm for p in paragraphs[:5]))
+    return int(found.group(1)) if found else None
 
 
 def unit_names(checked: Checked) -> list[str]:

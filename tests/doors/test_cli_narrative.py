@@ -168,3 +168,11 @@ def test_a_batch_checks_lone_narratives_and_leaves_a_workbooks_companion_to_it(s
     assert (out / lone["annotated"]).suffix == ".html"
     report = json.loads((out / lone["report"]).read_text(encoding="utf-8"))
     assert report["mode"] == "narrative"
+
+
+def test_a_narrative_of_another_year_is_told_the_packs_year(tmp_path):
+    path = tmp_path / "情况说明.txt"
+    path.write_text("重庆市某区某局2023年度部门决算情况说明\n" + OTHER_REGION.split("\n", 1)[1], encoding="utf-8")
+    report = _json(run_cli("check", path, "--format", "json"))
+    assert report["pack"]["id"] == "cq-2021"
+    assert any("2023 年度" in n and "2021 年度" in n for n in report["pack"]["notices"])
