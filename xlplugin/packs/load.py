@@ -184,7 +184,7 @@ def _load(folder: Path, _chain: tuple[str, ...], problems: Problems) -> Pack | N
     for index, name in enumerate(rule_files):
         rule_path = problems.attempt(_inside, folder, name, rule_files, index)
         if rule_path is not None:
-            rules.extend(_rule_file(rule_path, layout, default_tolerance, problems))
+            rules.extend(_rule_file(rule_path, layout, default_tolerance, problems, folder))
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
@@ -375,8 +375,11 @@ def _tolerance(value: object, container, key, path: str) -> Decimal | None:
     return amount
 
 
-def _rule_file(path: Path, layout: Layout | None, default_tolerance: Decimal | None, problems: Problems) -> list[Rule]:
-    """The rules of one file; each rule is checked on its own (``layout`` None: not prepared)."""
+def _rule_file(
+    path: Path, layout: Layout | None, default_tolerance: Decimal | None, problems: Problems, folder: Path
+) -> list[Rule]:
+    """The rules of one file of the pack in ``folder``; each rule is checked on its own (``layout``
+    None: not prepared)."""
     data = problems.attempt(load_yaml, path)
     if data is None:
         return []
@@ -388,20 +391,22 @@ def _rule_file(path: Path, layout: Layout | None, default_tolerance: Decimal | N
         )
         return []
     rules = (
-        problems.attempt(_rule, item, data["rules"], index, layout, default_tolerance, str(path))
+        problems.attempt(_rule, item, data["rules"], index, layout, default_tolerance, str(path), str(folder))
         for index, item in enumerate(data["rules"])
     )
     return [rule for rule in rules if rule is not None]
 
 
-def _rule(item: object, container, index: int, layout: Layout | None, default_tolerance, path: str) -> Rule:
+def _rule(
+    item: object, container, index: int, layout: Layout | None, default_tolerance, path: str, folder: str = ""
+) -> Rule:
     line = line_of(container, index)
     if not isinstance(item, dict):
         raise PackError("bad-rule", "每条规则必须是“键: 值”的映射。", path, line)
     rule_id = str(item.get("id", "")).strip()
     if not rule_id:
         raise PackError("missing-key", "规则缺少 id。", path, line)
-    where = Where(path, line, rule_id)
+    where = Where(path, line, rule_id, folder)
     for key in ("name", "kind", "severity"):
         if key not in item:
             raise where.error("missing-key", f"缺少“{key}”。")

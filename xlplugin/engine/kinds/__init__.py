@@ -19,6 +19,7 @@ Chongqing pack. Kinds never choose severities, words or output: the engine does.
 from __future__ import annotations
 
 from xlplugin.engine.kinds import (
+    catalogue,
     claim,
     claim_change,
     claim_consistent,
@@ -69,6 +70,7 @@ KINDS: dict[str, KindModule] = {
         selfeval_funds,
         selfeval_indicators,
         selfeval_totals,
+        catalogue,
     )
 }
 

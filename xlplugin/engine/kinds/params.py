@@ -25,6 +25,8 @@ any        文字或列表   a word or a list of them (a template or several wor
                         ``list[str]``
 wordings   写法         like ``any``, and an item may be ``{template: 写法, when: 条件}`` (a wording
                         that counts only under its own table condition) → its texts as ``str``
+items      文字或列表   like ``any``, and an item may be a mapping the kind reads itself (as loaded,
+                        so that it can name the item's line): ``{phrase: 短语, say: 说明}``
 ========== ============ ====================================================================
 
 ``choices`` restrict a ``str`` to one of them, or each item of a ``list`` to them.
@@ -65,11 +67,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Where:
-    """Where a rule is written, for load-time errors: ``file:line: 规则 X：…``."""
+    """Where a rule is written, for load-time errors: ``file:line: 规则 X：…``; ``folder`` is the pack's
+    folder (what a rule's own data files, such as a catalogue, are relative to)."""
 
     path: str
     line: int | None
     rule: str
+    folder: str = ""
 
     def error(self, code: str, message: str, line: int | None = None) -> PackError:
         return PackError(code, f"规则 {self.rule}：{message}", self.path, line or self.line)
@@ -94,6 +98,7 @@ TYPES = {
     "dict": ("映射", "mapping"),
     "any": ("文字或列表", "text or list"),
     "wordings": ("写法", "wordings"),
+    "items": ("文字或列表", "text or list"),
 }
 
 
@@ -231,6 +236,18 @@ def _conditional(item: dict) -> dict:
     return {key: _text(item[key]) for key in item}
 
 
+def _items(value: object) -> str | list:
+    if not isinstance(value, list):
+        return _text(value)
+    for position, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            try:
+                _text(item)
+            except _Wrong as wrong:
+                raise _Wrong(wrong.written, position) from None
+    return value  # as loaded: the kind checks each mapping and names its line
+
+
 _CONVERT: dict[str, Callable[[object], object]] = {
     "str": _text,
     "int": _int,
@@ -240,6 +257,7 @@ _CONVERT: dict[str, Callable[[object], object]] = {
     "dict": _dict,
     "any": _any,
     "wordings": _wordings,
+    "items": _items,
 }
 
 
@@ -284,7 +302,9 @@ def validate_params(module: KindModule, item: Mapping, where: Where, skip: Conta
             if wrong.position is None:
                 problem, line = f"参数“{key}”应为{TYPES[param.type][0]}，不是{wrong.written}。", line_of(item, key)
             else:
-                wanted = "文字或 {template: 写法, when: 条件}" if param.type == "wordings" else "文字"
+                wanted = {"wordings": "文字或 {template: 写法, when: 条件}", "items": "文字或映射"}.get(
+                    param.type, "文字"
+                )
                 problem = f"参数“{key}”的第 {wrong.position} 项应为{wanted}，不是{wrong.written}。"
                 line = line_of(value, wrong.position - 1) or line_of(item, key)
             raise where.error("bad-param", problem, line) from None
