@@ -21,6 +21,8 @@ from xlplugin.engine.arithmetic import read_claims
 from xlplugin.workbook.narrative import Paragraph
 
 CORPUS = Path(__file__).resolve().parents[1] / "narrative_corpus"
+#: written by someone who never saw the reader; the even-numbered files are never read to tune it
+HOLDOUT = Path(__file__).resolve().parents[1] / "narrative_holdout"
 #: corpus kind → (family, the figure that identifies the claim)
 FIGURES = {
     "change": ("rate", "rate"),
@@ -64,18 +66,21 @@ def _found_figure(claim) -> Decimal:
     text = claim.printed.text
     if claim.unit == "万元" and text.endswith("元") and not text.endswith(("万元", "亿元")):
         return abs(Decimal(text[:-1].replace(",", "")))
-    if text.endswith("亿元"):
-        return abs(Decimal(text[:-2].replace(",", "")))
+    if text.endswith("亿元"):  # (``3万4993.1亿元`` too: the value, in 万元, read back in 亿元)
+        return abs(claim.printed.value / 10000).normalize()
     return abs(claim.printed.value)
 
 
-def score(folder: Path = CORPUS, show: bool = True) -> dict:
+def score(folder: Path = CORPUS, show: bool = True, parity: int | None = None) -> dict:
     """Score the reader on every excerpt of ``folder``: per kind, the judged claims, how many were
     evaluated (a verdict given), misprinted, caught; and the false alarms (a flagged figure the
-    corpus does not call misprinted). Prints the table and every false alarm and miss."""
+    corpus does not call misprinted). Prints the table and every false alarm and miss (with
+    ``show``). ``parity`` 1 or 0 scores only the odd- or even-numbered files (``001.yaml``…)."""
     per_kind: dict[str, Counter] = {}
     alarms, missed = [], []
     for excerpt in _excerpts(folder):
+        if parity is not None and int(excerpt["file"].split(".")[0]) % 2 != parity:
+            continue
         paragraphs = [
             Paragraph("x", f"A{i + 1}", line) for i, line in enumerate(excerpt["text"].splitlines()) if line.strip()
         ]
@@ -126,20 +131,50 @@ def score(folder: Path = CORPUS, show: bool = True) -> dict:
     return result
 
 
+def _line(name: str, result: dict) -> str:
+    total = result["total"]
+    return (
+        f"{name}：判定 {total['evaluated']}/{total['judged']}，抓到 {total['caught']}/{total['misprinted']}，"
+        f"误报 {result['false_alarms']}"
+    )
+
+
 @pytest.fixture(scope="module")
 def scored():
     return score(CORPUS)
 
 
+@pytest.fixture(scope="module")
+def held_out():
+    """The whole held-out folder, and its odd and even halves (the even half only ever counted)."""
+    whole = score(HOLDOUT, show=False)
+    odd, even = score(HOLDOUT, show=False, parity=1), score(HOLDOUT, show=False, parity=0)
+    print("\n" + _line("保留集（奇数号，可读）", odd) + "\n" + _line("保留集（偶数号，只计数）", even))
+    print(_line("保留集（全部）", whole))
+    return whole
+
+
 def test_no_false_alarm_on_real_excerpts(scored):
+    print("\n" + _line("开发语料", scored))
     assert scored["false_alarms"] == 0, scored["alarms"]
 
 
 def test_coverage_and_catches_hold(scored):
     total, kinds = scored["total"], scored["kinds"]
     assert total["judged"] == 190  # every judged claim of every kind is scored
-    assert total["evaluated"] >= 142  # 74.7 %; the rest need figures from other paragraphs or tables
-    assert total["caught"] >= 12  # of 18 misprinted
-    assert kinds["sum"]["evaluated"] >= 53 and kinds["sum"]["caught"] >= 2  # of 69 judged, 2 misprinted
+    assert total["evaluated"] >= 163  # 85.8 %; the rest need figures from other paragraphs or tables
+    assert total["caught"] >= 13  # of 18 misprinted
+    assert kinds["sum"]["evaluated"] >= 57 and kinds["sum"]["caught"] >= 2  # of 69 judged, 2 misprinted
     assert kinds["composition"]["evaluated"] >= 5 and kinds["reasons"]["evaluated"] >= 1
-    assert kinds["share"]["caught"] >= 5 and kinds["change"]["caught"] >= 3 and kinds["completion"]["caught"] >= 2
+    assert kinds["change"]["evaluated"] >= 35 and kinds["share"]["evaluated"] >= 40
+    assert kinds["share"]["caught"] >= 5 and kinds["change"]["caught"] >= 3 and kinds["completion"]["caught"] >= 3
+
+
+def test_held_out_excerpts(held_out):
+    """The held-out folder: no false alarm, and the coverage reached (102 of 155 when this was written;
+    33 before the reader read named wholes, 亿元 statistics and changes stated further back)."""
+    total = held_out["total"]
+    assert held_out["false_alarms"] == 0, held_out["alarms"]
+    assert total["judged"] == 155
+    assert total["evaluated"] >= 102
+    assert total["caught"] >= 3  # of 6 misprinted

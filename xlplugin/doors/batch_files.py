@@ -29,8 +29,8 @@ def is_narrative_file(path: str | Path) -> bool:
 
 
 def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> list[Path]:
-    """Workbook-like files and standalone 情况说明 files under the given files and folders (recursive,
-    sorted), without Office's lock files (``~$…``), hidden files, companions of a workbook and
+    """Workbook-like files and standalone 情况说明 files (named so: :func:`_named_as_narrative`) under
+    the given files and folders (recursive, sorted), without Office's lock files (``~$…``), hidden files, companions of a workbook and
     anything inside the output folder. Whatever is given that is not a folder is taken as it is — a
     named pipe or a device too, which the check then refuses with its reason, rather than being
     skipped without a word."""
@@ -46,11 +46,18 @@ def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> 
             if (
                 path == given
                 or path.suffix.lower() in WORKBOOK_SUFFIXES
-                or is_narrative_file(path)
+                or _named_as_narrative(path)
                 and not any(_accompanies(path, w) for w in workbooks)
             ):
                 found.append(path)
     return list(dict.fromkeys(found))
+
+
+def _named_as_narrative(path: Path) -> bool:
+    """A 情况说明 file found in a folder: a .docx/.txt/.md whose name says 情况说明 or 决算. A folder
+    also holds cover letters and 填报说明 — documents with numbers that are not a disclosure and
+    would pass the built-in checks meaninglessly; a file given by name is always checked."""
+    return is_narrative_file(path) and ("情况说明" in path.name or "决算" in path.name)
 
 
 def companion(workbook: str | Path) -> Path | None:

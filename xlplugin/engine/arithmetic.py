@@ -5,13 +5,37 @@ finds them from the shape of a sentence — the quantities in it and the words b
 judges each printed figure "as written" (:mod:`xlplugin.core.printed`):
 
 - **change** — ``X 万元，较上年（同比、比 2020 年度、与上年相比…）增加 C 万元，增长 r%``: the base
-  is X − C (X + C for 减少/下降), and r must be C ÷ base; a zero base is reported, not divided by;
-- **completion** — ``年初预算为 B 万元，支出决算为 Z 万元，完成年初预算的 p%`` or
-  ``决算为 Z 万元，完成全年预算 B 万元的 p%``: p must be Z ÷ B;
-- **share of a printed whole** — ``W 万元，其中：A 万元，占 p%``: p must be A ÷ W.
+  is X − C (X + C for 减少/下降), and r must be C ÷ base; a zero base is reported, not divided by.
+  X may stand further back in the same statement (``决算为 Z，完成预算 B 的 p%，比上年增加 C，增长
+  r%``), the base may be printed (``比上年决算数 P 减少 C，下降 r%``), the rate may come first
+  (``完成 X，比上年增长 r%，增收 C``): :mod:`xlplugin.engine.arithmetic_changes`. ``增长 x 个百分点``
+  is a difference of rates, never a rate;
+- **completion** — ``年初预算为 B 万元，支出决算为 Z 万元，完成年初预算的 p%``,
+  ``决算为 Z 万元，完成全年预算 B 万元的 p%`` or ``收入 Z，为年初计划 B 的 p%``: p must be Z ÷ B;
+- **share of a printed whole** — ``W 万元，其中：A 万元，占 p%``: p must be A ÷ W; and of a **named**
+  whole (``A，占一般公共预算收入的 p%``, ``分别为 a、b 和 c，占全国政府采购规模的 x%、y% 和 z%``):
+  :mod:`xlplugin.engine.arithmetic_named`;
+- totals, compositions, change = Σ reasons: :mod:`xlplugin.engine.arithmetic_sums`.
+
+**What a printed amount stands for** (:mod:`xlplugin.engine.arithmetic_text`), as both corpora of
+real excerpts state it (``tests/narrative_corpus/README.md``, ``tests/narrative_holdout/README.md``):
+
+- 万元 and 元 are money published to 0.01 of the unit: ``18万元`` and ``12.5万元`` are 18.00 and 12.50
+  with their zeros dropped, so each stands for ± 0.005 万元 (元: ± 0.005 元); a more precise figure
+  keeps its own half unit, and a printed 0 is nothing at all (exact);
+- 亿元 figures are statistics rounded to their last printed digit: ``34993.1亿元`` is ± 0.05 亿元,
+  ``489亿元`` ± 0.5 亿元 — except that a whole figure printed among one-decimal ones (``支出完成 328
+  亿元，同比增加 75.2 亿元``) was rounded to 0.1 too and its zero dropped (± 0.05). Reading 亿元 to
+  0.01 would turn ordinary rounding of statistics into errors; reading 万元 to its printed digit
+  would let a ``18万元`` hide a 0.4 万元 mistake.
+
+A percent that states a bound (``99%以上``、``超过 30%``、``10%左右``) is not judged. Pinyin glosses of
+mirror sites (``增長(cháng)``) are read through.
 
 It is deliberately conservative: a sentence is judged only when its shape leaves no doubt about
-which figure is which (no other quantity in between, the direction word right before the change).
+which figure is which (no other quantity in between, the direction word right before the change;
+a named whole only when exactly one figure carries the name). No false alarm is the first
+requirement: a reader that is unsure stays silent.
 Traditional characters (萬元、減少、增長) read as simplified ones: the paragraph's normalised text has them so.
 """
 
@@ -22,10 +46,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from xlplugin.core.intervals import Interval
+from xlplugin.engine.arithmetic_changes import continues, current_further_back, prior_printed, rate_first, rate_gap
 from xlplugin.engine.arithmetic_claim import PINYIN as _PINYIN
 from xlplugin.engine.arithmetic_claim import Claim, sangong_part
 from xlplugin.engine.arithmetic_claim import ratio_claims as _ratio
+from xlplugin.engine.arithmetic_named import read_named_shares
 from xlplugin.engine.arithmetic_sums import read_sum_claims
+from xlplugin.engine.arithmetic_text import prepared, restored
 from xlplugin.workbook.narrative import Paragraph, Quantity
 
 __all__ = ["Claim", "read_claims"]
@@ -37,6 +64,10 @@ _COMPARED = re.compile(r"(较|比|同比|与|相较于?|对比)")
 _DIRECTION = re.compile(r"(增加|减少|增长|下降|上升|降低|提高)$")
 _RATE_GAP = re.compile(r"^[，,、；;]?(?:同比)?(增长|下降|降低|上升|增加|减少|提高)(?:了|幅度为|率为|比例为)?$")
 _COMPLETION = re.compile(r"完成(?:全年|年初|年度)?预算(?:数)?的?$")
+_DIRECTION_BEFORE = re.compile(r"(增加|减少|增长|下降|上升|降低|提高)(?:了|为)?$")
+#: ``，完成区人大常委会批准收入调整预算`` / ``，为年初计划``: the words between an amount and its budget
+_FOR_BUDGET = re.compile(r"^[，,](?:预计)?(?:完成|为)[^，,。；;\d%]{0,30}?(?:预算|计划)数?$")
+_COMPLETION_BUDGET = re.compile(r"完成[^，,。；;]{0,12}预算(?:数)?$")
 _COMPLETION_WITH_BUDGET = re.compile(r"完成(?:全年|年初|年度)?预算(?:数)?$")
 _SHARE = re.compile(r"^[，,]?(?:占|约占)(?:比|比例为|比重为)?$")
 #: a share of the whole the sentence itself lists: ``…费 A 万元，占 p%`` or ``…占总支出决算的 p%``
@@ -51,18 +82,26 @@ def read_claims(paragraph: Paragraph, earlier: Sequence[Paragraph] = ()) -> list
     """Every change, completion and share claim of ``paragraph`` whose shape is unambiguous. Spans
     are in the paragraph's normalised text (:attr:`Paragraph.norm`). ``earlier`` are the paragraphs
     before it in its section, where a change's current figure may have been stated."""
-    before = tuple(earlier)
+    clean, back = prepared(paragraph)
+    return restored(_read(clean, tuple(prepared(p)[0] for p in earlier)), back)
+
+
+def _read(paragraph: Paragraph, before: tuple[Paragraph, ...]) -> list[Claim]:
     text = paragraph.norm
     quantities = _money_and_percent(paragraph)
     claims: list[Claim] = []
     for index in range(len(quantities)):
-        claims += _change(text, quantities, index, before)
+        claims += _change(text, quantities, index, before) or rate_first(text, quantities, index)
         claims += _completion(text, quantities, index)
         claims += _share(text, quantities, index)
+    rates = [q for q in paragraph.quantities if q[2].kind in ("percent", "points")]
+    claims += [c for index in range(len(rates)) for c in rate_gap(text, rates, index)]
     judged = {claim.span for claim in claims}
     claims += [c for c in _sangong_shares(text, quantities) if c.span not in judged]
     judged = {(claim.kind, claim.span) for claim in claims}
-    return claims + [c for c in read_sum_claims(paragraph, before) if (c.kind, c.span) not in judged]
+    claims += [c for c in read_sum_claims(paragraph, before) if (c.kind, c.span) not in judged]
+    judged = {(claim.kind, claim.span) for claim in claims}
+    return claims + [c for c in read_named_shares(paragraph, before) if (c.kind, c.span) not in judged]
 
 
 def _between(text: str, quantities, left: int, right: int) -> str:
@@ -90,12 +129,27 @@ def _change(text: str, quantities, index: int, earlier: tuple[Paragraph, ...] = 
     if (second.group(1) in _INCREASE) != up:
         return []  # "增加 C，下降 r%" contradicts itself: a wording check says so, not arithmetic
     before = _between(text, quantities, index - 1, index) if index else ""
-    if index and quantities[index - 1][2].kind == "money" and len(before) <= 30 and _COMPARED.search(before):
-        if any(ch in before for ch in "。；;"):
-            return []
-        current_at, current = quantities[index - 1][:2], quantities[index - 1][2]
+    previous = quantities[index - 1][2] if index else None
+    breaks = any(ch in before for ch in "。；;")
+    if (
+        previous is not None
+        and previous.kind == "money"
+        and len(before) <= 30
+        and _COMPARED.search(before)
+        and not breaks
+    ):
+        current_at, current = quantities[index - 1][:2], previous
     else:
-        found = _subject_figure(words, text, quantities, index, earlier)
+        if previous is not None and previous.kind == "money":
+            printed = prior_printed(text, quantities, index)  # 比上年决算数 P 减少 C: the base is P
+            if printed:
+                return printed
+        # past the rates, a completion's budget and the figure's other changes (``决算为 Z，完成预算 B
+        # 的 p%，比上年增加 C``), else the subject's figure stated before
+        # (over ``。`` too, into a statement that starts with its comparison: ``X。较上年减少 C``)
+        walk = index and (_skips(text, quantities, index) or breaks and previous.kind == "money" and continues(before))
+        found = current_further_back(text, quantities, index) if walk else None
+        found = found or _subject_figure(words, text, quantities, index, earlier)
         if found is None:
             return []
         current_at, current = found
@@ -108,6 +162,14 @@ _SUBJECT_NOISE = re.compile(
     r"^\d{4}年度?|^[（(]?[一二三四五六七八九十\d]+[)）、.]|一般公共预算财政拨款|财政拨款|[“”\"'‘’]|"
     r"(?:支出|决算|预算|数|总额|合计|金额|为|共计|的)+$"
 )
+
+
+def _skips(text: str, quantities, index: int) -> bool:
+    """Whether the figure right before the change at ``index`` is one a walk back passes over: a
+    rate, a completion's budget or another change (not a level of its own)."""
+    start, _, quantity = quantities[index - 1]
+    lead = text[max(0, start - 30) : start]
+    return quantity.kind == "percent" or bool(_DIRECTION_BEFORE.search(lead) or _COMPLETION_BUDGET.search(lead))
 
 
 def _subject(words: str) -> str:
@@ -162,6 +224,8 @@ def _completion(text: str, quantities, index: int) -> list[Claim]:
         budget, actual = first, second  # 预算为 B，决算为 Z，完成预算的 p%
     elif before_rate in ("的", "") and _COMPLETION_WITH_BUDGET.search(between.rstrip("，,")) and "决算" in lead:
         actual, budget = first, second  # 决算为 Z，完成预算 B 的 p%
+    elif before_rate == "的" and _FOR_BUDGET.match(between) and not _DIRECTION_BEFORE.search(lead):
+        actual, budget = first, second  # 收入 Z，完成（…批准的）调整预算 B 的 p% / 为年初计划 B 的 p%
     else:
         return []
     if any(ch in between + before_rate for ch in "。；;"):

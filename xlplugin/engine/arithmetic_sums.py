@@ -22,7 +22,7 @@ import re
 from xlplugin.core.printed import Printing
 from xlplugin.engine.arithmetic_claim import Claim, sangong_part
 from xlplugin.engine.arithmetic_entries import Entry, Reading, items_of
-from xlplugin.engine.arithmetic_judge import check_items, shares_claim
+from xlplugin.engine.arithmetic_judge import check_items, judged, shares_claim
 from xlplugin.engine.arithmetic_totals import read_totals
 from xlplugin.workbook.narrative import Paragraph
 
@@ -43,7 +43,7 @@ def read_sum_claims(paragraph: Paragraph, earlier=()) -> list[Claim]:
     """Every total, composition, change sum, reasons sum and shares-add-up claim of ``paragraph``
     (``earlier``: the paragraphs before it in its section, where a balance's totals may stand)."""
     reading = Reading(paragraph)
-    claims = read_sangong(reading) + read_lists(reading) + read_totals(reading, earlier)
+    claims = read_sangong(reading, earlier) + read_lists(reading) + read_totals(reading, earlier)
     seen, unique = set(), []
     for claim in claims:  # one claim per printed figure: the first reader that judged it knew most
         key = (claim.kind == "share", claim.span)
@@ -134,11 +134,14 @@ def _extent(reading: Reading, position: int) -> int:
 # “三公”: the parts are known, wherever the paragraph states them
 
 
-def read_sangong(reading: Reading) -> list[Claim]:
+def read_sangong(reading: Reading, earlier=()) -> list[Claim]:
     """The “三公” total against its three parts, the 公务用车 figure against 购置 + 运行, and their
-    shares adding up to 100 %, per group of sentences that a “三公” total opens."""
+    shares adding up to 100 %, per group of sentences that a “三公” total opens. Parts listed
+    before any total (``“三公”经费支出决算中，因公出国（境）费…``) are confirmed against the one 三公
+    决算 total of the nearest earlier paragraph that states one (never faulted: it may be another
+    year's or fund's)."""
     claims: list[Claim] = []
-    for group in _groups(reading):
+    for position, group in enumerate(_groups(reading)):
         wholes, parts, extra = group
         cars = ["vehicles"] if "vehicles" in parts else ["purchase", "running"]
         order = ["abroad", *cars, "reception"]
@@ -146,11 +149,36 @@ def read_sangong(reading: Reading) -> list[Claim]:
             items = [parts[p] for p in order]
             if not extra and wholes:
                 claims += check_items(wholes, items, complete=True, certain=True, kind="sum")
+            elif not extra and earlier and position == 0:
+                claims += _earlier_total(earlier, items)
             elif all(any(e.share for e in item) for item in items):
                 claims += shares_claim(items, "any")
         if all(p in parts for p in ("vehicles", "purchase", "running")):
             claims += check_items(parts["vehicles"], [parts["purchase"], parts["running"]], True, True)
     return claims
+
+
+def _earlier_total(earlier, items: list[list[Entry]]) -> list[Claim]:
+    """The parts' 决算 figures against the one “三公” 决算 total of the nearest earlier paragraph."""
+    for paragraph in reversed(earlier):
+        before = Reading(paragraph)
+        totals = {
+            e.quantity.value: e
+            for e in before.entries
+            if e.role == "level"
+            and e.depth == 0
+            and e.facet[1] == "D"
+            and _names_sangong(before.text[max(0, e.start - 200) : e.start])
+        }
+        if len(totals) > 1:
+            return []
+        if totals:
+            whole = next(iter(totals.values()))
+            picks = [[e for e in item if e.role == "level" and e.facet[1] in ("D", "")] for item in items]
+            if any(len(p) != 1 for p in picks):
+                return []
+            return judged("sum", whole.quantity, (0, 0), [p[0] for p in picks], faults="none")
+    return []
 
 
 def _groups(reading: Reading):

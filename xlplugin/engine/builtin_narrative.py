@@ -97,6 +97,7 @@ def _subject(claim: Claim) -> str:
         total = f"{claim.computed.point.normalize():f}%" if claim.computed else ""
         return f"各项占比 {_terms(claim)} 之和为 {total}" if claim.computed else "各项占比"
     name = {"sum": "合计", "composition": "合计", "reasons": "增减额"}.get(claim.kind, _WHAT[claim.kind])
+    name = "相差" if claim.unit == "个百分点" else name  # a gap between two rates
     return f"{name}写为 {claim.printed.text}"
 
 
@@ -123,9 +124,9 @@ def _shown(claim: Claim) -> str:
     places of the most precise figure, in the unit the total is written in (元、万元、亿元)."""
     if claim.kind == "shares":
         return "100%"
-    if claim.unit == "%":
+    if claim.unit in ("%", "个百分点"):
         places = claim.printed.decimals + 2
-        return f"{claim.computed.point.quantize(Decimal(1).scaleb(-places))}%"
+        return f"{claim.computed.point.quantize(Decimal(1).scaleb(-places))}{claim.unit}"
     return _money(claim.computed.point, claim.printed, claim.operands)
 
 

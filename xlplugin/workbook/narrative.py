@@ -259,36 +259,37 @@ def _ends_paragraph(text: str) -> bool:
 
 
 def find_quantities(paragraph: Paragraph) -> list[tuple[int, int, Quantity]]:
-    """Every quoted quantity in a paragraph's normalised text: (start, end, quantity). Years,
-    dates and list markers (``2021年``, ``12月31日``, ``(1)``, ``1.``) are not quantities."""
-    found = []
-    for match in _QUANTITY.finditer(paragraph.numeric):
+    """Every quoted quantity in a paragraph's normalised text: (start, end, quantity); not years, dates, list
+    markers (``2021年``, ``12月31日``, ``(1)``, ``1.``). Read through pinyin glosses (``35萬(wàn)元``)."""
+    glossed = {i for match in _GLOSS.finditer(paragraph.norm) for i in range(match.start(), match.end())}
+    keep = [i for i in range(len(paragraph.norm)) if i not in glossed]
+    numeric, norm = ("".join(text[i] for i in keep) for text in (paragraph.numeric, paragraph.norm))
+    found, inside = [], set()  # inside: where a figure after 万 starts (``3万4993.1亿元`` is 34993.1 亿元)
+    for match in _TEN_THOUSANDS.finditer(numeric):
+        value = Decimal(match.group(1)) * 10000 + Decimal(match.group(2))
+        found.append((match.start(), match.end(), replace(quantity(format(value, "f"), "亿元"), text=match.group())))
+        inside.add(match.start(2))
+    for match in _QUANTITY.finditer(numeric):
         number, unit = match.group(1), match.group(2)
-        after = paragraph.norm[match.end(1) : match.end(1) + 1]
-        before = paragraph.norm[max(0, match.start() - 1) : match.start()]
-        # at the paragraph's start or end ``before``/``after`` is "" (and "" is in every string)
-        if not unit and (
-            after and after in "年月日号" or before and before in "(〔[" or after and after in ")〕]." or before == "第"
-        ):
-            continue
-        if unit is None and "." not in number:
-            continue  # a bare integer with no unit is a label, a count word follows or a phone number
+        after, before = norm[match.end(1) : match.end(1) + 1], norm[max(0, match.start() - 1) : match.start()]
+        dated = after and after in "年月日号)〕]." or before and before in "(〔[第"  # ("" is in every string)
+        if match.start() in inside or not unit and ("." not in number or dated):
+            continue  # a date or a list marker; a bare integer is a label, a count word follows or a phone number
         found.append((match.start(), match.end(), quantity(number, unit)))
-    return _listed(paragraph, found)
+    return [(keep[s], keep[e - 1] + 1, q) for s, e, q in _listed(numeric, found)]
 
 
-# two figures sharing one unit: "4125.49,4143.91万元", "各减少2343.3、2343.3万元" (the first has a decimal
-# point, so its comma cannot be a thousands separator)
+_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
+_TEN_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,4})万((?!\d{5})\d{1,4}(?:\.\d{1,8})?)亿元")
+# two figures sharing one unit: "4125.49,4143.91万元", "各减少2343.3、2343.3万元" (a decimal point first: no thousands)
 _LISTED = re.compile(r"(?<![\d.,])(\d+\.\d+)[,，、](\d+(?:\.\d+)?)(万元|亿元|元|个百分点|%)")
 
 
-def _listed(paragraph: Paragraph, found: list) -> list[tuple[int, int, Quantity]]:
-    """Give the first of two listed figures the unit written after the second, and read the second
-    where a comma kept it from being read."""
+def _listed(numeric: str, found: list) -> list[tuple[int, int, Quantity]]:
+    """Give the first of two listed figures the second's unit; read the second where a comma hid it."""
     by_start = {start: index for index, (start, _, _) in enumerate(found)}
-    for match in _LISTED.finditer(paragraph.numeric):
-        unit = match.group(3)
-        first = by_start.get(match.start(1))
+    for match in _LISTED.finditer(numeric):
+        unit, first = match.group(3), by_start.get(match.start(1))
         if first is not None and not found[first][2].unit:
             found[first] = (match.start(1), match.end(1), quantity(match.group(1), unit))
         if match.start(2) not in by_start:
