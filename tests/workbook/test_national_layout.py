@@ -180,6 +180,12 @@ def test_blank_national_template_locates_with_no_reading_problem(tmp_path):
     from xlplugin.output.template import write_workbook
 
     layout = national_layout()
-    located = locate_book(read_book(write_workbook(layout, tmp_path / "blank.xlsx")), layout)
+    path = write_workbook(layout, tmp_path / "blank.xlsx")
+    located = locate_book(read_book(path), layout)
     assert located.not_found == {} and located.problems == []
+    # 公开09表 prints its 合计 last (total_at: bottom): the template draws it there, after the blank rows
+    sheet = openpyxl.load_workbook(path)["公开09表"]
+    body = find_cell(sheet, "科目编码").row + 1
+    totals = [cell.row for row in sheet.iter_rows(min_row=body) for cell in row if cell.value == "合计"]
+    assert totals == [body + layout.table("公开09表").blocks[0].template_rows]
     assert located.tables["公开07表"].value("三公经费", "合计", "决算数").status == "blank"

@@ -251,8 +251,11 @@ def _template_body(spec: TableSpec) -> list[list[str]]:
         label_at = ids.index(block.label_column.id) if block.label_column else None
         code_at = ids.index(block.code_column.id) if block.code_column else None
         if block.keyed:
-            if block.total and label_at is not None:
-                lines[0][offset + label_at] = block.total
+            # the 合计 line as printed: first or last of the block's lines, its label in the label
+            # column, or in the (first) code column of a block printed without one
+            name_at = label_at if label_at is not None else code_at
+            if block.total and name_at is not None:
+                lines[0 if block.total_at == "top" else block.template_rows][offset + name_at] = block.total
             continue
         for row in block.rows:
             line = lines[row.at - 1]
