@@ -57,3 +57,30 @@ def test_bad_layout_is_a_clear_error(tmp_path, sample_path):
     assert done.returncode == 2
     assert "template.yaml:3: 找不到表格定义文件“missing.yaml”" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_tables_uses_the_layout_of_the_pack_a_check_would_use(tmp_path, monkeypatch):
+    """Without --layout, ``tables`` shows a workbook against the layout of the pack the pack order
+    chooses — here one named by XLPLUGIN_PACK in the national layout — not always Chongqing's."""
+    import shutil
+
+    import yaml
+
+    from xlplugin.output.template import write_workbook
+    from xlplugin.workbook.layout_load import load_layout
+
+    national = Path(__file__).resolve().parents[1] / "workbook" / "national_layout"
+    pack = tmp_path / "national-pack"
+    shutil.copytree(national, pack)
+    (pack / "rules").mkdir()
+    rule = {"id": "N-01", "name": "合计", "kind": "expression", "severity": "错误", "expr": "1 == 1"}
+    (pack / "rules" / "r.yaml").write_text(yaml.safe_dump({"rules": [rule]}, allow_unicode=True), encoding="utf-8")
+    manifest = {"id": "national-test", "name": "全国格式（测试）", "version": "0.1.0", "template": "template.yaml"}
+    manifest["rules"] = ["rules/r.yaml"]
+    (pack / "pack.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    workbook = write_workbook(load_layout(national), tmp_path / "全国格式.xlsx")
+    monkeypatch.setenv("XLPLUGIN_PACK", str(pack))
+    result = CliRunner().invoke(cli, ["tables", str(workbook)])
+    assert result.exit_code == 0, result.output
+    assert "规则包 national-test 0.1.0 的表样" in result.output and "部门决算公开表（全国通用格式）" in result.output
+    assert "未找到" not in result.output

@@ -22,7 +22,8 @@ def _layout_option(function):
         "layout_path",
         type=click.Path(path_type=Path),
         default=None,
-        help="表样定义（template.yaml 或其所在目录），默认为随附的重庆 2021 表样。",
+        help="表样定义（template.yaml 或其所在目录）；tables 不写时用规则包的表样（按规则包的选用顺序，"
+        "最后是与工作簿最相符的），template 不写时用随附的重庆 2021 表样。",
     )(function)
 
 
@@ -43,8 +44,9 @@ def tables(workbook: Path, layout_path: Path | None, engine: str) -> None:
     from xlplugin.core.display import render_table
     from xlplugin.workbook.locate import locate_book
 
-    layout = _load_layout(layout_path)
-    located = locate_book(read_book(workbook, engine=engine), layout)
+    book = read_book(workbook, engine=engine)
+    layout = _chosen_layout(layout_path, book)
+    located = locate_book(book, layout)
     first = next(iter(located.tables.values()))
     click.echo(f"{workbook.name} — {layout.name}")
     click.echo(f"公开部门：{first.meta.get('department', '（未填）')}    年度：{first.meta.get('year', '（未填）')}")
@@ -76,6 +78,29 @@ def tables(workbook: Path, layout_path: Path | None, engine: str) -> None:
         for error in located.not_found.values():
             click.echo(f"错误：{error.message}", err=True)
         sys.exit(EXIT_CANNOT_CHECK)
+
+
+def _chosen_layout(layout_path: Path | None, book):
+    """The layout ``tables`` looks for: the one given (``--layout``, ``XLPLUGIN_LAYOUT``), else the
+    layout of the pack a check would use (``XLPLUGIN_PACK``, ``xlplugin.yaml``, the best-fitting
+    installed or bundled pack) — a national-layout workbook is shown against the national layout,
+    not Chongqing's. When no pack fits, the bundled layout, said so."""
+    from xlplugin.core.errors import PackError
+    from xlplugin.packs.load import load_pack
+    from xlplugin.packs.order import choose_source
+
+    if layout_path is not None or os.environ.get("XLPLUGIN_LAYOUT"):
+        return _load_layout(layout_path)
+    try:
+        source = choose_source(None, book)
+    except PackError:
+        click.echo(
+            "注意：没有与工作簿相符的规则包，下面按随附的重庆 2021 表样列出（要按别的表样，请用 --layout）。", err=True
+        )
+        return _load_layout(None)
+    pack = load_pack(source.path)
+    click.echo(f"表样：规则包 {pack.id} {pack.version} 的表样（{source.why}）", err=True)
+    return pack.layout
 
 
 def _problem_counts(problems) -> str:
