@@ -2,8 +2,8 @@
 file, one Chinese sentence, and a journal from which the next run resumes.
 
 The full disk is real, at the OS boundary: the batch runs in a subprocess whose file-size limit
-(RLIMIT_FSIZE) lets the corrected sample's report (about 60 KB) be written and not the sample's
-(about 107 KB); Python ignores SIGXFSZ, so the write fails with EFBIG as on a full disk."""
+(RLIMIT_FSIZE) lets the corrected sample's report (about 97 KB) be written and not the sample's
+(about 145 KB); Python ignores SIGXFSZ, so the write fails with EFBIG as on a full disk."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from xlplugin.doors.batch_journal import JOURNAL
 from xlplugin.packs.resolve import find_pack
 
 ROOT = Path(__file__).resolve().parents[2]
-LIMIT = 80_000
+LIMIT = 120_000
 
 
 def _batch(*args, limit: int | None = None, **kwargs) -> subprocess.Popen:
