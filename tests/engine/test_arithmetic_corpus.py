@@ -171,10 +171,11 @@ def test_coverage_and_catches_hold(scored):
 
 
 def test_held_out_excerpts(held_out):
-    """The held-out folder: no false alarm, and the coverage reached (102 of 155 when this was written;
-    33 before the reader read named wholes, 亿元 statistics and changes stated further back)."""
+    """The held-out folder: no false alarm, and the coverage reached (104 of 155 when this was written;
+    102 before the reader knew the standard 部门决算 sections, 33 before it read named wholes, 亿元
+    statistics and changes stated further back)."""
     total = held_out["total"]
     assert held_out["false_alarms"] == 0, held_out["alarms"]
     assert total["judged"] == 155
-    assert total["evaluated"] >= 102
-    assert total["caught"] >= 3  # of 6 misprinted
+    assert total["evaluated"] >= 104
+    assert total["caught"] >= 5  # of 6 misprinted

@@ -15,7 +15,10 @@ judges each printed figure "as written" (:mod:`xlplugin.core.printed`):
 - **share of a printed whole** — ``W 万元，其中：A 万元，占 p%``: p must be A ÷ W; and of a **named**
   whole (``A，占一般公共预算收入的 p%``, ``分别为 a、b 和 c，占全国政府采购规模的 x%、y% 和 z%``):
   :mod:`xlplugin.engine.arithmetic_named`;
-- totals, compositions, change = Σ reasons: :mod:`xlplugin.engine.arithmetic_sums`.
+- totals, compositions, change = Σ reasons: :mod:`xlplugin.engine.arithmetic_sums`;
+- the standard 部门决算 sections, where a statement leans on its paragraph (a sentence without a
+  subject of its own, 收支 as 收入总计 and 支出总计, a 类 list over paragraphs under its heading):
+  :mod:`xlplugin.engine.arithmetic_sections`.
 
 **What a printed amount stands for** (:mod:`xlplugin.engine.arithmetic_text`), as both corpora of
 real excerpts state it (``tests/narrative_corpus/README.md``, ``tests/narrative_holdout/README.md``):
@@ -48,21 +51,30 @@ from decimal import Decimal
 from xlplugin.core.intervals import Interval
 from xlplugin.engine.arithmetic_changes import continues, current_further_back, prior_printed, rate_first, rate_gap
 from xlplugin.engine.arithmetic_claim import PINYIN as _PINYIN
-from xlplugin.engine.arithmetic_claim import Claim, sangong_part
+from xlplugin.engine.arithmetic_claim import Claim, budget_clause, not_actual, sangong_part
 from xlplugin.engine.arithmetic_claim import ratio_claims as _ratio
 from xlplugin.engine.arithmetic_named import read_named_shares
+from xlplugin.engine.arithmetic_sections import (
+    income_and_expense,
+    list_shares,
+    paired_changes,
+    subject_current,
+    subject_whole,
+)
 from xlplugin.engine.arithmetic_sums import read_sum_claims
 from xlplugin.engine.arithmetic_text import prepared, restored
 from xlplugin.workbook.narrative import Paragraph, Quantity
 
 __all__ = ["Claim", "read_claims"]
 
-_INCREASE = ("增加", "增长", "上升", "提高")
+_INCREASE = ("增加", "增长", "上升", "提高", "增幅")
 _DECREASE = ("减少", "下降", "降低", "减")
 #: words that make a change a comparison with an earlier figure
 _COMPARED = re.compile(r"(较|比|同比|与|相较于?|对比)")
 _DIRECTION = re.compile(r"(增加|减少|增长|下降|上升|降低|提高)$")
-_RATE_GAP = re.compile(r"^[，,、；;]?(?:同比)?(增长|下降|降低|上升|增加|减少|提高)(?:了|幅度为|率为|比例为)?$")
+_RATE_GAP = re.compile(
+    r"^[，,、；;]?(?:同比)?(增长|下降|降低|上升|增加|减少|提高|增幅|降幅|减幅)(?:了|幅度为|率为|比例为|为|达)?$"
+)
 _COMPLETION = re.compile(r"完成(?:全年|年初|年度)?预算(?:数)?的?$")
 _DIRECTION_BEFORE = re.compile(r"(增加|减少|增长|下降|上升|降低|提高)(?:了|为)?$")
 #: ``，完成区人大常委会批准收入调整预算`` / ``，为年初计划``: the words between an amount and its budget
@@ -71,6 +83,8 @@ _COMPLETION_BUDGET = re.compile(r"完成[^，,。；;]{0,12}预算(?:数)?$")
 _COMPLETION_WITH_BUDGET = re.compile(r"完成(?:全年|年初|年度)?预算(?:数)?$")
 _SHARE = re.compile(r"^[，,]?(?:占|约占)(?:比|比例为|比重为)?$")
 #: a share of the whole the sentence itself lists: ``…费 A 万元，占 p%`` or ``…占总支出决算的 p%``
+#: a list of a whole's uses in place of 其中: ``支出 W 万元，主要用于以下方面：A，占 p%；…``
+_LIST_OPENER = re.compile(r"主要用于(?:以下|如下)[^，,。；;:：]{0,6}[:：]")
 _LISTED_SHARE = re.compile(r"^[，,]?(?:占|约占)(?:[^，,。;；\d]{0,8}的)?(?:比|比例为|比重为)?[，,]?$")
 
 
@@ -78,30 +92,50 @@ def _interval(quantity: Quantity) -> Interval:
     return quantity.interval()
 
 
+#: how many paragraphs back a subject's figure or a named whole is looked for (a list over
+#: paragraphs looks further: :func:`xlplugin.engine.arithmetic_sections.list_shares`)
+NEAR = 3
+
+
 def read_claims(paragraph: Paragraph, earlier: Sequence[Paragraph] = ()) -> list[Claim]:
     """Every change, completion and share claim of ``paragraph`` whose shape is unambiguous. Spans
     are in the paragraph's normalised text (:attr:`Paragraph.norm`). ``earlier`` are the paragraphs
-    before it in its section, where a change's current figure may have been stated."""
+    before it in its section: the last :data:`NEAR` of them may state a change's current figure or a
+    named whole; a list's heading and the whole it names may stand further back."""
     clean, back = prepared(paragraph)
     return restored(_read(clean, tuple(prepared(p)[0] for p in earlier)), back)
 
 
-def _read(paragraph: Paragraph, before: tuple[Paragraph, ...]) -> list[Claim]:
+def _read(paragraph: Paragraph, section: tuple[Paragraph, ...]) -> list[Claim]:
     text = paragraph.norm
+    before = section[-NEAR:] if NEAR else ()
     quantities = _money_and_percent(paragraph)
-    claims: list[Claim] = []
+    claims: list[Claim] = list_shares(paragraph, section)
+    claims += paired_changes(text, paragraph.quantities, before)
     for index in range(len(quantities)):
         claims += _change(text, quantities, index, before) or rate_first(text, quantities, index)
         claims += _completion(text, quantities, index)
         claims += _share(text, quantities, index)
     rates = [q for q in paragraph.quantities if q[2].kind in ("percent", "points")]
     claims += [c for index in range(len(rates)) for c in rate_gap(text, rates, index)]
+    claims = _first_per_figure(claims)
     judged = {claim.span for claim in claims}
     claims += [c for c in _sangong_shares(text, quantities) if c.span not in judged]
     judged = {(claim.kind, claim.span) for claim in claims}
     claims += [c for c in read_sum_claims(paragraph, before) if (c.kind, c.span) not in judged]
     judged = {(claim.kind, claim.span) for claim in claims}
-    return claims + [c for c in read_named_shares(paragraph, before) if (c.kind, c.span) not in judged]
+    return claims + [c for c in read_named_shares(paragraph, before, section) if (c.kind, c.span) not in judged]
+
+
+def _first_per_figure(claims: list[Claim]) -> list[Claim]:
+    """The first claim on each printed figure (a paired change is also a change of its own)."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for claim in claims:
+        if claim.span not in seen:
+            seen.add(claim.span)
+            kept.append(claim)
+    return kept
 
 
 def _between(text: str, quantities, left: int, right: int) -> str:
@@ -139,6 +173,7 @@ def _change(text: str, quantities, index: int, earlier: tuple[Paragraph, ...] = 
         and not breaks
     ):
         current_at, current = quantities[index - 1][:2], previous
+        also = ()
     else:
         if previous is not None and previous.kind == "money":
             printed = prior_printed(text, quantities, index)  # 比上年决算数 P 减少 C: the base is P
@@ -149,12 +184,16 @@ def _change(text: str, quantities, index: int, earlier: tuple[Paragraph, ...] = 
         # (over ``。`` too, into a statement that starts with its comparison: ``X。较上年减少 C``)
         walk = index and (_skips(text, quantities, index) or breaks and previous.kind == "money" and continues(before))
         found = current_further_back(text, quantities, index) if walk else None
+        if found is not None and not _level_of_subject(text, found[0][0]):
+            found = None
+        found = found or _paragraph_current(words, text, quantities, index, earlier)
         found = found or _subject_figure(words, text, quantities, index, earlier)
         if found is None:
             return []
-        current_at, current = found
+        current_at, current = found[:2]
+        also = found[2:]  # 收支: the 支出总计 the 收入总计 stands for too
     base = _interval(current) - _interval(change) if up else _interval(current) + _interval(change)
-    spans = (current_at, (s1, e1), (s2, e2))
+    spans = (*also, current_at, (s1, e1), (s2, e2))
     return _ratio("change", rate, _interval(change), base, (current, change), spans, "上年数为零，增减率无从计算")
 
 
@@ -182,6 +221,35 @@ def _subject(words: str) -> str:
     return subject
 
 
+#: a sentence that gives a reason: its figures are no level of the subject (``主要原因是新增 500 万元``)
+_REASON = re.compile(r"^(?:主要)?原因|^主要是|^[一二三四五六七八九十]是")
+
+
+def _level_of_subject(text: str, start: int) -> bool:
+    """Whether the figure at ``start``, found walking back from a change, can be its current level:
+    not a budget or last year's figure, not a figure of a reason."""
+    sentence = text[max(text.rfind(mark, 0, start) for mark in "。；;") + 1 : start]
+    clause = text[max(text.rfind(mark, 0, start) for mark in "，,;；:：。") + 1 : start]
+    return not (_REASON.search(sentence) or not_actual(clause) and "完成" not in clause)
+
+
+def _paragraph_current(words: str, text: str, quantities, index: int, earlier):
+    """The current figure of a change whose sentence names no subject of its own (the paragraph's
+    subject figure), or whose subject is 收支 — 收入总计 and 支出总计, when they are one figure (then
+    with the 支出总计's span after it: both figures are used)."""
+    found = subject_current(text, quantities, index)
+    if found is not None:
+        return found
+    comparison = _COMPARED.search(words)
+    pair = income_and_expense(
+        words[: comparison.start()] if comparison else _DIRECTION.sub("", words), text, quantities, index, earlier
+    )
+    if pair is None or pair[0][1].value != pair[1][1].value:
+        return None
+    (income_at, income), (expense_at, _) = pair
+    return (income_at, income) if expense_at in ((0, 0), income_at) else (income_at, income, expense_at)
+
+
 def _subject_figure(words: str, text: str, quantities, index: int, earlier) -> tuple[tuple[int, int], Quantity] | None:
     """The 决算 money figure stated for the subject of ``words``: last in this paragraph before the
     change, else in the nearest earlier paragraph. Its statement (its sentence, or its item of a
@@ -193,16 +261,33 @@ def _subject_figure(words: str, text: str, quantities, index: int, earlier) -> t
         (p.norm, _money_and_percent(p), False) for p in reversed(earlier)
     ]
     for source, found, own in candidates:
+        refused = False
         for start, end, quantity in reversed(found):
             if quantity.kind != "money":
                 continue
             # the figure's own statement: its sentence, or its item of a list (…；…；)
             sentence = source[max(source.rfind(mark, 0, start) for mark in ("。", ";", "；", "其中")) + 1 : start]
             clause = source[max(source.rfind(mark, 0, start) for mark in "，,;；:：。") + 1 : start]
-            named = subject in _PINYIN.sub("", sentence).replace("“", "").replace("”", "").replace('"', "")
-            if named and "决算" in clause and "预算" not in clause and not _DIRECTION.search(clause):
+            named = subject in _unquoted(sentence)
+            # an unqualified figure of a 决算 document is the 决算 — when its own clause names the
+            # subject (``收入总计 X，支出总计 Y`` names 收入 in Y's sentence, not in Y's clause); one
+            # said to be a 预算 never is
+            if "决算" not in clause:
+                named = subject in _unquoted(clause)
+            if named and not budget_clause(clause) and not _DIRECTION.search(clause) and not _PRIOR.search(clause):
                 return ((start, end) if own else (0, 0)), quantity
+            refused = refused or named and "决算" not in clause and not _DIRECTION.search(clause)
+        if refused:
+            return None  # the paragraph names the subject's budget or last year's figure, not its 决算
     return None
+
+
+#: words of a figure that is not this year's 决算 though it names the subject
+_PRIOR = re.compile(r"上年|去年|上一年|同期|年初|调整|计划|平均|人均|车均")
+
+
+def _unquoted(words: str) -> str:
+    return _PINYIN.sub("", words).replace("“", "").replace("”", "").replace('"', "")
 
 
 def _money_and_percent(paragraph: Paragraph) -> list:
@@ -244,7 +329,7 @@ def _share(text: str, quantities, index: int) -> list[Claim]:
     s1, e1, part = quantities[index - 1]
     if part.kind != "money" or not _SHARE.match(_between(text, quantities, index - 1, index)):
         return []
-    opening = text.rfind("其中", 0, s1)
+    opening = max([text.rfind("其中", 0, s1)] + [m.start() for m in _LIST_OPENER.finditer(text, 0, s1)])
     if opening < 0 or any(ch in text[opening:s1] for ch in "。"):
         return []
     wholes = [i for i in range(index - 1) if quantities[i][1] <= opening and quantities[i][2].kind == "money"]
@@ -252,7 +337,11 @@ def _share(text: str, quantities, index: int) -> list[Claim]:
         return []
     s0, e0, whole = quantities[wholes[-1]]
     if text[e0:opening].strip("，,：:（）() "):
-        return []  # the whole must stand right before 其中
+        # not right before 其中: the paragraph's subject, when 其中 opens a sentence after its reasons
+        found = subject_whole(text, quantities, opening)
+        if found is None:
+            return []
+        (s0, e0), whole = found
     spans = ((s0, e0), (s1, e1), (s2, e2))
     return _ratio("share", share, _interval(part), _interval(whole), (part, whole), spans, "合计为零，占比无从计算")
 

@@ -15,10 +15,14 @@ from xlplugin.core.intervals import Interval
 from xlplugin.core.printed import Printing, judge_printed
 from xlplugin.workbook.narrative import Quantity
 
-__all__ = ["Claim", "PINYIN", "ratio_claims", "sangong_part"]
+__all__ = ["Claim", "PINYIN", "budget_clause", "not_actual", "ratio_claims", "sangong_part"]
 
 #: pinyin some mirror sites print after characters: ``公務(wù)`` (never inside a real document's words)
 PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+#: a fund's name that says 预算 without being a budget figure
+_FUND = re.compile(r"(?:一般公共|政府性基金|国有资本经营|社会保险基金)预算")
+#: words of a figure that is not this year's 决算 (a budget, last year's, a mean)
+_NOT_ACTUAL = re.compile(r"预算|上年|去年|上一年|同期|年初|调整|计划|平均|人均|车均|均为|各")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,17 @@ class Claim:
     note: str = ""
     unit: str = "%"
     signs: tuple[int, ...] = ()
+
+
+def budget_clause(clause: str) -> bool:
+    """Whether ``clause`` (the words before a figure) makes the figure a budget, not the 决算."""
+    return "预算" in _FUND.sub("", clause)
+
+
+def not_actual(clause: str) -> bool:
+    """Whether ``clause`` makes its figure something else than this year's 决算: a budget, last
+    year's figure, a mean."""
+    return bool(_NOT_ACTUAL.search(_FUND.sub("", clause)))
 
 
 def sangong_part(label: str) -> str | None:

@@ -25,7 +25,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from xlplugin.engine.arithmetic_claim import PINYIN
+from xlplugin.engine.arithmetic_claim import PINYIN, budget_clause
 from xlplugin.workbook.narrative import Paragraph, Quantity
 
 __all__ = ["Entry", "Reading", "read_entries", "items_of", "same_item", "sentences", "MASK"]
@@ -168,7 +168,14 @@ def read_entries(paragraph: Paragraph) -> list[Entry]:
         entry.label = label_of(lead)
         entry.explained = bool(EXPLANATION.search(view[clause:start]) or _ORDINAL.match(view[clause:start]))
         following = quantities[position + 1] if position + 1 < len(quantities) else None
-        if following and following[2].kind == "percent" and _SHARE.match(view[end : following[0]]):
+        share_words = view[end : following[0]] if following else ""
+        # a share of a budget (``占基本支出预算的 p%``) is of another whole than the list's 决算
+        if (
+            following
+            and following[2].kind == "percent"
+            and _SHARE.match(share_words)
+            and not budget_clause(share_words)
+        ):
             entry.share = following
         entries.append(entry)
         previous_end[level] = end

@@ -36,7 +36,11 @@ _PEEL_FRONT = re.compile(
     r"^(?:全省|全国|全市|全区|全县|全州|本级|我省|我市|我区|我县|当期|同期|本年度?|当年|今年|去年|全年|年度|实际|"
     r"\d{4}年度?|\d{1,2}[-—～~至]\d{1,2}月份?|[一二三四]季度|上半年|\d{1,2}月份?)+"
 )
-_PEEL_BACK = re.compile(r"(?:完成|实现|达到|达|为|爲|是|合计|总计|共计|累计|预计|共|执行)+$")
+_PEEL_BACK = re.compile(r"(?:完成|实现|达到|达|为|爲|是|共计|累计|预计|共|执行|(?<=[算计])数)+$")
+#: 合计 and 总计 are kept: 支出合计 (this year's) is not 支出总计 (with the balances carried over)
+_TOTALS = re.compile(r"(?:合计|总计)$")
+#: how many paragraphs back a 合计 / 总计 whole is looked for (it is stated once, sections before)
+_TOTALS_REACH = 12
 #: the figures a list's items may be separated by
 _JOINED = re.compile(r"^(?:[、,，]|和|及|与|以及|、和)$")
 _DIRECTION = re.compile(r"(增加|减少|增长|下降|上升|降低|提高|增收|减收|增支|减支)[了为]?$")
@@ -65,13 +69,15 @@ def _label(text: str, quantities: list, index: int) -> str:
     return text[low:start]
 
 
-def read_named_shares(paragraph: Paragraph, earlier: tuple[Paragraph, ...]) -> list[Claim]:
-    """Every share of a named whole, single or in a paired list, in ``paragraph``."""
+def read_named_shares(paragraph: Paragraph, earlier: tuple[Paragraph, ...], wide=()) -> list[Claim]:
+    """Every share of a named whole, single or in a paired list, in ``paragraph``; a whole named
+    ``…合计`` or ``…总计`` (``占本年支出合计的 p%``) is also looked for in ``wide``, the paragraphs of
+    the sections before."""
     quantities = _money(paragraph)
     claims: list[Claim] = []
     singles: list[tuple] = []  # (whole, part, share, agrees) of the single shares, in order
     for run, positions, name in _named(paragraph):
-        found = _judge(paragraph, earlier, quantities, run, positions, name)
+        found = _judge(paragraph, earlier, quantities, run, positions, name, wide)
         claims += found
         if len(run) == 1 and found and found[0].printing is not None:
             whole = (found[0].spans[0], found[0].operands[1])
@@ -193,12 +199,14 @@ def _parts(text: str, quantities: list, first: int, count: int) -> list[int] | N
     return positions
 
 
-def _judge(paragraph: Paragraph, earlier, quantities: list, run: list[int], positions: list[int], name: str):
+def _judge(paragraph: Paragraph, earlier, quantities: list, run: list[int], positions: list[int], name: str, wide=()):
     """The claims of one named share or paired list: each share against the named whole, and a
     paired list's shares adding up and its parts making the whole."""
     text = paragraph.norm
     sibling = _core(_label(text, quantities, positions[0])).endswith(name) if len(positions) == 1 else False
     whole = _whole(paragraph, earlier, name, quantities[positions[0]][0], sibling)
+    if whole is None and _TOTALS.search(name) and not sibling:
+        whole = _total(wide[-_TOTALS_REACH:], name)
     parts = [quantities[p] for p in positions]
     shares = [quantities[r] for r in run]
     claims: list[Claim] = []
@@ -237,6 +245,20 @@ def _judge(paragraph: Paragraph, earlier, quantities: list, run: list[int], posi
                     "share", share[2], part[2].interval(), total, (part[2],), (part[:2], share[:2]), ""
                 )
     return claims
+
+
+def _total(paragraphs, name: str):
+    """(span ``(0, 0)``, quantity) of the one figure of ``paragraphs`` whose words are exactly
+    ``name`` (``2021年度本年支出合计`` for ``本年支出合计``: both peel to ``支出合计``); None when none or
+    two different figures are named so."""
+    found: dict[Decimal, tuple] = {}
+    for source in paragraphs:
+        text, quantities = source.norm, _money(source)
+        for index, (_, _, quantity) in enumerate(quantities):
+            label = _label(text, quantities, index)
+            if quantity.kind == "money" and _core(label) == name and not _DIRECTION.search(label):
+                found.setdefault(quantity.value, ((0, 0), quantity))
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _whole(paragraph: Paragraph, earlier, name: str, before: int, sibling: bool):

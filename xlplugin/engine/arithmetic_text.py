@@ -69,7 +69,8 @@ def _prepare(paragraph: Paragraph) -> tuple[Paragraph, list[int] | None]:
     clean, back = paragraph, None
     if PINYIN.search(paragraph.norm):
         keep = [i for i in range(len(paragraph.text)) if i not in _glossed(paragraph.text)]
-        clean = Paragraph(paragraph.sheet, paragraph.cell, "".join(paragraph.text[i] for i in keep))
+        text = "".join(paragraph.text[i] for i in keep)
+        clean = Paragraph(paragraph.sheet, paragraph.cell, text)
         first = {}  # an original character → its first position in the normalised text
         for position, original in enumerate(paragraph.origin):
             first.setdefault(original, position)

@@ -31,8 +31,10 @@ _WHAT = {
     "reasons": "原因合计",
     "shares": "占比合计",
 }
-#: how many paragraphs back a change's current figure is looked for
-_LOOK_BACK = 3
+#: how many paragraphs back the reader sees: a change's current figure and a named whole are looked
+#: for in the last few (:data:`xlplugin.engine.arithmetic.NEAR`), a list's heading past its items and
+#: the whole it names in its section further back; a bound, so a long document stays linear
+_LOOK_BACK = 40
 
 
 def arithmetic_findings(context) -> list[Finding]:
@@ -43,7 +45,8 @@ def arithmetic_findings(context) -> list[Finding]:
         if paragraph.cell in context.skipped_cells:
             continue
         covered = context.covered.get(id(paragraph), set())
-        # a change may name only its subject, whose figure a paragraph or two before it stated
+        # a change may name only its subject, whose figure a paragraph or two before it stated; an
+        # item of a list over paragraphs is a share of the whole its heading names, stated before it
         earlier = context.paragraphs[max(0, position - _LOOK_BACK) : position]
         for claim in read_claims(paragraph, earlier):
             start, end = claim.span
