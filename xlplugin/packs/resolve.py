@@ -166,6 +166,8 @@ def narrative_pack(opening: str) -> tuple[Resolved, str] | None:
         except XlpluginError:  # a broken pack
             continue
         region = pack.region.strip()
+        if region == "全国":  # a national pack is for every region: "全国" in a text names none
+            continue
         stem = next(
             (region[: -len(s)] for s in _REGION_SUFFIXES if region.endswith(s) and len(region) > len(s)), region
         )
