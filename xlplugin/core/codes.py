@@ -189,6 +189,18 @@ _ENTRIES = [
     Code("path-escape", "pack", "路径指向规则包之外", "只引用规则包目录内的文件。"),
     Code("missing-file", "pack", "找不到引用的文件", "补上文件或改正文件名。"),
     Code("bad-layout", "pack", "表样定义写法有误", "按规则编写指南中“表样”一节改正。"),
+    Code(
+        "bad-catalogue",
+        "pack",
+        "科目目录文件写法有误",
+        "按规则编写指南中 catalogue 一节改正目录文件：year、source、entries（编码: 名称），编码是 3、5 或 7 位数字。",
+    ),
+    Code(
+        "unknown-catalogue",
+        "pack",
+        "没有这个随附的科目目录",
+        "写随附目录的名称（如 功能分类-2021），或规则包自带目录的相对路径。",
+    ),
     Code("duplicate-id", "pack", "表样中的 id 重复", "给每张表、每个区块、每列、每行一个唯一的 id。"),
     Code("unknown-block", "pack", "区块不存在", "按提示中可用的区块改正。"),
     Code("unknown-column", "pack", "列不存在", "按提示中可用的列改正。"),
