@@ -94,7 +94,13 @@ def _choose(
     if isinstance(spec, Pack):
         return spec, [], None
     source = choose_source(spec, book, allow_unsigned, given="指定的规则包")
-    return load_pack(source.path), list(source.notices), source
+    pack = load_pack(source.path)
+    return pack, [*source.notices, *_pack_notice(pack)], source
+
+
+def _pack_notice(pack: Pack) -> list[str]:
+    """The pack's own notice (``notice`` in pack.yaml), said in every report made with it."""
+    return [f"规则包 {pack.id} {pack.version}：{pack.notice}"] if pack.notice else []
 
 
 def check(
@@ -194,7 +200,7 @@ def check_narrative(
             )
         else:
             chosen = load_pack(chosen_source.path)
-            notices += chosen_source.notices
+            notices += [*chosen_source.notices, *_pack_notice(chosen)]
             year = _narrative_year(paragraphs)
             if chosen_source.step >= 4 and year and chosen.year and year != chosen.year:
                 notices.append(

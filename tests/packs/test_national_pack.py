@@ -115,3 +115,9 @@ def test_a_changed_sangong_part_is_found_and_pointed_at(tmp_path):
     assert _errors(path) == [("7三公经费支出决算表", "G7", "CN07-02")]  # 决算数 合计 ≠ its parts
     suggestion = check(path).report.suggestions[0]
     assert (suggestion.cell, suggestion.suggested) == ("L7", Decimal("1.50"))
+
+
+def test_every_report_with_the_unverified_pack_says_so_first():
+    checked = check(BASE)
+    assert checked.pack.id == "cn-2024"
+    assert any("尚未用真实公开件核对" in notice for notice in checked.notices)

@@ -58,6 +58,8 @@ class Pack:
     tests: Path | None = None
     test_base: Path | None = None
     description: str = ""
+    #: what every report made with this pack must say first (a pack not yet verified on real files)
+    notice: str = ""
     changelog: list = field(default_factory=list)
     engine: str = ""
     extends: str | None = None
