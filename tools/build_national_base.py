@@ -179,6 +179,28 @@ def _money(value):
     return value
 
 
+def write_printed(sheet, header, body, top: int = 4) -> int:
+    """Write a printed table's header (``<``/``^`` merges) from sheet row ``top`` and its body lines
+    after it (``<`` merges a cell with the one to its left); return the first body row."""
+    for row in header:
+        sheet.append([None if v in (MERGE_LEFT, MERGE_UP) else v for v in row])
+    for r0, c0, r1, c1 in header_merges(header):
+        sheet.merge_cells(start_row=top + r0, start_column=c0 + 1, end_row=top + r1, end_column=c1 + 1)
+    first = top + len(header)
+    for line in body:
+        sheet.append([None if v == MERGE_LEFT else v for v in line])
+    for r, line in enumerate(body):
+        c = 0
+        while c < len(line):
+            c1 = c
+            while c1 + 1 < len(line) and line[c1 + 1] == MERGE_LEFT:
+                c1 += 1
+            if c1 > c:
+                sheet.merge_cells(start_row=first + r, start_column=c + 1, end_row=first + r, end_column=c1 + 1)
+            c = c1 + 1
+    return first
+
+
 def add_sheet(workbook, name, title, table_no, header, body, note):
     """One printed table: title, 表号, 公开部门 line, header (``<``/``^`` merges), body lines (``<`` merges
     with the cell to the left; Decimals written as numbers shown with two decimals), the note."""
@@ -197,23 +219,8 @@ def add_sheet(workbook, name, title, table_no, header, body, note):
         + [None] * (width - middle - 2)
         + ["金额单位：万元"]
     )
-    top = 4
-    for row in header:
-        sheet.append([None if v in (MERGE_LEFT, MERGE_UP) else v for v in row])
-    for r0, c0, r1, c1 in header_merges(header):
-        sheet.merge_cells(start_row=top + r0, start_column=c0 + 1, end_row=top + r1, end_column=c1 + 1)
-    first = top + len(header)
-    for line in body:
-        sheet.append([None if v == MERGE_LEFT else _money(v) for v in line])
+    first = write_printed(sheet, header, [[_money(v) for v in line] for line in body])
     for r, line in enumerate(body):
-        c = 0
-        while c < len(line):
-            c1 = c
-            while c1 + 1 < len(line) and line[c1 + 1] == MERGE_LEFT:
-                c1 += 1
-            if c1 > c:
-                sheet.merge_cells(start_row=first + r, start_column=c + 1, end_row=first + r, end_column=c1 + 1)
-            c = c1 + 1
         for c, value in enumerate(line):
             if isinstance(value, Decimal):
                 sheet.cell(first + r, c + 1).number_format = "#,##0.00"

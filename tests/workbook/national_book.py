@@ -9,8 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from xlplugin.output.template import header_merges
-from xlplugin.workbook.layout import MERGE_LEFT, MERGE_UP
+from tools.build_national_base import write_printed
 from xlplugin.workbook.layout_load import load_layout
 
 LAYOUT_DIR = Path(__file__).resolve().parent / "national_layout"
@@ -27,23 +26,7 @@ def add_sheet(workbook, name, title, table_no, header, body, body_merges=(), not
     sheet.append([title])
     sheet.append([table_no] if table_no else [])
     sheet.append(["公开部门：测试单位", "2025年度", None, "金额单位：万元"])
-    top = 4  # 1-based sheet row of the first header line
-    for row in header:
-        sheet.append([None if v in (MERGE_LEFT, MERGE_UP) else v for v in row])
-    for r0, c0, r1, c1 in header_merges(header):
-        sheet.merge_cells(start_row=top + r0, start_column=c0 + 1, end_row=top + r1, end_column=c1 + 1)
-    first = top + len(header)
-    for line in body:
-        sheet.append([None if v == MERGE_LEFT else v for v in line])
-    for r, line in enumerate(body):
-        c = 0
-        while c < len(line):
-            c1 = c
-            while c1 + 1 < len(line) and line[c1 + 1] == MERGE_LEFT:
-                c1 += 1
-            if c1 > c:
-                sheet.merge_cells(start_row=first + r, start_column=c + 1, end_row=first + r, end_column=c1 + 1)
-            c = c1 + 1
+    first = write_printed(sheet, header, body)
     for r0, c0, r1, c1 in body_merges:
         sheet.merge_cells(start_row=first + r0, start_column=c0 + 1, end_row=first + r1, end_column=c1 + 1)
     sheet.append([note])
