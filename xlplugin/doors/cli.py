@@ -197,7 +197,7 @@ def _check_one(
 ):
     """Check one workbook: (exit code, what to show — text, a JSON-ready dict or ``None`` —, verdict)."""
     from xlplugin.api import check as check_workbook
-    from xlplugin.doors.cli_output import annotatable, error_json, render_report, write_annotation
+    from xlplugin.doors.cli_output import annotatable, render_report, write_annotation
 
     if is_narrative_file(workbook):
         return _check_narrative_one(
@@ -228,11 +228,18 @@ def _check_one(
         if sniffed is not None:
             write_annotation(workbook, checked, annotate_to, in_place, sniffed)
     except XlpluginError as error:
-        if output_format == "json":
-            return error.exit_code, error_json(error.code, error.message, workbook.name), None
-        click.echo(f"错误：{workbook.name}：{error.message}" if several else f"错误：{error.message}", err=True)
-        return error.exit_code, None, None
+        return _cannot_check(error, workbook, output_format, several)
     return checked.report.exit_code, render_report(checked, output_format, level, coverage), checked.report.verdict
+
+
+def _cannot_check(error: XlpluginError, path: Path, output_format: str, several: bool):
+    """What a file that could not be checked shows: a JSON error object, or one sentence on stderr."""
+    from xlplugin.doors.cli_output import error_json
+
+    if output_format == "json":
+        return error.exit_code, error_json(error.code, error.message, path.name), None
+    click.echo(f"错误：{path.name}：{error.message}" if several else f"错误：{error.message}", err=True)
+    return error.exit_code, None, None
 
 
 def _check_narrative_one(
@@ -252,7 +259,7 @@ def _check_narrative_one(
 ):
     """Check one 情况说明 file on its own: (exit code, what to show, verdict), as :func:`_check_one`."""
     from xlplugin.api import check_narrative
-    from xlplugin.doors.cli_output import error_json, render_report
+    from xlplugin.doors.cli_output import render_report
 
     if narrative is not None:
         raise click.UsageError(f"“{source.name}”本身就是情况说明：要单独校验它，请去掉 --narrative。")
@@ -262,10 +269,7 @@ def _check_narrative_one(
         if target is not None:
             write_narrative_annotation(source, checked, target, level)
     except XlpluginError as error:
-        if output_format == "json":
-            return error.exit_code, error_json(error.code, error.message, source.name), None
-        click.echo(f"错误：{source.name}：{error.message}" if several else f"错误：{error.message}", err=True)
-        return error.exit_code, None, None
+        return _cannot_check(error, source, output_format, several)
     return checked.report.exit_code, render_report(checked, output_format, level, coverage), checked.report.verdict
 
 
