@@ -84,7 +84,11 @@ def score(folder: Path = CORPUS, show: bool = True, parity: int | None = None) -
         paragraphs = [
             Paragraph("x", f"A{i + 1}", line) for i, line in enumerate(excerpt["text"].splitlines()) if line.strip()
         ]
-        found = [c for i, paragraph in enumerate(paragraphs) for c in read_claims(paragraph, paragraphs[:i])]
+        found = [
+            c
+            for i, paragraph in enumerate(paragraphs)
+            for c in read_claims(paragraph, paragraphs[:i], paragraphs[i + 1 :])
+        ]
         wanted = [c for c in excerpt.get("claims") or [] if c["kind"] in FIGURES]
         truth: dict[tuple, list[dict]] = {}
         for claim in wanted:
@@ -162,20 +166,24 @@ def test_no_false_alarm_on_real_excerpts(scored):
 def test_coverage_and_catches_hold(scored):
     total, kinds = scored["total"], scored["kinds"]
     assert total["judged"] == 190  # every judged claim of every kind is scored
-    assert total["evaluated"] >= 163  # 85.8 %; the rest need figures from other paragraphs or tables
-    assert total["caught"] >= 13  # of 18 misprinted
-    assert kinds["sum"]["evaluated"] >= 57 and kinds["sum"]["caught"] >= 2  # of 69 judged, 2 misprinted
-    assert kinds["composition"]["evaluated"] >= 5 and kinds["reasons"]["evaluated"] >= 1
-    assert kinds["change"]["evaluated"] >= 35 and kinds["share"]["evaluated"] >= 40
-    assert kinds["share"]["caught"] >= 5 and kinds["change"]["caught"] >= 3 and kinds["completion"]["caught"] >= 3
+    # 92.6 %; of the 14 left, 9 print no figure the scorer can match (a change without its rate, a
+    # total that is never written), 1 is a wrong share of a list missing a part (035: never faulted)
+    assert total["evaluated"] >= 176
+    assert total["caught"] >= 15  # of 18 misprinted
+    assert kinds["sum"]["evaluated"] >= 66 and kinds["sum"]["caught"] >= 2  # of 69 judged, 2 misprinted
+    assert kinds["composition"]["evaluated"] >= 7 and kinds["composition"]["caught"] >= 1
+    assert kinds["reasons"]["evaluated"] >= 1
+    assert kinds["change"]["evaluated"] >= 39 and kinds["share"]["evaluated"] >= 40
+    assert kinds["share"]["caught"] >= 5 and kinds["change"]["caught"] >= 4 and kinds["completion"]["caught"] >= 3
 
 
 def test_held_out_excerpts(held_out):
-    """The held-out folder: no false alarm, and the coverage reached (104 of 155 when this was written;
-    102 before the reader knew the standard 部门决算 sections, 33 before it read named wholes, 亿元
+    """The held-out folder: no false alarm, and the coverage reached (112 of 155 when this was written —
+    odd files 77 of 91, even 35 of 64; 104 before the reader read wholes over several paragraphs,
+    102 before it knew the standard 部门决算 sections, 33 before it read named wholes, 亿元
     statistics and changes stated further back)."""
     total = held_out["total"]
     assert held_out["false_alarms"] == 0, held_out["alarms"]
     assert total["judged"] == 155
-    assert total["evaluated"] >= 104
+    assert total["evaluated"] >= 112
     assert total["caught"] >= 5  # of 6 misprinted

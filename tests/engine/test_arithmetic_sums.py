@@ -36,7 +36,14 @@ SANGONG = (
 
 
 def test_the_sangong_total_is_its_three_parts_and_its_change_theirs():
-    assert totals(SANGONG.format(reception="6.14")) == {"21.34万元": Printing.AS_WRITTEN}  # no change for 出国
+    # no change printed for 出国: the others' changes are confirmed (−0.8 = 0.5 − 1.3), never faulted
+    assert totals(SANGONG.format(reception="6.14")) == {
+        "21.34万元": Printing.AS_WRITTEN,
+        "0.8万元": Printing.AS_WRITTEN,
+    }
+    assert totals(SANGONG.format(reception="6.14").replace("减少0.8万元", "减少0.9万元")) == {
+        "21.34万元": Printing.AS_WRITTEN
+    }
     found = totals(SANGONG.format(reception="6.14").replace("支出决算为0万元；", "支出决算为0万元，较上年增加0万元；"))
     assert found == {"21.34万元": Printing.AS_WRITTEN, "0.8万元": Printing.AS_WRITTEN}  # −0.8 = 0 + 0.5 − 1.3
     assert totals(SANGONG.format(reception="6.41"))["21.34万元"] is Printing.WRONG

@@ -49,10 +49,19 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from xlplugin.core.intervals import Interval
-from xlplugin.engine.arithmetic_changes import continues, current_further_back, prior_printed, rate_first, rate_gap
+from xlplugin.engine.arithmetic_changes import (
+    continues,
+    current_further_back,
+    prior_printed,
+    rate_first,
+    rate_gap,
+    two_years,
+)
 from xlplugin.engine.arithmetic_claim import PINYIN as _PINYIN
 from xlplugin.engine.arithmetic_claim import Claim, budget_clause, not_actual, sangong_part
 from xlplugin.engine.arithmetic_claim import ratio_claims as _ratio
+from xlplugin.engine.arithmetic_entries import MASK, depths, masked
+from xlplugin.engine.arithmetic_later import LATER, later_figure
 from xlplugin.engine.arithmetic_named import read_named_shares
 from xlplugin.engine.arithmetic_sections import (
     income_and_expense,
@@ -61,6 +70,7 @@ from xlplugin.engine.arithmetic_sections import (
     subject_current,
     subject_whole,
 )
+from xlplugin.engine.arithmetic_spread import spread_lists
 from xlplugin.engine.arithmetic_sums import read_sum_claims
 from xlplugin.engine.arithmetic_text import prepared, restored
 from xlplugin.workbook.narrative import Paragraph, Quantity
@@ -73,7 +83,7 @@ _DECREASE = ("减少", "下降", "降低", "减")
 _COMPARED = re.compile(r"(较|比|同比|与|相较于?|对比)")
 _DIRECTION = re.compile(r"(增加|减少|增长|下降|上升|降低|提高)$")
 _RATE_GAP = re.compile(
-    r"^[，,、；;]?(?:同比)?(增长|下降|降低|上升|增加|减少|提高|增幅|降幅|减幅)(?:了|幅度为|率为|比例为|为|达)?$"
+    r"^[，,、；;]?(?:同比)?(增长|下降|降低|上升|增加|减少|提高|增幅|降幅|减幅)(?:了|幅度为|率为|比例为|率|为|达)?$"
 )
 _COMPLETION = re.compile(r"完成(?:全年|年初|年度)?预算(?:数)?的?$")
 _DIRECTION_BEFORE = re.compile(r"(增加|减少|增长|下降|上升|降低|提高)(?:了|为)?$")
@@ -97,23 +107,33 @@ def _interval(quantity: Quantity) -> Interval:
 NEAR = 3
 
 
-def read_claims(paragraph: Paragraph, earlier: Sequence[Paragraph] = ()) -> list[Claim]:
+def read_claims(
+    paragraph: Paragraph, earlier: Sequence[Paragraph] = (), later: Sequence[Paragraph] = ()
+) -> list[Claim]:
     """Every change, completion and share claim of ``paragraph`` whose shape is unambiguous. Spans
     are in the paragraph's normalised text (:attr:`Paragraph.norm`). ``earlier`` are the paragraphs
     before it in its section: the last :data:`NEAR` of them may state a change's current figure or a
-    named whole; a list's heading and the whole it names may stand further back."""
+    named whole; a list's heading and the whole it names may stand further back. ``later`` are the
+    paragraphs after it: the first of them may state a change's current figure that nothing before
+    it states (:mod:`xlplugin.engine.arithmetic_later`)."""
     clean, back = prepared(paragraph)
-    return restored(_read(clean, tuple(prepared(p)[0] for p in earlier)), back)
+    after = tuple(prepared(p)[0] for p in later[:LATER])
+    return restored(_read(clean, tuple(prepared(p)[0] for p in earlier), after), back)
 
 
-def _read(paragraph: Paragraph, section: tuple[Paragraph, ...]) -> list[Claim]:
+def _read(paragraph: Paragraph, section: tuple[Paragraph, ...], later: tuple[Paragraph, ...] = ()) -> list[Claim]:
     text = paragraph.norm
     before = section[-NEAR:] if NEAR else ()
     quantities = _money_and_percent(paragraph)
     claims: list[Claim] = list_shares(paragraph, section)
     claims += paired_changes(text, paragraph.quantities, before)
     for index in range(len(quantities)):
-        claims += _change(text, quantities, index, before) or rate_first(text, quantities, index)
+        claims += (
+            _change(text, quantities, index, before, later)
+            or two_years(text, quantities, index)
+            or _change_after_aside(text, quantities, index, before)
+            or rate_first(text, quantities, index)
+        )
         claims += _completion(text, quantities, index)
         claims += _share(text, quantities, index)
     rates = [q for q in paragraph.quantities if q[2].kind in ("percent", "points")]
@@ -124,7 +144,22 @@ def _read(paragraph: Paragraph, section: tuple[Paragraph, ...]) -> list[Claim]:
     judged = {(claim.kind, claim.span) for claim in claims}
     claims += [c for c in read_sum_claims(paragraph, before) if (c.kind, c.span) not in judged]
     judged = {(claim.kind, claim.span) for claim in claims}
-    return claims + [c for c in read_named_shares(paragraph, before, section) if (c.kind, c.span) not in judged]
+    claims += [c for c in read_named_shares(paragraph, before, section) if (c.kind, c.span) not in judged]
+    # a whole of an earlier paragraph (span (0, 0)), told apart by its figure
+    judged = {(claim.kind, claim.printed.value) for claim in claims if claim.span == (0, 0)}
+    return claims + [c for c in spread_lists(paragraph, section) if (c.kind, c.printed.value) not in judged]
+
+
+def _change_after_aside(text: str, quantities, index: int, earlier) -> list[Claim]:
+    """A change whose figure stands before an aside in parentheses: ``公务用车购置及运行费500.00万元
+    （购置费100.00万元，比上年增加0万元；运行维护费400.00万元。）比上年增加0万元，增长0%`` — read with
+    the aside masked, so the figure before it is the one right before the comparison."""
+    start = quantities[index][0]
+    depth = depths(text)
+    if not index or depth[start] or not depth[quantities[index - 1][0]]:
+        return []
+    kept = [i for i, q in enumerate(quantities) if not depth[q[0]]]
+    return _change(masked(text, depth, 0), [quantities[i] for i in kept], kept.index(index), earlier)
 
 
 def _first_per_figure(claims: list[Claim]) -> list[Claim]:
@@ -143,11 +178,12 @@ def _between(text: str, quantities, left: int, right: int) -> str:
     return text[quantities[left][1] : quantities[right][0]]
 
 
-def _change(text: str, quantities, index: int, earlier: tuple[Paragraph, ...] = ()) -> list[Claim]:
+def _change(text: str, quantities, index: int, earlier: tuple[Paragraph, ...] = (), later=()) -> list[Claim]:
     """``X …较上年增加 C，增长 r%`` with the change C at ``index``. X is the money figure right before
     the comparison, or — when the sentence names only its subject (``“三公”经费支出决算数比上年减少
-    C``) — that subject's 决算 figure stated earlier in the paragraph or in the ones before it."""
-    if index + 1 >= len(quantities) or index == 0 and not earlier:
+    C``) — that subject's 决算 figure stated earlier in the paragraph or in the ones before it (or,
+    when none of them does, in the ones after it: ``later``)."""
+    if index + 1 >= len(quantities) or index == 0 and not earlier and not later:
         return []
     (s1, e1, change), (s2, e2, rate) = quantities[index], quantities[index + 1]
     if change.kind != "money" or rate.kind != "percent":
@@ -162,7 +198,7 @@ def _change(text: str, quantities, index: int, earlier: tuple[Paragraph, ...] = 
     up = direction.group(1) in _INCREASE
     if (second.group(1) in _INCREASE) != up:
         return []  # "增加 C，下降 r%" contradicts itself: a wording check says so, not arithmetic
-    before = _between(text, quantities, index - 1, index) if index else ""
+    before = _between(text, quantities, index - 1, index).replace(MASK, "") if index else ""
     previous = quantities[index - 1][2] if index else None
     breaks = any(ch in before for ch in "。；;")
     if (
@@ -188,6 +224,8 @@ def _change(text: str, quantities, index: int, earlier: tuple[Paragraph, ...] = 
             found = None
         found = found or _paragraph_current(words, text, quantities, index, earlier)
         found = found or _subject_figure(words, text, quantities, index, earlier)
+        if found is None and later and not _subject_named_before(words, text, quantities, index, earlier):
+            found = later_figure(_subject(words), text, s1, later)
         if found is None:
             return []
         current_at, current = found[:2]
@@ -280,6 +318,16 @@ def _subject_figure(words: str, text: str, quantities, index: int, earlier) -> t
         if refused:
             return None  # the paragraph names the subject's budget or last year's figure, not its 决算
     return None
+
+
+def _subject_named_before(words: str, text: str, quantities, index: int, earlier) -> bool:
+    """Whether the subject of the change at ``index`` is named before its own clause — in the
+    paragraph or the ones before it: then its figure there was not the current one, and one stated
+    after the change is not looked for."""
+    subject = _subject(words)
+    start = quantities[index][0]
+    clause_start = max(text.rfind(mark, 0, start) for mark in "，,;；:：。") + 1
+    return subject in _unquoted(text[:clause_start]) or any(subject in _unquoted(p.norm) for p in earlier)
 
 
 #: words of a figure that is not this year's 决算 though it names the subject

@@ -23,7 +23,7 @@ from xlplugin.core.printed import judge_total
 from xlplugin.engine.arithmetic_claim import Claim
 from xlplugin.engine.arithmetic_claim import ratio_claims as _ratio
 
-__all__ = ["continues", "current_further_back", "prior_printed", "rate_first", "rate_gap"]
+__all__ = ["continues", "current_further_back", "prior_printed", "rate_first", "rate_gap", "two_years"]
 
 _UP = ("增加", "增长", "上升", "提高", "增收", "增支", "多收", "多支")
 _DIRECTION = re.compile(r"(增加|减少|增长|下降|上升|降低|提高|增收|减收|增支|减支|多收|少收)(?:了|为|额为|额)?$")
@@ -88,6 +88,36 @@ def prior_printed(text: str, quantities, index: int) -> list[Claim]:
     if (direction.group(1) in _UP) != (second.group(1) in _UP):
         return []
     spans = ((s0, e0), (s1, e1), (s2, e2))
+    return _ratio(
+        "change", rate, change.interval(), prior.interval(), (prior, change), spans, "上年数为零，增减率无从计算"
+    )
+
+
+_LATER_YEAR = re.compile(r"(\d{4})年度?[^，,。；;\d]{0,8}$")
+_EARLIER_YEAR = re.compile(r"^[，,、](\d{4})年度?[^，,。；;\d]{0,8}$")
+_AGAINST = re.compile(
+    r"^[，,;；]?(?:与上年|与\d{4}年度?)?(?:对比|相比|比较|同比|较上年|比上年)[，,]?(增加|减少|增长|下降|上升|降低)(?:了|额为|为)?$"
+)
+_RATE_NEXT = re.compile(r"^[，,;；、]?(增长|下降|上升|降低|增加|减少|增幅|降幅|减幅)(?:了|率为|率|幅度为|为)?$")
+
+
+def two_years(text: str, quantities, index: int) -> list[Claim]:
+    """``2016年预算 A，2015年预算 P；对比减少 C；减少率 r%`` with the change C at ``index``: both years'
+    figures are printed, the earlier one right before the comparison, so r must be C ÷ P."""
+    if index < 2 or index + 1 >= len(quantities):
+        return []
+    (s0, e0, current), (s1, e1, prior) = quantities[index - 2], quantities[index - 1]
+    (s2, e2, change), (s3, e3, rate) = quantities[index], quantities[index + 1]
+    if [q.kind for q in (current, prior, change, rate)] != ["money", "money", "money", "percent"]:
+        return []
+    later = _LATER_YEAR.search(text[max(0, s0 - 20) : s0])
+    earlier = _EARLIER_YEAR.match(text[e0:s1])
+    direction, second = _AGAINST.match(text[e1:s2]), _RATE_NEXT.match(text[e2:s3])
+    if not (later and earlier and direction and second) or int(later.group(1)) != int(earlier.group(1)) + 1:
+        return []
+    if (direction.group(1) in _UP) != (second.group(1) in _UP):
+        return []
+    spans = ((s1, e1), (s2, e2), (s3, e3))
     return _ratio(
         "change", rate, change.interval(), prior.interval(), (prior, change), spans, "上年数为零，增减率无从计算"
     )

@@ -4,7 +4,7 @@ item's name, the comparison a change is against and the share printed after it.
 The sum readers (:mod:`xlplugin.engine.arithmetic_sums`) work on these entries, never on phrasings:
 
 - **role** — ``change`` when a direction word (增加、减少、增长、下降、增收…) stands right before the
-  amount; ``other`` for per-head figures (人均、车均); ``level`` otherwise (a 完成预算 B 的 budget
+  amount; ``other`` for per-head figures (人均、车均、``3.5万元/人``); ``level`` otherwise (a 完成预算 B 的 budget
   is a level of facet 预算);
 - **facet** — which level of its item a level is: ``(year, "B" | "D" | "")`` from the words before
   it (``2016年预算8万元`` → 2016, 预算; ``支出决算为`` → 决算); a list's parts are matched to its
@@ -158,8 +158,8 @@ def read_entries(paragraph: Paragraph) -> list[Entry]:
             entry.role = "change"
             entry.sign = 1 if direction.group(1) in _UP else -1
             entry.key = _key(view[clause:start])
-        elif "均" in lead:
-            entry.role = "other"
+        elif "均" in lead or text.startswith("/", end):
+            entry.role = "other"  # a mean: 人均、车均, ``3.5万元/人``
         else:
             words = _FUNDS.sub("", lead)
             year = _YEAR.search(words)

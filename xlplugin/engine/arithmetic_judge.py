@@ -87,6 +87,8 @@ def pick_levels(whole: Entry, wholes: list[Entry], items: list[list[Entry]]) -> 
     picks = []
     for item in items:
         levels = [e for e in item if e.role == "level" and _fits(whole.facet, e.facet, strict)]
+        if len(levels) > 1 and len({e.quantity.value for e in levels}) == 1:
+            levels = levels[:1]  # one figure stated twice (``7万元……共计7万元``)
         if len(levels) > 1:
             levels = [e for e in levels if e.facet == whole.facet]
         if len(levels) != 1:
@@ -126,11 +128,17 @@ def check_items(
             confirmed = confirmed or any(c.printing is not Printing.WRONG for c in found)
             claims += found
     changes = [e for e in whole_item if e.role == "change"]
+    # the items that state a change: a part whose change is left out (``比上年减少 万元``) leaves the others'
+    # sum a partial one, only ever confirmed
+    stated = [item for item in items if any(e.role == "change" for e in item)]
     for whole in changes:
         picks = pick_changes(whole, changes, items)
+        faults = "any" if certain and confirmed else "none"
+        if picks is None and 2 <= len(stated) < len(items):
+            picks, faults = pick_changes(whole, changes, stated), "none"
         if picks is not None:
             signs = [whole.sign * p.sign for p in picks]
-            claims += judged("sum", whole, whole.span, picks, signs, faults="any" if certain and confirmed else "none")
+            claims += judged("sum", whole, whole.span, picks, signs, faults=faults)
     if all(any(e.share for e in item) for item in items):
         claims += shares_claim(items, "any" if certain and confirmed else "none")
     return claims

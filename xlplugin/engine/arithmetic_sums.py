@@ -17,11 +17,12 @@ A list with a list nested in it whose end the words do not show is only confirme
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from xlplugin.core.printed import Printing
 from xlplugin.engine.arithmetic_claim import Claim, sangong_part
-from xlplugin.engine.arithmetic_entries import Entry, Reading, items_of
+from xlplugin.engine.arithmetic_entries import EXPLANATION, Entry, Reading, items_of
 from xlplugin.engine.arithmetic_judge import check_items, judged, shares_claim
 from xlplugin.engine.arithmetic_totals import read_totals
 from xlplugin.workbook.narrative import Paragraph
@@ -86,7 +87,7 @@ def read_lists(reading: Reading) -> list[Claim]:
         following = openers[index + 1].start() if index + 1 < len(openers) else end
         nested = following < end  # openers are in order: only the next one can open a list inside this one
         stop = following if nested else end
-        items = items_of(reading.within(opener.end(), stop, first=_HEAD_REACH))
+        items = items_of(_listed_entries(reading, opener, stop))
         # a list inside another one (its whole an item of the outer list) may end anywhere: so may
         # the outer one after it
         certain = not nested and not inside
@@ -98,6 +99,18 @@ def read_lists(reading: Reading) -> list[Claim]:
             complete = complete or any(c.printing is not Printing.WRONG for c in shares if c.printing)
         claims += check_items(whole_item, items, complete, certain)
     return claims
+
+
+def _listed_entries(reading: Reading, opener: re.Match, stop: int) -> list[Entry]:
+    """The entries of a list from its opener to ``stop``. After ``具体是`` (a word that also opens
+    explanations) an entry is a part unless another explanation stands between it and the opener."""
+    entries = reading.within(opener.end(), stop, first=_HEAD_REACH)
+    if not opener.group(0).startswith("具体"):
+        return entries
+    return [
+        dataclasses.replace(e, explained=False) if not EXPLANATION.search(reading.flat, opener.end(), e.start) else e
+        for e in entries
+    ]
 
 
 def _head(reading: Reading, position: int) -> list[Entry]:
@@ -189,7 +202,7 @@ def _groups(reading: Reading):
         own = [e for e in reading.within(start, end, None) if not e.explained and e.role != "other"]
         whole = [e for e in own if e.depth == 0 and _names_sangong(reading.text[max(start, e.start - 200) : e.start])]
         if whole and (wholes or parts):
-            groups.append((wholes, parts, _extra(labelled, parts)))
+            groups.append((wholes, parts, _extra(reading, labelled, parts)))
             wholes, parts, labelled = [], {}, []
         wholes += whole
         current: dict[int, str | None] = {}  # per depth: the part whose figures follow
@@ -207,7 +220,7 @@ def _groups(reading: Reading):
                 labelled.append(entry)
             elif current.get(entry.depth):
                 parts[current[entry.depth]].append(entry)
-    groups.append((wholes, parts, _extra(labelled, parts)))
+    groups.append((wholes, parts, _extra(reading, labelled, parts)))
     return groups
 
 
@@ -218,11 +231,18 @@ def _names_sangong(words: str) -> bool:
     return last >= 0 and all(sangong_part(piece) is None for piece in re.split(r"[，,;；:：、]", words[last:]))
 
 
-def _extra(labelled: list[Entry], parts: dict) -> bool:
-    """Whether an item that is no 三公 part (会议费, 培训费) stands among the parts: the total then counts it too."""
+def _extra(reading: Reading, labelled: list[Entry], parts: dict) -> bool:
+    """Whether an item that is no 三公 part (会议费, 培训费) stands among the parts, or after the last
+    of them in its sentence (``…公务接待费43.77万元、会议费34.10万元``): the total then counts it too."""
     if not parts:
         return False
     starts = [item[0].start for item in parts.values()]
+    last = reading.sentence_of(max(starts))
     return any(
-        e.depth == 0 and e.role == "level" and min(starts) < e.start < max(starts) and not e.explained for e in labelled
+        e.depth == 0
+        and e.role == "level"
+        and min(starts) < e.start
+        and (e.start < max(starts) or reading.sentence_of(e.start) == last)
+        and not e.explained
+        for e in labelled
     )

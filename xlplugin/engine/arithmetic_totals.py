@@ -20,13 +20,17 @@ from __future__ import annotations
 import re
 
 from xlplugin.engine.arithmetic_claim import Claim, ratio_claims
-from xlplugin.engine.arithmetic_entries import Entry, Reading, items_of, read_entries
+from xlplugin.engine.arithmetic_entries import MASK, Entry, Reading, items_of, read_entries
 from xlplugin.engine.arithmetic_judge import judged, shares_claim
 
 __all__ = ["read_totals"]
 
 _ADD = re.compile(r"(?:^|(?<=[，,;；。]))加上?")
 _TOTAL_LABEL = re.compile(r"合计|总计|共计")
+#: the total a 加… list ends with: ``收入合计``, ``总收入``
+_ADDED_TOTAL = re.compile(r"合计|总计|共计|总收入|总支出|收入总额|支出总额")
+_COMPLETED = re.compile(r"完成[^，,。；;]{0,40}?(?:预算|计划)数?$")
+_BARE_SPENDING = re.compile(r"^[，,]?支出(?:为|是)?$")
 #: the most figures a list, a total or a reason run is read over
 _REACH = 24
 _REASONS = re.compile(r"主要原因(?:是|为|有)?|原因(?:是|为|主要是)|主要是|主要由于|主要用于")
@@ -53,15 +57,26 @@ def _added(reading: Reading) -> list[Claim]:
     for match in _ADD.finditer(reading.flat):
         sentence = reading.sentence_of(match.start())
         low = reading.sentences[max(0, sentence - 1)][0]
-        before = _levels(reading.within(low, match.start(), last=_REACH))
+        # the budget a completion rate is of (``完成调整预算 B 的 p%。加上…``) is no part
+        before = [e for e in _levels(reading.within(low, match.start(), last=_REACH)) if not _COMPLETED.search(e.lead)]
         end = reading.sentences[sentence][1]
         after = _levels(reading.within(match.end(), end, first=_REACH))
-        total = next((i for i, e in enumerate(after) if _TOTAL_LABEL.search(e.label)), None)
+        total = next((i for i, e in enumerate(after) if _ADDED_TOTAL.search(e.label)), None)
         if not before or not total:
             continue
         parts = [before[-1], *after[:total]]
         claims += judged("sum", after[total], after[total].span, parts)
     return claims
+
+
+def _is_total(levels: list[Entry], position: int) -> bool:
+    """Whether level ``position`` of a sentence is a total: named so (合计、总计、共计), or a bare 支出
+    right after the sentence's 收入合计 (``收入合计 R，支出 E，年终结余 B``: the 支出 is 支出合计)."""
+    entry = levels[position]
+    if _TOTAL_LABEL.search(entry.label):
+        return True
+    bare = not entry.label and _BARE_SPENDING.match(entry.lead.replace(MASK, ""))
+    return bool(bare) and any("收入" in e.label and _TOTAL_LABEL.search(e.label) for e in levels[:position])
 
 
 def _trailing(reading: Reading) -> list[Claim]:
@@ -71,7 +86,7 @@ def _trailing(reading: Reading) -> list[Claim]:
     for index, (start, end) in enumerate(reading.sentences):
         levels = _levels(reading.within(start, end))
         for position, total in enumerate(levels):
-            if not _TOTAL_LABEL.search(total.label) or "本年" in total.label:
+            if not _is_total(levels, position) or "本年" in total.label:
                 continue
             candidates = [[e for e in levels[max(0, position - _REACH) : position] if not _TOTAL_LABEL.search(e.label)]]
             for back in range(index - 1, max(-1, index - 4), -1):
@@ -96,11 +111,15 @@ def _balances(reading: Reading, earlier) -> list[Claim]:
             words = balance.label
             if not _BALANCE.search(words) or re.search("上年|年初|累计", words):
                 continue
-            before = levels[max(0, position - _REACH) : position]
+            low = max(0, position - _REACH)
+            before = levels[low:position]
             income = [e for e in before if "收入" in e.label and _TOTAL_LABEL.search(e.label)]
-            spending = [e for e in before if "支出" in e.label]
+            spending = [i for i in range(low, position) if "支出" in levels[i].label or _is_total(levels, i)]
             if income and spending:  # 收入合计 R，支出合计 E，年终结余 B: one sentence
-                claims += judged("sum", balance, balance.span, [income[-1], spending[-1]], (1, -1))
+                # a 支出 that is no total (上解支出) may be one of several: then the balance is only confirmed
+                faults = "any" if _is_total(levels, spending[-1]) else "none"
+                parts = [income[-1], levels[spending[-1]]]
+                claims += judged("sum", balance, balance.span, parts, (1, -1), faults=faults)
                 continue
             if "相抵" not in reading.flat[max(start, balance.start - 200) : balance.start]:
                 continue

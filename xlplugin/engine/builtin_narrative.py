@@ -17,6 +17,7 @@ from xlplugin.core import codes
 from xlplugin.core.findings import INFO, WARNING, Finding, Operand
 from xlplugin.core.printed import PRINTING_NOTES, Printing
 from xlplugin.engine.arithmetic import Claim, read_claims
+from xlplugin.engine.arithmetic_later import LATER
 
 __all__ = ["ARITHMETIC", "arithmetic_findings"]
 
@@ -48,7 +49,9 @@ def arithmetic_findings(context) -> list[Finding]:
         # a change may name only its subject, whose figure a paragraph or two before it stated; an
         # item of a list over paragraphs is a share of the whole its heading names, stated before it
         earlier = context.paragraphs[max(0, position - _LOOK_BACK) : position]
-        for claim in read_claims(paragraph, earlier):
+        # a change's current figure may come after it (the 三公 changes before the year's figures)
+        later = context.paragraphs[position + 1 : position + 1 + LATER]
+        for claim in read_claims(paragraph, earlier, later):
             start, end = claim.span
             if any(start < e and s < end for s, e in covered):
                 continue  # the pack's own rule judged this figure

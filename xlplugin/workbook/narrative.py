@@ -40,6 +40,7 @@ from pathlib import Path
 from xlplugin.core.amounts import Amount
 from xlplugin.core.errors import WorkbookError
 from xlplugin.core.intervals import Interval
+from xlplugin.workbook.number_lists import WAN, comma_lists, in_wan, listed
 from xlplugin.workbook.sniff import read_head
 
 __all__ = [
@@ -255,41 +256,34 @@ def _ends_paragraph(text: str) -> bool:
 
 def find_quantities(paragraph: Paragraph) -> list[tuple[int, int, Quantity]]:
     """Every quoted quantity in a paragraph's normalised text: (start, end, quantity); not years, dates, list
-    markers (``2021年``, ``12月31日``, ``(1)``, ``1.``). Read through pinyin glosses (``35萬(wàn)元``)."""
+    markers (``2021年``, ``12月31日``, ``(1)``, ``1.``). Read through pinyin glosses (``35萬(wàn)元``); a figure that
+    the words around it read (``1000.86万``, ``各减少300,200万元``): :mod:`xlplugin.workbook.number_lists`."""
     glossed = {i for match in _GLOSS.finditer(paragraph.norm) for i in range(match.start(), match.end())}
     keep = [i for i in range(len(paragraph.norm)) if i not in glossed]
     numeric, norm = ("".join(text[i] for i in keep) for text in (paragraph.numeric, paragraph.norm))
-    found, inside = [], set()  # inside: where a figure after 万 starts (``3万4993.1亿元`` is 34993.1 亿元)
+    found, inside, bare_wan = [], set(), []  # inside: where a figure after 万 starts (``3万4993.1亿元``)
     for match in _TEN_THOUSANDS.finditer(numeric):
         value = Decimal(match.group(1)) * 10000 + Decimal(match.group(2))
         found.append((match.start(), match.end(), replace(quantity(format(value, "f"), "亿元"), text=match.group())))
         inside.add(match.start(2))
+    found += comma_lists(numeric, quantity)  # ``各减少300,200万元``: read before 300,200 could be one number
+    inside |= {start for start, _, _ in found}
     for match in _QUANTITY.finditer(numeric):
         number, unit = match.group(1), match.group(2)
         after, before = norm[match.end(1) : match.end(1) + 1], norm[max(0, match.start() - 1) : match.start()]
         dated = after and after in "年月日号)〕]." or before and before in "(〔[第"  # ("" is in every string)
-        if match.start() in inside or not unit and ("." not in number or dated):
-            continue  # a date or a list marker; a bare integer is a label, a count word follows or a phone number
-        found.append((match.start(), match.end(), quantity(number, unit)))
-    return [(keep[s], keep[e - 1] + 1, q) for s, e, q in _listed(numeric, found)]
+        if match.start() in inside or dated and not unit:
+            continue  # read already, a date or a list marker
+        if not unit and WAN.match(numeric, match.end(1)):
+            bare_wan.append(match)  # 万元 or not: told by the other amounts of its sentence
+        elif unit or "." in number:  # a bare integer is a label, a count word follows or a phone number
+            found.append((match.start(), match.end(), quantity(number, unit)))
+    found += in_wan(numeric, bare_wan, found, quantity)
+    return [(keep[s], keep[e - 1] + 1, q) for s, e, q in listed(numeric, found, quantity)]
 
 
 _GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
 _TEN_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,4})万((?!\d{5})\d{1,4}(?:\.\d{1,8})?)亿元")
-# two figures sharing one unit: "4125.49,4143.91万元", "各减少2343.3、2343.3万元" (a decimal point first: no thousands)
-_LISTED = re.compile(r"(?<![\d.,])(\d+\.\d+)[,，、](\d+(?:\.\d+)?)(万元|亿元|元|个百分点|%)")
-
-
-def _listed(numeric: str, found: list) -> list[tuple[int, int, Quantity]]:
-    """Give the first of two listed figures the second's unit; read the second where a comma hid it."""
-    by_start = {start: index for index, (start, _, _) in enumerate(found)}
-    for match in _LISTED.finditer(numeric):
-        unit, first = match.group(3), by_start.get(match.start(1))
-        if first is not None and not found[first][2].unit:
-            found[first] = (match.start(1), match.end(1), quantity(match.group(1), unit))
-        if match.start(2) not in by_start:
-            found.append((match.start(2), match.end(3), quantity(match.group(2), unit)))
-    return sorted(found, key=lambda item: item[0])
 
 
 # ---------------------------------------------------------------------------------------------
