@@ -3,8 +3,9 @@
 A figure a pack's own rules already judged is left to them (its span is covered). The rest become
 findings ``NARR.arithmetic``: a wrong rate, completion or share, a total that is not the sum of its
 listed parts, a change that is not the sum of its parts' or reasons' changes, shares of a complete
-list that do not add up to 100 % — each a 警告 (the reader knows the sentence's arithmetic, not the
-pack's intent, so it never raises an error on its own); a figure truncated or rounded twice, a
+list that do not add up to 100 % — each a 警告 by default (the reader knows the sentence's arithmetic,
+not the pack's intent, so it raises an error only where a pack says ``arithmetic: {severity: 错误}``;
+``arithmetic: {enabled: false}`` turns it off); a figure truncated or rounded twice, a
 change from a zero base or shares of a zero whole is a 提示 that says so. Every figure a claim used
 counts as checked in the narrative's coverage.
 """
@@ -38,9 +39,10 @@ _WHAT = {
 _LOOK_BACK = 40
 
 
-def arithmetic_findings(context) -> list[Finding]:
+def arithmetic_findings(context, severity: str = WARNING) -> list[Finding]:
     """Findings of the built-in arithmetic check over ``context``'s paragraphs (skipped sections
-    excluded); marks the figures it used as covered."""
+    excluded), a wrong figure at ``severity`` (the pack's ``arithmetic: {severity: …}``); marks the
+    figures it used as covered."""
     findings = []
     for position, paragraph in enumerate(context.paragraphs):
         if paragraph.cell in context.skipped_cells:
@@ -57,18 +59,18 @@ def arithmetic_findings(context) -> list[Finding]:
                 continue  # the pack's own rule judged this figure
             for span in claim.spans:
                 context.cover(paragraph, span)
-            finding = _finding(paragraph, claim)
+            finding = _finding(paragraph, claim, severity)
             if finding is not None:
                 findings.append(finding)
     return findings
 
 
-def _finding(paragraph, claim: Claim) -> Finding | None:
+def _finding(paragraph, claim: Claim, wrong: str = WARNING) -> Finding | None:
     what = _WHAT[claim.kind]
     if claim.printing is None:
         severity, verdict = INFO, claim.note
     elif claim.printing is Printing.WRONG:
-        severity, verdict = WARNING, f"{_basis(claim)}应为 {_shown(claim)}"
+        severity, verdict = wrong, f"{_basis(claim)}应为 {_shown(claim)}"
     elif claim.printing in PRINTING_NOTES:
         severity, verdict = INFO, f"{PRINTING_NOTES[claim.printing]}（{_basis(claim)}为 {_shown(claim)}）"
     else:

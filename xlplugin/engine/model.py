@@ -60,6 +60,8 @@ class Pack:
     description: str = ""
     #: what every report made with this pack must say first (a pack not yet verified on real files)
     notice: str = ""
+    #: the severity of a wrong figure found by the built-in 情况说明 arithmetic; ``""``: it is off
+    arithmetic: str = "警告"
     changelog: list = field(default_factory=list)
     engine: str = ""
     extends: str | None = None

@@ -99,8 +99,9 @@ def run_pack(
         report.rules_run += 1
         report.findings.extend(_stamp(rule, outcome) for outcome in outcomes)
     # every pack gets the narrative's own arithmetic checked, after its rules (their figures are theirs)
-    context.rule_id = ARITHMETIC
-    report.findings.extend(arithmetic_findings(context))
+    if pack.arithmetic:  # "": the pack turned the built-in arithmetic off
+        context.rule_id = ARITHMETIC
+        report.findings.extend(arithmetic_findings(context, pack.arithmetic))
     narrative_rules = any(r.module.TOPIC == "narrative" for r in pack.rules if r.enabled)
     report.findings.extend(_coverage(context, report, list_unchecked=narrative_rules or text_only))
     report.localization = localize(context.relations, weights, time_limit)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from xlplugin import __version__
@@ -33,6 +33,7 @@ from xlplugin.engine.kinds.base import COMMON_PLACEHOLDERS
 from xlplugin.engine.kinds.params import Where, validate_params
 from xlplugin.engine.model import Pack, Rule
 from xlplugin.packs.places import check_pack_id, find_by_id, semver
+from xlplugin.packs.settings import DEFAULT_ARITHMETIC, arithmetic_setting, tolerance_setting
 from xlplugin.workbook.layout import Layout
 from xlplugin.workbook.layout_load import load_layout
 
@@ -52,6 +53,7 @@ MANIFEST_KEYS = {
     "tolerance",
     "description",
     "notice",
+    "arithmetic",
     "engine",
     "changelog",
     "extends",
@@ -174,7 +176,7 @@ def _load(folder: Path, _chain: tuple[str, ...], problems: Problems) -> Pack | N
     elif base is not None:
         layout = base.layout
     default_tolerance = problems.attempt(
-        _tolerance, manifest.get("tolerance", "rounding"), manifest, "tolerance", shown
+        tolerance_setting, manifest.get("tolerance", "rounding"), manifest, "tolerance", shown
     )
     rules: list[Rule] = list(base.rules) if base else []
     rules = _adjust(rules, manifest, shown, problems) if base or not extending else rules
@@ -204,6 +206,7 @@ def _load(folder: Path, _chain: tuple[str, ...], problems: Problems) -> Pack | N
     test_base = manifest.get("test_base")
     tests_path = problems.attempt(_inside, folder, tests, manifest, "tests") if tests else None
     base_path = problems.attempt(_inside, folder, test_base, manifest, "test_base") if test_base else None
+    arithmetic = problems.attempt(arithmetic_setting, manifest, shown, base)
     changelog = manifest.get("changelog") or []
     if not isinstance(changelog, list):
         problems.add(
@@ -234,6 +237,7 @@ def _load(folder: Path, _chain: tuple[str, ...], problems: Problems) -> Pack | N
         test_base=base_path if test_base else (base.test_base if base else None),
         description=str(manifest.get("description", "")),
         notice=str(manifest.get("notice", "")).strip(),
+        arithmetic=arithmetic if arithmetic is not None else DEFAULT_ARITHMETIC,
         changelog=list(changelog),
         engine=str(manifest.get("engine", "")),
         extends=f"{base.id}@{base.version}" if base else None,
@@ -358,25 +362,6 @@ def _inside(folder: Path, name: object, container, key) -> Path:
     return path
 
 
-def _tolerance(value: object, container, key, path: str) -> Decimal | None:
-    if value == "rounding":
-        return None
-    if value == "strict":
-        return Decimal(0)
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        amount = Decimal(-1)
-    if isinstance(value, bool) or not amount.is_finite() or amount < 0:
-        raise PackError(
-            "bad-tolerance",
-            f"tolerance 只能是 rounding、strict 或非负金额，不是“{value}”。",
-            path,
-            line_of(container, key),
-        )
-    return amount
-
-
 def _rule_file(
     path: Path, layout: Layout | None, default_tolerance: Decimal | None, problems: Problems, folder: Path
 ) -> list[Rule]:
@@ -426,7 +411,9 @@ def _rule(
     params = validate_params(module, item, where, skip=RULE_KEYS)
     message = str(item.get("message", module.MESSAGE))
     _check_message(message, module, where, line_of(item, "message"))
-    tolerance = _tolerance(item["tolerance"], item, "tolerance", path) if "tolerance" in item else default_tolerance
+    tolerance = (
+        tolerance_setting(item["tolerance"], item, "tolerance", path) if "tolerance" in item else default_tolerance
+    )
     return Rule(
         id=rule_id,
         name=str(item["name"]),
