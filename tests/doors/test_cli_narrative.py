@@ -89,6 +89,7 @@ def test_a_text_from_a_region_without_a_pack_gets_the_built_in_checks(tmp_path):
     assert share["checked_by"] == ["NARR.arithmetic"]
     text = run_cli("check", path).output
     assert "规则包：builtin" in text and "只校验了情况说明" in text
+    assert "下一步：按每条结果下的“怎么改”修改情况说明" in text and "“校验结果”表" not in text
 
 
 def test_a_named_pack_is_used_for_any_text(tmp_path):

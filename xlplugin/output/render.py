@@ -70,7 +70,7 @@ def render_text(
         lines += ["", _hidden_line(hidden)]
     lines += _suggestion_lines(report)
     lines += _not_run_lines(report)
-    if report.mode == "narrative":
+    if report.mode == "narrative" and not coverage:
         lines += ["", f"情况说明：{report.narrative_numbers} 个数字，{report.narrative_checked} 个由规则核对。"]
     if coverage:
         lines += _coverage_lines(report)
@@ -164,6 +164,12 @@ def _waived_lines(report: Report) -> list[str]:
 def _next_step(report: Report) -> list[str]:
     """``下一步``: what the department does now, from the verdict and the 说明 already written."""
     warnings = [f for f in report.findings if f.severity == WARNING and not f.layout]
+    if report.mode == "narrative":  # a 情况说明 alone: no 校验结果 sheet to explain warnings in
+        if report.kind == FAIL or warnings:
+            return [
+                "下一步：按每条结果下的“怎么改”修改情况说明，重新校验（--annotate 写出标出问题句子的副本）；定稿后连同表格一起校验。"
+            ]
+        return ["下一步：情况说明自身的算术没有发现问题；定稿后连同表格一起校验，需要表格的规则才能执行。"]
     unexplained = sum(1 for f in warnings if not f.remark)
     explain = (
         f"在标注副本“校验结果”表的“说明”列为其余 {unexplained} 条警告写明说明（已写 {len(warnings) - unexplained} 条）"
