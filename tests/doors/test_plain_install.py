@@ -195,6 +195,18 @@ def test_check_clean_tables_template_and_batch(installed):
     assert len(list(out.glob("*.json"))) == 2
 
 
+def test_the_national_pack_its_catalogue_and_a_narrative_alone(installed):
+    """What a plain install must carry besides the Chongqing pack: the national pack with the bundled
+    catalogue its rules load, and the narrative-only check (python-docx for the .docx)."""
+    run = installed.xlplugin
+    shown = run("pack", "show", "cn-2024").stdout
+    assert "cn-2024 0.1.0" in shown and "科目目录：功能分类-2021" in shown
+    narrative = SAMPLE.replace(".xlsx", "-情况说明.docx")
+    shutil.copyfile(SAMPLES / narrative, installed.work / narrative)
+    report = json.loads(run("check", narrative, "--format", "json", code=1).stdout)
+    assert report["mode"] == "narrative" and report["pack"]["id"] == "cq-2021"
+
+
 def test_the_pack_commands_from_new_to_remove(installed):
     folder = installed.work / "规则包"
     folder.mkdir()
