@@ -196,7 +196,7 @@ def check_narrative(
             chosen = builtin_pack()
             notices.append(
                 "情况说明开头没有写明哪个地区，或该地区没有已安装或随附的规则包：只做情况说明自身的算术核对"
-                "（增减率、完成率、占比、合计）；要按某个规则包核对，请用 --pack 指定。"
+                "（增减额、增减率、完成率、占比、合计）；要按某个规则包核对，请用 --pack 指定。"
             )
         else:
             chosen = load_pack(chosen_source.path)

@@ -3,7 +3,8 @@
 
 :func:`score` scores any folder of excerpts in that format (the lead scores a held-out folder with
 it too): every judged claim of every kind is matched to what the reader found — by kind family
-(rates; totals: sum, composition, reasons, shares adding to 100 %) and printed figure — and it
+(rates; totals: sum, composition, reasons, shares adding to 100 %; a change printed without a rate
+is keyed by its change figure and matched with the reader's differences |X − P|) and printed figure — and it
 prints what was evaluated, what was caught and the false alarms, per kind. The tests hold the
 line: no false alarm, and at least the coverage measured when the reader was last extended."""
 
@@ -32,6 +33,8 @@ FIGURES = {
     "composition": ("total", "total"),
     "reasons": ("total", "total"),
 }
+#: a change printed without a rate is keyed by its change figure, matched with the reader's differences
+RATELESS_CHANGE = ("difference", "change")
 #: the reader's kind → family
 FAMILY = {
     "change": "rate",
@@ -41,6 +44,7 @@ FAMILY = {
     "composition": "total",
     "reasons": "total",
     "shares": "total",
+    "difference": "difference",
 }
 JUDGED = {"ok", "wrong", "truncated", "double_rounded"}
 MISPRINTED = {"wrong", "truncated", "double_rounded"}
@@ -53,8 +57,17 @@ def _excerpts(folder: Path):
     ]
 
 
-def _figure(claim: dict) -> Decimal | None:
-    value = (claim.get("figures") or {}).get(FIGURES[claim["kind"]][1])
+def _key(claim: dict) -> tuple[str, Decimal | None]:
+    """(family, figure) a corpus claim is matched by: a change by its rate, or — printed without
+    one — by its change figure, against the reader's difference claims."""
+    family, field = FIGURES[claim["kind"]]
+    figures = claim.get("figures") or {}
+    if claim["kind"] == "change" and figures.get("rate") in (None, ""):
+        family, field = RATELESS_CHANGE
+    return family, _figure(figures.get(field))
+
+
+def _figure(value) -> Decimal | None:
     try:
         return abs(Decimal(str(value).replace(",", "")))
     except (ArithmeticError, ValueError, TypeError):
@@ -92,7 +105,7 @@ def score(folder: Path = CORPUS, show: bool = True, parity: int | None = None) -
         wanted = [c for c in excerpt.get("claims") or [] if c["kind"] in FIGURES]
         truth: dict[tuple, list[dict]] = {}
         for claim in wanted:
-            truth.setdefault((FIGURES[claim["kind"]][0], _figure(claim)), []).append(claim)
+            truth.setdefault(_key(claim), []).append(claim)
         matched: dict[int, list] = {}
         for claim in found:
             candidates = truth.get((FAMILY[claim.kind], _found_figure(claim)), [])
@@ -166,24 +179,26 @@ def test_no_false_alarm_on_real_excerpts(scored):
 def test_coverage_and_catches_hold(scored):
     total, kinds = scored["total"], scored["kinds"]
     assert total["judged"] == 190  # every judged claim of every kind is scored
-    # 92.6 %; of the 14 left, 9 print no figure the scorer can match (a change without its rate, a
-    # total that is never written), 1 is a wrong share of a list missing a part (035: never faulted)
-    assert total["evaluated"] >= 176
-    assert total["caught"] >= 15  # of 18 misprinted
+    # 94.7 %; among the 10 left: 2 changes whose levels stand in another paragraph's list (010), totals
+    # that are never written, a wrong share of a list missing a part (035: never faulted). 176 evaluated
+    # and 15 caught before a change printed without a rate was judged by its difference (014, 010)
+    assert total["evaluated"] >= 180
+    assert total["caught"] >= 17  # of 18 misprinted
     assert kinds["sum"]["evaluated"] >= 66 and kinds["sum"]["caught"] >= 2  # of 69 judged, 2 misprinted
     assert kinds["composition"]["evaluated"] >= 7 and kinds["composition"]["caught"] >= 1
     assert kinds["reasons"]["evaluated"] >= 1
-    assert kinds["change"]["evaluated"] >= 39 and kinds["share"]["evaluated"] >= 40
-    assert kinds["share"]["caught"] >= 5 and kinds["change"]["caught"] >= 4 and kinds["completion"]["caught"] >= 3
+    assert kinds["change"]["evaluated"] >= 43 and kinds["share"]["evaluated"] >= 40
+    assert kinds["share"]["caught"] >= 5 and kinds["change"]["caught"] >= 6 and kinds["completion"]["caught"] >= 3
 
 
 def test_held_out_excerpts(held_out):
-    """The held-out folder: no false alarm, and the coverage reached (112 of 155 when this was written —
-    odd files 77 of 91, even 35 of 64; 104 before the reader read wholes over several paragraphs,
+    """The held-out folder: no false alarm, and the coverage reached (115 of 155 when this was written —
+    odd files 78 of 91, even 37 of 64; 112 before changes printed without a rate were judged by their
+    difference, 104 before the reader read wholes over several paragraphs,
     102 before it knew the standard 部门决算 sections, 33 before it read named wholes, 亿元
     statistics and changes stated further back)."""
     total = held_out["total"]
     assert held_out["false_alarms"] == 0, held_out["alarms"]
     assert total["judged"] == 155
-    assert total["evaluated"] >= 112
+    assert total["evaluated"] >= 115
     assert total["caught"] >= 5  # of 6 misprinted

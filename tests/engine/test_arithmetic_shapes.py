@@ -171,3 +171,99 @@ def test_a_gap_between_two_rates_in_points():
     )
     assert ("sum", "3.7个百分点", Printing.WRONG) in judged("收入增长20.6%，比全省平均水平（17.9%）高3.7个百分点。")
     assert not judged("收入增长5%，增幅比上年回落2个百分点。")  # one rate: nothing to subtract
+
+
+# ---------------------------------------------------------------------------------------------
+# a change printed next to both its levels: the difference itself
+
+
+def differences(*texts: str) -> set[tuple[str, Printing, Decimal]]:
+    return {(c.printed.text, c.printing, c.computed.point) for c in claims(*texts) if c.kind == "difference"}
+
+
+def test_two_labelled_levels_and_their_change():
+    text = (
+        "2016年三公经费预算拨入33万元,2015年三公经费预算拨入57.55万元,与上年对比减少24.55万元。"
+        "其中:1、公务接待费2016年预算8万元,2015年预算12.5万元;对比减少4.35万元;减少率35.22%。"
+    )
+    found = differences(text)
+    assert ("24.55万元", Printing.AS_WRITTEN, Decimal("24.55")) in found
+    assert ("4.35万元", Printing.WRONG, Decimal("4.5")) in found  # 12.5 − 8, whether or not a rate follows
+    assert ("35.22%", Printing.WRONG) in {(c.printed.text, c.printing) for c in claims(text)}  # the rate still judged
+    assert ("5.2万元", Printing.AS_WRITTEN, Decimal("5.20")) in differences(
+        "本年支出20.2万元，上年支出15万元，增加5.2万元。"
+    )
+
+
+def test_the_prior_printed_after_its_comparison():
+    assert ("4.35万元", Printing.WRONG, Decimal("4.50")) in differences(
+        "公务接待费8万元，比上年（预算）12.5万元减少4.35万元。"
+    )
+    assert ("2万元", Printing.AS_WRITTEN, Decimal("2")) in differences(
+        "公务接待费10万元，与上年决算数8万元相比，增加2万元。"
+    )
+    # past the statement's other change: 8750.27 − 7926.14, next to the rate the reader judges too
+    found = claims(
+        "因公出国（境）费决算数为7926.14万元，比2014年度预算数减少1485.38万元，比2013年度决算数8750.27万元减少824.13万元，下降9.42%。"
+    )
+    assert {(c.kind, c.printed.text, c.printing) for c in found} >= {
+        ("difference", "824.13万元", Printing.AS_WRITTEN),
+        ("change", "9.42%", Printing.AS_WRITTEN),
+    }
+
+
+def test_the_two_years_stated_in_the_paragraph_before():
+    first = (
+        '鄂城区2022年的“三公"经费决算数合计为1000.86万,其中:因公出国(境)费0万元、公务用车购置费399.25万元。'
+        "2021年的三公经费决算数合计为807.95万,其中:因公出国(境)费0万元、公务用车购置费272.53万元。"
+    )
+    found = differences(first, '2022年“三公"经费决算数相较于上年增加275.76万元,主要原因是:')
+    assert found == {("275.76万元", Printing.WRONG, Decimal("192.91"))}
+    assert differences(first, '2022年“三公"经费决算数相较于上年增加192.91万元。') == {
+        ("192.91万元", Printing.AS_WRITTEN, Decimal("192.91"))
+    }
+
+
+def test_a_difference_within_the_rounding_of_its_levels_is_no_error():
+    (found,) = differences("本年支出20.2万元，上年支出15.01万元，增加5.2万元。")
+    assert found[1] is Printing.INPUT_ROUNDING  # 20.2 − 15.01 = 5.19, each ± 0.005
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # the direction word contradicts the sign: a wording slip, not arithmetic
+        ("公务接待费8万元，比上年12.5万元增加4.35万元。",),
+        ("本年支出20.2万元，上年支出15万元，减少5.2万元。",),
+        # not clearly the same item
+        ("本年支出20.2万元，上年收入15万元，增加6万元。",),
+        ("2016年预算8万元，2014年预算12.5万元；对比减少4万元。",),
+        ("本年支出20.2万元，2020年支出15万元，增加6万元。",),
+        # a comparison with something else than last year's or the budget's figure
+        ("公务接待费8万元，比全省平均12.5万元减少4万元。",),
+        ("公务接待费8万元，比人均12.5万元减少4万元。",),
+        # something between the comparison's figure and the change
+        ("公务接待费8万元，比上年12.5万元（调整后）减少4万元。",),
+        # two figures of the year before: which one is meant is not sure
+        (
+            "2022年三公经费决算数为100万元。2021年三公经费决算数为80万元。2021年三公经费决算数为70万元。",
+            "2022年三公经费决算数比上年增加25万元。",
+        ),
+        # a budget of the year is no level of its 决算
+        ("2022年三公经费预算为100万元。2021年三公经费决算数为80万元。", "2022年三公经费决算数比上年增加25万元。"),
+    ],
+)
+def test_a_difference_that_is_not_sure_is_left_alone(texts):
+    assert not [c for c in claims(*texts) if c.kind == "difference" and c.printing is Printing.WRONG]
+
+
+def test_a_wrong_difference_is_a_finding_that_shows_the_subtraction():
+    from types import SimpleNamespace
+
+    from xlplugin.engine.builtin_narrative import arithmetic_findings
+
+    paragraph = Paragraph("情况说明", "A1", "公务接待费8万元，比上年（预算）12.5万元减少4.35万元。")
+    context = SimpleNamespace(paragraphs=[paragraph], skipped_cells=set(), covered={}, cover=lambda *_: None)
+    (finding,) = arithmetic_findings(context)
+    assert finding.column == "增减额" and finding.actual == Decimal("4.35")
+    assert "增减额写为 4.35万元" in finding.message and "应为 12.5万元−8万元 = 4.50万元" in finding.message

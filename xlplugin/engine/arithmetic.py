@@ -16,6 +16,8 @@ judges each printed figure "as written" (:mod:`xlplugin.core.printed`):
   whole (``A，占一般公共预算收入的 p%``, ``分别为 a、b 和 c，占全国政府采购规模的 x%、y% 和 z%``):
   :mod:`xlplugin.engine.arithmetic_named`;
 - totals, compositions, change = Σ reasons: :mod:`xlplugin.engine.arithmetic_sums`;
+- **difference** — a change printed next to both its levels (``8 万元，比上年 12.5 万元减少 C``, ``本年 X，
+  上年 P，增加 C``), rate or not: C must be |X − P| (:mod:`xlplugin.engine.arithmetic_difference`);
 - the standard 部门决算 sections, where a statement leans on its paragraph (a sentence without a
   subject of its own, 收支 as 收入总计 and 支出总计, a 类 list over paragraphs under its heading):
   :mod:`xlplugin.engine.arithmetic_sections`.
@@ -60,6 +62,7 @@ from xlplugin.engine.arithmetic_changes import (
 from xlplugin.engine.arithmetic_claim import PINYIN as _PINYIN
 from xlplugin.engine.arithmetic_claim import Claim, budget_clause, not_actual, sangong_part
 from xlplugin.engine.arithmetic_claim import ratio_claims as _ratio
+from xlplugin.engine.arithmetic_difference import differences
 from xlplugin.engine.arithmetic_entries import MASK, depths, masked
 from xlplugin.engine.arithmetic_later import LATER, later_figure
 from xlplugin.engine.arithmetic_named import read_named_shares
@@ -147,7 +150,9 @@ def _read(paragraph: Paragraph, section: tuple[Paragraph, ...], later: tuple[Par
     claims += [c for c in read_named_shares(paragraph, before, section) if (c.kind, c.span) not in judged]
     # a whole of an earlier paragraph (span (0, 0)), told apart by its figure
     judged = {(claim.kind, claim.printed.value) for claim in claims if claim.span == (0, 0)}
-    return claims + [c for c in spread_lists(paragraph, section) if (c.kind, c.printed.value) not in judged]
+    claims += [c for c in spread_lists(paragraph, section) if (c.kind, c.printed.value) not in judged]
+    # a change printed next to both its levels: the difference itself, rate or not
+    return claims + differences(text, quantities, before)
 
 
 def _change_after_aside(text: str, quantities, index: int, earlier) -> list[Claim]:

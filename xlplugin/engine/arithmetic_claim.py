@@ -33,7 +33,8 @@ class Claim:
     ``kind`` is ``change``, ``completion`` or ``share`` (a rate, in %), or ``sum`` (a total of
     listed amounts), ``composition`` (a whole and the parts its 其中 list names), ``reasons`` (a
     change and the changes its reasons state) or ``shares`` (the shares of a complete list adding
-    up to 100 %). ``unit`` is how the printed and computed figures read (``%`` or ``万元``);
+    up to 100 %), or ``difference`` (a change and the two levels printed with it). ``unit`` is
+    how the printed and computed figures read (``%`` or ``万元``);
     ``signs`` gives each operand's sign in a sum (empty: all added). A span of ``(0, 0)`` is a
     figure read from an earlier paragraph."""
 

@@ -2,7 +2,7 @@
 
 A figure a pack's own rules already judged is left to them (its span is covered). The rest become
 findings ``NARR.arithmetic``: a wrong rate, completion or share, a total that is not the sum of its
-listed parts, a change that is not the sum of its parts' or reasons' changes, shares of a complete
+listed parts, a change that is not the difference of the two levels printed with it (增减额), a change that is not the sum of its parts' or reasons' changes, shares of a complete
 list that do not add up to 100 % — each a 警告 by default (the reader knows the sentence's arithmetic,
 not the pack's intent, so it raises an error only where a pack says ``arithmetic: {severity: 错误}``;
 ``arithmetic: {enabled: false}`` turns it off); a figure truncated or rounded twice, a
@@ -32,6 +32,7 @@ _WHAT = {
     "composition": "构成",
     "reasons": "原因合计",
     "shares": "占比合计",
+    "difference": "增减额",
 }
 #: how many paragraphs back the reader sees: a change's current figure and a named whole are looked
 #: for in the last few (:data:`xlplugin.engine.arithmetic.NEAR`), a list's heading past its items and
@@ -69,6 +70,8 @@ def _finding(paragraph, claim: Claim, wrong: str = WARNING) -> Finding | None:
     what = _WHAT[claim.kind]
     if claim.printing is None:
         severity, verdict = INFO, claim.note
+    elif claim.printing is Printing.WRONG and claim.kind == "difference":
+        severity, verdict = wrong, f"按所写数字应为 {_terms(claim)} = {_shown(claim)}"
     elif claim.printing is Printing.WRONG:
         severity, verdict = wrong, f"{_basis(claim)}应为 {_shown(claim)}"
     elif claim.printing in PRINTING_NOTES:
