@@ -162,21 +162,34 @@ def narrative_pack(opening: str) -> tuple[Resolved, str] | None:
     for pack_id in sorted({pack_id for pack_id, _, _ in candidates()}):
         try:
             resolved = _by_id(pack_id)
-            pack = load_pack(resolved.path)
+            region, year = _region_and_year(resolved.path)
         except XlpluginError:  # a broken pack
             continue
-        region = pack.region.strip()
         if region == "全国":  # a national pack is for every region: "全国" in a text names none
             continue
         stem = next(
             (region[: -len(s)] for s in _REGION_SUFFIXES if region.endswith(s) and len(region) > len(s)), region
         )
         if len(stem) >= 2 and stem in opening:
-            named.append((pack.year, is_installed(resolved.path), resolved, region))
+            named.append((year, is_installed(resolved.path), resolved, region))
     if not named or len({region for *_, region in named}) > 1:
         return None
     _, _, resolved, region = max(named, key=lambda item: (item[0], item[1]))
     return resolved, region
+
+
+#: (pack folder, its manifest's modification time) → (region, year): a batch of narratives, each choosing
+#: its pack, loads each pack once per process, not once per narrative
+_REGIONS: dict[tuple[str, int], tuple[str, int]] = {}
+
+
+def _region_and_year(folder: Path) -> tuple[str, int]:
+    manifest = Path(folder) / "pack.yaml"
+    key = (str(folder), manifest.stat().st_mtime_ns if manifest.is_file() else 0)
+    if key not in _REGIONS:
+        pack = load_pack(folder)
+        _REGIONS[key] = (pack.region.strip(), pack.year)
+    return _REGIONS[key]
 
 
 def closest_packs(book: Book, than: Fit) -> list[Fit]:
