@@ -49,7 +49,7 @@ from xlplugin.workbook.located import LocatedBook
 from xlplugin.workbook.narrative import Paragraph, read_narrative_file
 from xlplugin.workbook.readers import read_book
 
-__all__ = ["NARRATIVE_SUFFIXES", "Checked", "check", "check_narrative", "choose_pack", "unit_names"]
+__all__ = ["NARRATIVE_SUFFIXES", "Checked", "check", "check_narrative", "choose_pack", "pack_notice", "unit_names"]
 
 #: the files :func:`check_narrative` reads: a 情况说明 on its own
 NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")
@@ -95,10 +95,10 @@ def _choose(
         return spec, [], None
     source = choose_source(spec, book, allow_unsigned, given="指定的规则包")
     pack = load_pack(source.path)
-    return pack, [*source.notices, *_pack_notice(pack)], source
+    return pack, [*source.notices, *pack_notice(pack)], source
 
 
-def _pack_notice(pack: Pack) -> list[str]:
+def pack_notice(pack: Pack) -> list[str]:
     """The pack's own notice (``notice`` in pack.yaml), said in every report made with it."""
     return [f"规则包 {pack.id} {pack.version}：{pack.notice}"] if pack.notice else []
 
@@ -145,7 +145,11 @@ def check(
             error.code, f"{error.message}最接近的规则包：{shown}；请改用相符的规则包（命令行用 --pack 指定）。"
         ) from error
     if paragraphs is None and companion is not None and located.narrative is None:
-        paragraphs = read_narrative_file(companion)
+        try:
+            paragraphs = read_narrative_file(companion)
+            notices.append(f"工作簿没有“情况说明”表，情况说明取自同名文件“{Path(companion).name}”。")
+        except WorkbookError as error:  # the tables are still checked; the narrative's rules say not run
+            notices.append(f"同名的情况说明文件无法读取，只校验了表格：{error.message}")
     report = run_pack(chosen, located, name or Path(book.source).name, paragraphs)
     if report.kind == MISFIT and report.fit is not None and not report.fit.fits:
         report.closest = closest_packs(book, report.fit)
@@ -200,7 +204,7 @@ def check_narrative(
             )
         else:
             chosen = load_pack(chosen_source.path)
-            notices += [*chosen_source.notices, *_pack_notice(chosen)]
+            notices += [*chosen_source.notices, *pack_notice(chosen)]
             year = _narrative_year(paragraphs)
             if chosen_source.step >= 4 and year and chosen.year and year != chosen.year:
                 notices.append(

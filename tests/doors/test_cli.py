@@ -84,3 +84,11 @@ def test_tables_uses_the_layout_of_the_pack_a_check_would_use(tmp_path, monkeypa
     assert result.exit_code == 0, result.output
     assert "规则包 national-test 0.1.0 的表样" in result.output and "部门决算公开表（全国通用格式）" in result.output
     assert "未找到" not in result.output
+
+
+def test_tables_says_when_the_configured_pack_is_wrong(sample_path, monkeypatch):
+    monkeypatch.setenv("XLPLUGIN_PACK", "没有这个规则包")
+    done = subprocess.run(
+        [sys.executable, "-m", "xlplugin", "tables", str(sample_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "环境变量 XLPLUGIN_PACK 指定的规则包有误" in done.stderr, done.stderr

@@ -5,11 +5,13 @@ region the text names, the built-in arithmetic for every text, coverage per numb
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import docx
+import openpyxl
 
 from tests.helpers import copy_to, run_cli
 from xlplugin.core.findings import TEXT_ONLY
@@ -180,3 +182,66 @@ def test_a_narrative_of_another_year_is_told_the_packs_year(tmp_path):
     report = _json(run_cli("check", path, "--format", "json"))
     assert report["pack"]["id"] == "cq-2021"
     assert any("2023 年度" in n and "2021 年度" in n for n in report["pack"]["notices"])
+
+
+def _without_narrative_sheet(sample_path: Path, target: Path) -> Path:
+    """The sample without its 情况说明 sheet: a workbook whose 情况说明 comes as a separate file."""
+    workbook = openpyxl.load_workbook(sample_path)
+    del workbook["情况说明"]
+    workbook.save(target)
+    return target
+
+
+def test_a_workbook_without_its_narrative_sheet_is_checked_with_its_companion(sample_path, tmp_path):
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    workbook = _without_narrative_sheet(sample_path, folder / "某局.xlsx")
+    shutil.copyfile(_narrative(sample_path), folder / "某局-情况说明.txt")
+    (folder / "某局-函.txt").write_text("关于报送2021年度部门决算的函，共3页。\n", encoding="utf-8")
+    (folder / "某局二分局2021年度决算情况说明.txt").write_text(OTHER_REGION, encoding="utf-8")
+    report = _json(run_cli("check", workbook, "--format", "json"))
+    assert report["summary"]["narrative_numbers"] == 177  # the companion, not the letter
+    assert any("情况说明取自同名文件“某局-情况说明.txt”" in n for n in report["pack"]["notices"])
+    from xlplugin.doors.batch_files import discover
+
+    # the letter is no narrative; 二分局's narrative is not 某局's (no separator after the name): checked alone
+    assert sorted(p.name for p in discover([folder])) == ["某局.xlsx", "某局二分局2021年度决算情况说明.txt"]
+    given_one_by_one = discover(sorted(folder.iterdir()))  # a shell's 收件/*: the companion is still the workbook's
+    assert "某局-情况说明.txt" not in {p.name for p in given_one_by_one}
+
+
+def test_an_unreadable_companion_leaves_the_tables_checked(sample_path, tmp_path):
+    workbook = _without_narrative_sheet(sample_path, tmp_path / "某局.xlsx")
+    (tmp_path / "某局-情况说明.docx").write_bytes(b"not a word document")
+    report = _json(run_cli("check", workbook, "--format", "json"))
+    assert report["summary"]["errors"] > 0 and report["summary"]["rules_run"] > 0
+    assert any("同名的情况说明文件无法读取，只校验了表格" in n for n in report["pack"]["notices"])
+
+
+def test_a_batch_checks_again_when_only_the_companion_changed(sample_path, tmp_path):
+    from xlplugin.doors.batch import run_batch
+    from xlplugin.packs.resolve import find_pack
+
+    folder, out = tmp_path / "收件", tmp_path / "结果"
+    folder.mkdir()
+    _without_narrative_sheet(sample_path, folder / "某局.xlsx")
+    companion = folder / "某局-情况说明.txt"
+    shutil.copyfile(_narrative(sample_path), companion)
+    first = run_batch([folder], out, find_pack(None))
+    again = run_batch([folder], out, find_pack(None))
+    assert (first.checked, again.skipped) == (1, 1)
+    shutil.copyfile(_narrative(sample_path, corrected=True), companion)
+    assert run_batch([folder], out, find_pack(None)).checked == 1
+
+
+def test_the_most_specific_region_named_chooses_the_pack(tmp_path):
+    from tests.layout_fit_helpers import install_small_pack
+
+    target = install_small_pack("wansheng-2021")
+    manifest = target / "pack.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("region: 重庆市", "region: 重庆市万盛经开区"), encoding="utf-8"
+    )
+    path = tmp_path / "情况说明.txt"
+    path.write_text("重庆市万盛经开区某局2021年度部门决算情况说明\n" + OTHER_REGION.split("\n", 1)[1], encoding="utf-8")
+    assert _json(run_cli("check", path, "--format", "json"))["pack"]["id"] == "wansheng-2021"

@@ -171,7 +171,7 @@ def test_pack_show_says_what_a_catalogue_covers(tmp_path):
     result = run_cli("pack", "show", _pack(tmp_path, "功能分类-2021"))
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if line.startswith("科目目录："))
-    assert "功能分类-2021（2021 年，类 26、款 15、项 35）" in line and "不是完整目录" in line
+    assert "功能分类-2021（2021 年）类 26 个，款 15 个，项 35 个" in line and "不是完整目录" in line
 
 
 def test_a_pack_whose_manifest_is_not_named_pack_yaml_finds_its_catalogue(tmp_path):

@@ -358,8 +358,9 @@ class Report:
         if self.mode == "narrative":  # no 校验结果 sheet to write 说明 in: the warnings are to look at
             verdict = verdict.replace("，需逐条写明说明", "，请逐条核对").replace("需写明说明", "请逐条核对")
             tables = sum(1 for n in self.not_run if TEXT_ONLY in n.reason)
-            skipped = f"，{tables} 条需要表格的规则未执行" if tables else ""
-            verdict += f"（只校验了情况说明{skipped}）"
+            aside = "只校验了情况说明" + (f"，{tables} 条需要表格的规则未执行" if tables else "")
+            # one parenthesis: 通过（有 1 个警告，请逐条核对；只校验了情况说明）
+            verdict = f"{verdict[:-1]}；{aside}）" if verdict.endswith("）") else f"{verdict}（{aside}）"
         return verdict
 
     def _verdict(self) -> str:

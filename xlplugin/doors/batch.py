@@ -144,7 +144,10 @@ def check_workbook(
             checked = check_narrative(path, given, name=Path(path).name, waivers=accepted)
             summary["pack"] = {"id": checked.pack.id, "version": checked.pack.version}
         else:
-            checked = check(path, pack, name=Path(path).name, waivers=accepted, companion=companion(path))
+            narrative = companion(path)
+            if narrative is not None:  # its content is part of the result: a new version is checked again
+                summary["companion"] = {"path": str(narrative), "hash": file_hash(narrative)}
+            checked = check(path, pack, name=Path(path).name, waivers=accepted, companion=narrative)
         report = checked.report
     except Exception as error:
         return _failed(summary, error, started, "读取")

@@ -35,20 +35,20 @@ def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> 
     named pipe or a device too, which the check then refuses with its reason, rather than being
     skipped without a word."""
     out = Path(out_dir).resolve() if out_dir else None
-    found: list[Path] = []
-    for given in paths:
-        given = Path(given)
+    groups = []
+    for given in map(Path, paths):
         candidates = [given] if not given.is_dir() else sorted(p for p in given.rglob("*") if not p.is_dir())
-        workbooks = [p for p in candidates if p.suffix.lower() in WORKBOOK_SUFFIXES]
+        groups.append((given, candidates))
+    # a companion is its workbook's, however the two were given (a folder, or a shell's 收件/*)
+    workbooks = [p for _, candidates in groups for p in candidates if p.suffix.lower() in WORKBOOK_SUFFIXES]
+    found: list[Path] = []
+    for given, candidates in groups:
         for path in candidates:
             if path.name.startswith(("~$", ".")) or (out and out in path.resolve().parents):
                 continue
-            if (
-                path == given
-                or path.suffix.lower() in WORKBOOK_SUFFIXES
-                or _named_as_narrative(path)
-                and not any(_accompanies(path, w) for w in workbooks)
-            ):
+            if is_narrative_file(path) and any(_accompanies(path, w) for w in workbooks):
+                continue
+            if path == given or path.suffix.lower() in WORKBOOK_SUFFIXES or _named_as_narrative(path):
                 found.append(path)
     return list(dict.fromkeys(found))
 
@@ -75,5 +75,15 @@ def companion(workbook: str | Path) -> Path | None:
     return found[0] if found else None
 
 
+#: what may follow a workbook's name in its 情况说明's name: ``X-情况说明``, ``X_情况说明``, ``X（情况说明）``,
+#: ``X 情况说明``, ``X.情况说明`` — not any longer name (``1.xlsx`` must not claim ``12-情况说明.docx``)
+_SEPARATORS = ("-", "_", "（", "(", " ", ".", "—", "·")
+
+
 def _accompanies(narrative: Path, workbook: Path) -> bool:
-    return narrative.parent == workbook.parent and narrative.stem.startswith(workbook.stem) and narrative != workbook
+    """Whether ``narrative`` is ``workbook``'s 情况说明: same folder, named as a 情况说明, and its name is
+    the workbook's followed by a separator."""
+    if narrative.parent != workbook.parent or narrative == workbook or not _named_as_narrative(narrative):
+        return False
+    rest = narrative.stem[len(workbook.stem) :] if narrative.stem.startswith(workbook.stem) else None
+    return rest is not None and (rest == "" or rest.startswith(_SEPARATORS))

@@ -111,9 +111,20 @@ def unchanged(item: dict | None, path: Path, pack, annotate: bool, out: Path, wa
     try:
         if "size" in item and os.stat(path).st_size != item["size"]:
             return False  # a different size is a different file: no need to read it
-        return item.get("hash") == file_hash(path)
+        return item.get("hash") == file_hash(path) and _same_companion(item, path)
     except OSError:  # gone or unreadable now: check it again, which says why
         return False
+
+
+def _same_companion(item: dict, path: Path) -> bool:
+    """Whether the workbook's companion 情况说明 is the one its earlier result was checked with (none
+    then and none now, or the same file with the same content)."""
+    from xlplugin.doors.batch_files import companion
+
+    now, then = companion(path), item.get("companion")
+    if now is None or then is None:
+        return now is None and then is None
+    return then.get("path") == str(now) and then.get("hash") == file_hash(now)
 
 
 def write_json(target: Path, document: object) -> None:

@@ -17,7 +17,7 @@ import click
 
 from xlplugin import __version__
 from xlplugin.core.errors import XlpluginError
-from xlplugin.doors.batch_files import is_narrative_file
+from xlplugin.doors.batch_files import companion, is_narrative_file
 from xlplugin.doors.cli_base import ENGINE_OPTION, EXTRAS, ZhGroup, missing_library, require_extra
 from xlplugin.doors.cli_layout import tables, template
 from xlplugin.doors.cli_narrative import annotated_narrative_target, write_narrative_annotation
@@ -224,6 +224,7 @@ def _check_one(
             engine=engine,
             allow_unsigned=allow_unsigned,
             waivers=waivers,
+            companion=None if narrative else companion(workbook),  # X-情况说明.docx beside X.xlsx, as batch does
         )
         if sniffed is not None:
             write_annotation(workbook, checked, annotate_to, in_place, sniffed)
@@ -366,6 +367,7 @@ def batch(
 
     每个单位的 JSON 报告带着单位在“校验结果”表中写的说明（每条结果的 remark）；--waivers 给出财政局的豁免。
     退出码：0 全部通过；1 有单位存在错误；2 有文件无法校验；3 两者都有；64 命令用法有误。"""
+    from xlplugin.api import pack_notice
     from xlplugin.doors.batch import batch_pack, failures, run_batch
     from xlplugin.doors.cli_output import progress_printer
     from xlplugin.doors.os_errors import atomic_path
@@ -378,7 +380,7 @@ def batch(
     pack_dir = source.path
     loaded = load_pack(pack_dir)
     click.echo(f"规则包：{loaded.id} {loaded.version}（{source.why}）", err=True)
-    for notice in source.notices:
+    for notice in [*source.notices, *pack_notice(loaded)]:
         click.echo(f"注意：{notice}", err=True)
     if accepted is not None:
         click.echo(f"豁免：{waivers}，{len(accepted.entries)} 条（SHA-256 {accepted.sha256[:12]}…）", err=True)

@@ -93,7 +93,9 @@ def _chosen_layout(layout_path: Path | None, book):
         return _load_layout(layout_path)
     try:
         source = choose_source(None, book)
-    except PackError:
+    except PackError as error:
+        if error.code != "no-pack-fits":  # a pack named by XLPLUGIN_PACK or xlplugin.yaml that is wrong: say so
+            raise
         click.echo(
             "注意：没有与工作簿相符的规则包，下面按随附的重庆 2021 表样列出（要按别的表样，请用 --layout）。", err=True
         )

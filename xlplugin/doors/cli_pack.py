@@ -301,8 +301,8 @@ def pack_show(pack_spec: str) -> None:
     # a catalogue may be partial: what it covers is part of what the pack checks
     catalogues = {r.prepared.catalogue.path: r.prepared.catalogue for r in loaded.rules if r.kind == "catalogue"}
     for catalogue in catalogues.values():
-        counts = "、".join(f"{level} {n}" for level, n in catalogue.counts().items() if n)
-        click.echo(f"科目目录：{catalogue.name}（{catalogue.year} 年，{counts}）{catalogue.coverage}")
+        counts = "、".join(f"{level} {n} 个" for level, n in catalogue.counts().items() if n)
+        click.echo(f"科目目录：{catalogue.name}（{catalogue.year} 年）{catalogue.coverage or counts}")
     if loaded.changelog:
         click.echo("更新记录：")
     for entry in loaded.changelog:

@@ -52,7 +52,8 @@ def render_text(
     shown = [f for f in listed if f.severity in LEVELS[level]]
     lines = [
         click.style(f"校验：{report.workbook}", bold=True),
-        f"规则包：{report.pack_id} {report.pack_version}（{pack_name}），共 {rule_count} 条规则，执行 {report.rules_run} 条",
+        f"规则包：{report.pack_id} {report.pack_version}（{pack_name}），"
+        + (f"共 {rule_count} 条规则，执行 {report.rules_run} 条" if rule_count else "只做内置的情况说明算术核对"),
     ]
     if report.fit is not None:
         fit = report.fit
@@ -169,7 +170,7 @@ def _next_step(report: Report) -> list[str]:
             return [
                 "下一步：按每条结果下的“怎么改”修改情况说明，重新校验（--annotate 写出标出问题句子的副本）；定稿后连同表格一起校验。"
             ]
-        return ["下一步：情况说明自身的算术没有发现问题；定稿后连同表格一起校验，需要表格的规则才能执行。"]
+        return ["下一步：只凭文字能核对的都没有发现问题；定稿后连同表格一起校验，需要表格的规则才能执行。"]
     unexplained = sum(1 for f in warnings if not f.remark)
     explain = (
         f"在标注副本“校验结果”表的“说明”列为其余 {unexplained} 条警告写明说明（已写 {len(warnings) - unexplained} 条）"

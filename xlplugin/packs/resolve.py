@@ -167,15 +167,22 @@ def narrative_pack(opening: str) -> tuple[Resolved, str] | None:
             continue
         if region == "全国":  # a national pack is for every region: "全国" in a text names none
             continue
-        stem = next(
-            (region[: -len(s)] for s in _REGION_SUFFIXES if region.endswith(s) and len(region) > len(s)), region
-        )
+        stem = _stem(region)
         if len(stem) >= 2 and stem in opening:
             named.append((year, is_installed(resolved.path), resolved, region))
-    if not named or len({region for *_, region in named}) > 1:
+    # 重庆市 and 重庆市万盛经开区 both named: the more specific region is the narrative's
+    regions = {region for *_, region in named}
+    specific = {r for r in regions if not any(r != other and _stem(r) in _stem(other) for other in regions)}
+    named = [item for item in named if item[3] in specific]
+    if not named or len(specific) > 1:
         return None
     _, _, resolved, region = max(named, key=lambda item: (item[0], item[1]))
     return resolved, region
+
+
+def _stem(region: str) -> str:
+    """A region's name without its 省/市/自治区 (``重庆市`` → ``重庆``), as a text may write it."""
+    return next((region[: -len(s)] for s in _REGION_SUFFIXES if region.endswith(s) and len(region) > len(s)), region)
 
 
 #: (pack folder, its manifest's modification time) → (region, year): a batch of narratives, each choosing

@@ -68,17 +68,9 @@ def prepare(params, layout, where) -> ClaimConsistentPrepared:
     wordings = params["template"] if isinstance(params["template"], list) else [params["template"]]
     texts, conditions = [], []
     for wording in wordings:
-        if isinstance(wording, dict):
-            unknown = sorted(set(wording) - {"template", "when"})
-            if unknown or "template" not in wording:
-                raise where.error(
-                    "bad-template",
-                    "带条件的写法要写成 {template: 写法, when: 表格条件}"
-                    + (f"，不认识 {'、'.join(map(str, unknown))}" if unknown else "，缺少 template")
-                    + "。",
-                )
+        if isinstance(wording, dict):  # {template, when}: params checked its keys, both present
             texts.append(wording["template"])
-            conditions.append(condition(wording["when"], layout, where) if wording.get("when") else None)
+            conditions.append(condition(wording["when"], layout, where))
         else:
             texts.append(wording)
             conditions.append(None)

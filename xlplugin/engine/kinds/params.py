@@ -231,8 +231,11 @@ def _wordings(value: object) -> str | list:
 
 def _conditional(item: dict) -> dict:
     """``{template: 写法, when: 条件}``, both texts, nothing else."""
-    if set(item) - {"template", "when"} or "template" not in item:
-        raise _Wrong("含有 template 以外的键（或缺少 template）的映射")
+    unknown = sorted(map(str, set(item) - {"template", "when"}))
+    if unknown:
+        raise _Wrong(f"含有不认识的键 {'、'.join(unknown)} 的映射")
+    if not str(item.get("template") or "").strip() or not str(item.get("when") or "").strip():
+        raise _Wrong("缺少 template 或 when（或为空）的映射")
     return {key: _text(item[key]) for key in item}
 
 
