@@ -245,3 +245,10 @@ def test_the_most_specific_region_named_chooses_the_pack(tmp_path):
     path = tmp_path / "情况说明.txt"
     path.write_text("重庆市万盛经开区某局2021年度部门决算情况说明\n" + OTHER_REGION.split("\n", 1)[1], encoding="utf-8")
     assert _json(run_cli("check", path, "--format", "json"))["pack"]["id"] == "wansheng-2021"
+
+
+def test_a_word_97_narrative_is_told_to_save_as_docx(tmp_path):
+    path = tmp_path / "情况说明.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    result = run_cli("check", path)
+    assert result.exit_code == 2 and "另存为 .docx" in result.output and "Excel" not in result.output

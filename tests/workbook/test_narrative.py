@@ -118,6 +118,94 @@ def test_bad_narrative_sources(tmp_path, name, content):
         read_narrative_file(path)
 
 
+@pytest.mark.parametrize("name", ["情况说明.docx", "情况说明.txt", "情况说明.md"])
+def test_an_empty_narrative_file_is_said_to_be_empty(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"")
+    with pytest.raises(WorkbookError) as error:
+        read_narrative_file(path)
+    assert error.value.code == "empty-narrative"
+    assert f"“{name}”是空文件" in error.value.message
+
+
+def test_a_workbook_named_docx_is_said_to_be_a_workbook(tmp_path, sample_path):
+    path = tmp_path / "情况说明.docx"
+    shutil.copyfile(sample_path, path)
+    with pytest.raises(WorkbookError) as error:
+        read_narrative_file(path)
+    assert error.value.code == "narrative-is-workbook"
+    assert error.value.message == "“情况说明.docx”是 Excel 工作簿，不是 Word 文档：请改回 .xlsx 后校验。"
+
+
+@pytest.mark.parametrize("name", ["情况说明.doc", "情况说明.WPS"])
+def test_a_doc_or_wps_narrative_is_to_be_saved_as_docx(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # an OLE2 container, as Word writes
+    with pytest.raises(WorkbookError) as error:
+        read_narrative_file(path)
+    assert error.value.code == "unsupported-narrative"
+    assert "情况说明请在 Word 或 WPS 中另存为 .docx" in error.value.message
+    assert "Excel" not in error.value.message
+
+
+def test_docx_paragraphs_inside_tables_are_read_in_document_order(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("一、收入支出决算总体情况")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "2023年度收入总计100.00万元，较上年增加10.00万元，增长11.11%。"
+    table.cell(0, 1).paragraphs[0].add_run("")  # an empty cell is no paragraph
+    table.cell(1, 0).merge(table.cell(1, 1)).text = "合并单元格只读一次。"
+    table.cell(0, 1).add_table(rows=1, cols=1).cell(0, 0).text = "嵌套表格中的段落。"
+    document.add_paragraph("二、其他说明")
+    path = tmp_path / "情况说明.docx"
+    document.save(str(path))
+    paragraphs = read_narrative_file(path)
+    assert [p.text for p in paragraphs] == [
+        "一、收入支出决算总体情况",
+        "2023年度收入总计100.00万元，较上年增加10.00万元，增长11.11%。",
+        "嵌套表格中的段落。",
+        "合并单元格只读一次。",
+        "二、其他说明",
+    ]
+    assert [p.cell for p in paragraphs][-1] == "第 5 段"
+    assert len(paragraphs[1].quantities) == 3
+
+
+def test_a_docx_written_in_paragraphs_leaves_its_tables_of_figures_out(tmp_path):
+    """A 情况说明 in body paragraphs with a table of figures: the cells (项目 / 金额 / 合计 / 100.00)
+    are not sentences, and are not read as narrative."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("2023年度收入总计100.00万元，较上年增加10.00万元，增长11.11%。")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目", "金额"
+    table.cell(1, 0).text, table.cell(1, 1).text = "合计", "100.00"
+    document.add_paragraph("二、其他说明")
+    path = tmp_path / "情况说明.docx"
+    document.save(str(path))
+    assert [p.text for p in read_narrative_file(path)] == [
+        "2023年度收入总计100.00万元，较上年增加10.00万元，增长11.11%。",
+        "二、其他说明",
+    ]
+
+
+def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path):
+    text = "一、收入支出决算总体情况\r\n2023年度收入总计9909.15万元。\r\n"
+    for encoding in ("utf-16", "utf-16-le", "utf-16-be"):  # Notepad's “Unicode” and “Unicode big endian”
+        path = tmp_path / f"情况说明-{encoding}.txt"
+        bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(encoding, b"")
+        path.write_bytes(bom + text.encode(encoding))
+        paragraphs = read_narrative_file(path)
+        assert [p.text for p in paragraphs] == ["一、收入支出决算总体情况", "2023年度收入总计9909.15万元。"]
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\xff\xfe\x00\xd8")  # a lone surrogate
+    with pytest.raises(WorkbookError, match="UTF-16"):
+        read_narrative_file(broken)
+
+
 # ---------------------------------------------------------------------------------------------
 # Templates and the quoted-figure rule
 

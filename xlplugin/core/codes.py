@@ -150,6 +150,13 @@ _ENTRIES = [
         "确认给出的是部门决算的情况说明（.docx、.txt、.md），而不是别的文件。",
     ),
     Code("unsupported-narrative", "narrative", "情况说明的文件格式不支持", "把情况说明保存为 .docx、.txt 或 .md。"),
+    Code("empty-narrative", "narrative", "情况说明文件是空的", "重新导出或重新下载该情况说明。"),
+    Code(
+        "narrative-is-workbook",
+        "narrative",
+        "作为情况说明给出的 .docx 其实是 Excel 工作簿",
+        "把扩展名改回 .xlsx，作为工作簿校验。",
+    ),
     Code(
         "unreadable-narrative", "narrative", "情况说明无法读取", "在 Word 或 WPS 中打开后另存为 .docx 或 UTF-8 文本。"
     ),

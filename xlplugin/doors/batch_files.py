@@ -23,9 +23,15 @@ __all__ = ["WORKBOOK_SUFFIXES", "companion", "discover", "is_narrative_file"]
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".ots", ".csv"}
 
 
+#: Word 97-2003 and WPS documents: 情况说明 in a format not read, refused with the advice to save as .docx
+#: (not the workbook sniffer's advice to save as Excel)
+_OLD_DOCUMENTS = (".doc", ".wps")
+
+
 def is_narrative_file(path: str | Path) -> bool:
-    """Whether ``path`` is a 情况说明 file, checked on its own (by its suffix: .docx, .txt, .md)."""
-    return Path(path).suffix.lower() in NARRATIVE_SUFFIXES
+    """Whether ``path`` is a 情况说明 file, checked on its own (by its suffix: .docx, .txt, .md, and
+    .doc/.wps, which are refused with what to do)."""
+    return Path(path).suffix.lower() in (*NARRATIVE_SUFFIXES, *_OLD_DOCUMENTS)
 
 
 def discover(paths: Iterable[str | Path], out_dir: str | Path | None = None) -> list[Path]:

@@ -45,6 +45,7 @@ from xlplugin.core.errors import WorkbookError
 from xlplugin.core.files import file_mode
 from xlplugin.core.findings import ERROR, INFO, SEVERITIES, WARNING, Finding, Report
 from xlplugin.output.narrative_docx import highlight, remove_comments, split_at, text_runs
+from xlplugin.workbook.narrative_files import docx_paragraphs, unsupported_narrative
 
 __all__ = [
     "AUTHOR",
@@ -70,7 +71,7 @@ def annotated_narrative_name(source: Path) -> Path:
         return source.with_name(f"{source.stem}.校验.docx")
     if suffix in (".txt", ".md"):
         return source.with_name(f"{source.stem}.校验.html")
-    raise WorkbookError("unsupported-narrative", f"情况说明只支持 .docx、.txt、.md，不支持“{source.suffix}”。")
+    raise unsupported_narrative(source)
 
 
 def _shown(value) -> str:
@@ -178,7 +179,7 @@ def write_annotated_docx(
 def _match(document, paragraphs: list, name: str) -> list:
     """The document's paragraphs that are ``paragraphs`` (the non-empty ones, in order), after
     checking that they are: annotating a file changed since it was checked would mark wrong words."""
-    proxies = [p for p in document.paragraphs if p.text.strip()]
+    proxies = [p for p in docx_paragraphs(document) if p.text.strip()]  # tables' too, as the reader
     for number, read in enumerate(paragraphs, start=1):
         if number > len(proxies) or proxies[number - 1].text.strip() != read.text:
             raise WorkbookError(

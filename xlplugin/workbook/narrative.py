@@ -38,10 +38,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from xlplugin.core.amounts import Amount
-from xlplugin.core.errors import WorkbookError
 from xlplugin.core.intervals import Interval
+from xlplugin.workbook.narrative_files import narrative_texts
 from xlplugin.workbook.number_lists import WAN, comma_lists, in_wan, listed
-from xlplugin.workbook.sniff import read_head
 
 __all__ = [
     "Paragraph",
@@ -53,7 +52,6 @@ __all__ = [
     "find_quantities",
 ]
 
-_SENTENCE_END = "。；！？;!?"
 # Bounded (no unbounded repetition for template gaps to backtrack into) and whole: a number never
 # starts or ends inside a run of digits, so two adjacent number slots cannot split one number.
 # At most 15 integer digits (like cell amounts, xlplugin.core.amounts.MAX_INTEGER_DIGITS): a longer
@@ -193,65 +191,10 @@ def paragraphs_from_sheet(sheet: str, cells: list[tuple[str, str]]) -> list[Para
 
 
 def read_narrative_file(path: str | Path) -> list[Paragraph]:
-    """Paragraphs of a .docx, .txt or .md narrative; cells read ``第 N 段``."""
-    path = Path(path)
-    read_head(path, 0, "情况说明文件", "情况说明文件")  # missing, a folder, a pipe or a device: one sentence
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        try:
-            from docx import Document
-
-            texts = [p.text for p in Document(str(path)).paragraphs]
-        except Exception as error:  # python-docx raises many types for broken files
-            raise WorkbookError(
-                "unreadable-narrative", f"“{path.name}”无法作为 Word 文档读取（{type(error).__name__}）。"
-            ) from None
-    elif suffix in (".txt", ".md"):
-        try:
-            raw = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                raw = path.read_bytes().decode("gb18030")
-            except UnicodeDecodeError:
-                raise WorkbookError(
-                    "unreadable-narrative", f"“{path.name}”既不是 UTF-8 也不是 GB18030 编码的文本。"
-                ) from None
-        texts = _join_broken_lines(raw.splitlines(), markdown=suffix == ".md")
-    else:
-        raise WorkbookError("unsupported-narrative", f"情况说明只支持 .docx、.txt、.md，不支持“{path.suffix}”。")
-    texts = [t.strip() for t in texts if t.strip()]
-    return [Paragraph(path.name, f"第 {index} 段", text) for index, text in enumerate(texts, start=1)]
-
-
-def _join_broken_lines(lines: list[str], markdown: bool) -> list[str]:
-    """A line that does not end a sentence (nor is a heading) continues on the next non-blank line."""
-    paragraphs: list[str] = []
-    current = ""
-    for line in lines:
-        text = line.strip()
-        if markdown:
-            text = text.lstrip("#>*- ").strip()
-        if not text:
-            continue
-        current += text
-        if _ends_paragraph(current):
-            paragraphs.append(current)
-            current = ""
-    if current:
-        paragraphs.append(current)
-    return paragraphs
-
-
-_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,6}、|（[一二三四五六七八九十]{1,6}）|\([一二三四五六七八九十]{1,6}\))[^。]{0,40}$"
-)
-
-
-def _ends_paragraph(text: str) -> bool:
-    """Sentence end, a heading, or a short title line ending in a Chinese character. A line ending in
-    a colon (``主要原因：``, ``其中：``) introduces what follows and continues into it."""
-    last = text[-1]
-    return last in _SENTENCE_END or bool(_HEADING.match(text)) or len(text) <= 20 and "\u4e00" <= last <= "\u9fff"
+    """Paragraphs of a .docx (body and tables), .txt or .md narrative (UTF-8, GB18030, or UTF-16 with a
+    byte-order mark): :func:`xlplugin.workbook.narrative_files.narrative_texts`; cells read ``第 N 段``."""
+    texts = narrative_texts(Path(path))
+    return [Paragraph(Path(path).name, f"第 {index} 段", text) for index, text in enumerate(texts, start=1)]
 
 
 def find_quantities(paragraph: Paragraph) -> list[tuple[int, int, Quantity]]:
