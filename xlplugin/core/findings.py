@@ -355,13 +355,18 @@ class Report:
     @property
     def verdict(self) -> str:
         verdict = self._verdict()
-        if self.mode == "narrative":  # no 校验结果 sheet to write 说明 in: the warnings are to look at
-            verdict = verdict.replace("，需逐条写明说明", "，请逐条核对").replace("需写明说明", "请逐条核对")
+        if self.mode == "narrative":
             tables = sum(1 for n in self.not_run if TEXT_ONLY in n.reason)
             aside = "只校验了情况说明" + (f"，{tables} 条需要表格的规则未执行" if tables else "")
             # one parenthesis: 通过（有 1 个警告，请逐条核对；只校验了情况说明）
             verdict = f"{verdict[:-1]}；{aside}）" if verdict.endswith("）") else f"{verdict}（{aside}）"
         return verdict
+
+    @property
+    def _to_do(self) -> str:
+        """What warnings ask for: 说明 in the workbook's 校验结果 sheet — a 情况说明 checked alone has no
+        such sheet, so its warnings are only to be looked at."""
+        return "请逐条核对" if self.mode == "narrative" else "需写明说明"
 
     def _verdict(self) -> str:
         kind, errors, warnings = self.kind, self.count(ERROR), self.count(WARNING)
@@ -372,11 +377,14 @@ class Report:
         if errors:
             return (
                 f"不通过：{errors} 个错误必须修改后再公开"
-                + (f"，另有 {warnings} 个警告需写明说明" if warnings else "")
+                + (f"，另有 {warnings} 个警告{self._to_do}" if warnings else "")
                 + aside
             )
         if warnings:
-            return f"通过（有 {warnings} 个警告，需逐条写明说明）" + aside
+            return (
+                f"通过（有 {warnings} 个警告，{'请逐条核对' if self.mode == 'narrative' else '需逐条写明说明'}）"
+                + aside
+            )
         return "通过" + aside
 
     def _misfit(self, warnings: int) -> str:
@@ -388,7 +396,7 @@ class Report:
         text = f"表样不符：本工作簿与规则包 {name}的表样不符：{fit.describe()}"
         if fit.fits:  # a table or header of a layout that otherwise fits
             text += f"（缺少或无法识别：{'、'.join(fit.missing or missing)}），相关规则未执行，请按表样补齐后再校验"
-            return text + (f"；另有 {warnings} 个警告需写明说明" if warnings else "")
+            return text + (f"；另有 {warnings} 个警告{self._to_do}" if warnings else "")
         text += "，无法按此规则包校验"
         if self.closest:
             shown = "；".join(f"{c.pack_id}（{c.pack_name}，{c.describe()}）" for c in self.closest[:3])
